@@ -1,0 +1,15 @@
+package dev.promptjuggler.contracts;
+
+/**
+ * CloudEvents {@code type} of every event. The finished types equal the webhook event names of the
+ * public API, so a subscriber can use one vocabulary for both.
+ */
+public final class EventTypes {
+
+    public static final String RUN_REQUESTED = "run.requested";
+    public static final String PROMPTRUN_FINISHED = "promptrun.finished";
+    public static final String WORKFLOWRUN_FINISHED = "workflowrun.finished";
+
+    private EventTypes() {
+    }
+}

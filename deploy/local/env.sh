@@ -1,0 +1,22 @@
+# Shared settings of the local stack, sourced by every script under deploy/local/.
+# Every value can be overridden from the environment; all state lives under PJ_STATE_DIR.
+# shellcheck shell=bash
+
+PJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export PJ_ROOT
+export PJ_STATE_DIR="${PJ_STATE_DIR:-$PJ_ROOT/.local/dev}"
+
+export PJ_KAFKA_PORT="${PJ_KAFKA_PORT:-19092}"
+export PJ_KAFKA_CONTROLLER_PORT="${PJ_KAFKA_CONTROLLER_PORT:-19093}"
+export PJ_PG_PORT="${PJ_PG_PORT:-15432}"
+export PJ_SIMULATOR_PORT="${PJ_SIMULATOR_PORT:-18090}"
+export PJ_GATEWAY_PORT="${PJ_GATEWAY_PORT:-18080}"
+export PJ_EXECUTOR_PORT="${PJ_EXECUTOR_PORT:-18081}"
+export PJ_DISPATCHER_PORT="${PJ_DISPATCHER_PORT:-18082}"
+export PJ_INGEST_PORT="${PJ_INGEST_PORT:-18083}"
+
+export PJ_PG_DATABASE="${PJ_PG_DATABASE:-promptjuggler}"
+export PJ_PG_USER="${PJ_PG_USER:-pj}"
+export PJ_PG_PASSWORD="${PJ_PG_PASSWORD:-pj}"
+
+export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
