@@ -1,5 +1,6 @@
 package dev.promptjuggler.contracts;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -22,5 +23,13 @@ public record RunFinished(
 
     public String type() {
         return kind.finishedEventType();
+    }
+
+    /**
+     * The event id (CloudEvents {@code id}), derived from the run: a notice published again carries the
+     * same id, so every consumer can deduplicate it.
+     */
+    public UUID eventId() {
+        return UUID.nameUUIDFromBytes((type() + "/" + runId).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -45,6 +45,8 @@ class EventJsonShapeTest {
         assertEquals(expected, json.writeValueAsString(event));
         assertEquals(event, json.readValue(expected, RunFinished.class));
         assertEquals("workflowrun.finished", event.type());
+        assertEquals(event.eventId(), new RunFinished(RUN, TENANT, RunKind.WORKFLOW, RunStatus.FAILED, null, AT.plusSeconds(9))
+                .eventId(), "a repeated notice keeps its event id");
     }
 
     @Test

@@ -1,0 +1,43 @@
+package dev.promptjuggler.gateway.api;
+
+import dev.promptjuggler.gateway.service.ApiKeyService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/** Authenticates {@code Authorization: Bearer <api key>} on the public and management APIs. */
+public class ApiKeyFilter {
+
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeyService apiKeys;
+    private final Caller caller;
+
+    public ApiKeyFilter(ApiKeyService apiKeys, Caller caller) {
+        this.apiKeys = apiKeys;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        boolean guarded = path.startsWith("/api/") || path.startsWith("/manage/");
+        if (!guarded || path.equals(BootstrapResource.PATH)) {
+            return Uni.createFrom().nullItem();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
+            return Uni.createFrom().item(ErrorMappers.error(401, "missing API key: send Authorization: Bearer <key>"));
+        }
+        return apiKeys.tenantOf(header.substring(BEARER.length()).trim())
+                .map(tenant -> {
+                    if (tenant.isEmpty()) {
+                        return ErrorMappers.error(401, "invalid or revoked API key");
+                    }
+                    caller.authenticate(tenant.get());
+                    return null;
+                });
+    }
+}

@@ -1,0 +1,75 @@
+package dev.promptjuggler.gateway.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Run records. The gateway inserts them and only reads them afterwards: run-executor owns updates. */
+@ApplicationScoped
+public class RunRepository {
+
+    private final Pool pool;
+    private final JsonColumns json;
+
+    public RunRepository(Pool pool, JsonColumns json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    public Uni<Boolean> threadBelongsTo(UUID threadId, UUID tenantId) {
+        return pool.preparedQuery("SELECT 1 FROM gateway.threads WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(threadId, tenantId))
+                .map(rows -> rows.size() == 1);
+    }
+
+    /** Inserts the run, and its thread when {@code newThread}, in one transaction. */
+    public Uni<Void> insert(NewRun run, boolean newThread) {
+        return pool.withTransaction(connection -> {
+            Uni<?> thread = newThread
+                    ? connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
+                            .execute(Tuple.of(run.threadId(), run.tenantId()))
+                    : Uni.createFrom().voidItem();
+            return thread.chain(() -> connection
+                    .preparedQuery("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority,"
+                            + " environment, revision_id, revision_version, inputs, metadata)"
+                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)")
+                    .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind(), run.threadId(),
+                            run.channel(), run.priority(), run.environment(), run.revisionId(),
+                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})));
+        }).replaceWithVoid();
+    }
+
+    public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, String kind) {
+        return pool.preparedQuery("SELECT id, status, created_at, finished_at, output, error,"
+                        + " token_usage::text AS token_usage, cost::text AS cost, transcript::text AS transcript,"
+                        + " emitted::text AS emitted, revision_id, revision_version, thread_id"
+                        + " FROM gateway.runs WHERE tenant_id = $1 AND id = $2 AND kind = $3")
+                .execute(Tuple.of(tenantId, id, kind))
+                .map(rows -> TenantRepository.first(rows).map(this::run));
+    }
+
+    private RunRow run(Row row) {
+        return new RunRow(row.getUUID("id"), row.getString("status"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("finished_at"), row.getString("output"), row.getString("error"),
+                json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
+                json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
+                row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+    }
+
+    public record NewRun(UUID id, UUID tenantId, String kind, UUID threadId, String channel, String priority,
+            String environment, UUID revisionId, int revisionVersion, Map<String, String> inputs,
+            Map<String, Object> metadata) {
+    }
+
+    public record RunRow(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt, String output,
+            String error, JsonNode tokenUsage, JsonNode cost, JsonNode transcript, JsonNode emitted, UUID revisionId,
+            int revisionVersion, UUID threadId) {
+    }
+}

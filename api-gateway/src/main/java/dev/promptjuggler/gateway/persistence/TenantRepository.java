@@ -1,0 +1,51 @@
+package dev.promptjuggler.gateway.persistence;
+
+import dev.promptjuggler.gateway.service.ApiKeyService.NewKey;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class TenantRepository {
+
+    private final Pool pool;
+
+    public TenantRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> insertTenantWithKey(UUID tenantId, String name, String defaultEnvironment, NewKey key,
+            String keyName) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("INSERT INTO gateway.tenants (id, name, default_environment) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(tenantId, name, defaultEnvironment))
+                .chain(() -> connection
+                        .preparedQuery("INSERT INTO gateway.api_keys (id, tenant_id, name, prefix, key_hash)"
+                                + " VALUES ($1, $2, $3, $4, $5)")
+                        .execute(Tuple.of(key.id(), tenantId, keyName, key.prefix(),
+                                key.hash()))))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<UUID>> findTenantByKeyHash(String hash) {
+        return pool.preparedQuery("SELECT tenant_id FROM gateway.api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+                .execute(Tuple.of(hash))
+                .map(rows -> first(rows).map(row -> row.getUUID("tenant_id")));
+    }
+
+    public Uni<String> defaultEnvironment(UUID tenantId) {
+        return pool.preparedQuery("SELECT default_environment FROM gateway.tenants WHERE id = $1")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> rows.iterator().next().getString("default_environment"));
+    }
+
+    static Optional<Row> first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
+    }
+}

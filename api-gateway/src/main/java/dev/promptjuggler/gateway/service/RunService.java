@@ -1,0 +1,101 @@
+package dev.promptjuggler.gateway.service;
+
+import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.RunRequested;
+import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.gateway.api.ApiException;
+import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
+import dev.promptjuggler.gateway.persistence.PromptRepository.RevisionRow;
+import dev.promptjuggler.gateway.persistence.RunRepository;
+import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
+import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
+import dev.promptjuggler.gateway.persistence.TenantRepository;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Accepting a run: resolve the revision, check the request against it, record the run (and its thread),
+ * then publish it. The caller gets {@code {id, thread}} only once the broker has the record.
+ */
+@ApplicationScoped
+public class RunService {
+
+    private final PromptService prompts;
+    private final RunRepository runs;
+    private final TenantRepository tenants;
+    private final RunRequestPublisher publisher;
+
+    public RunService(PromptService prompts, RunRepository runs, TenantRepository tenants,
+            RunRequestPublisher publisher) {
+        this.prompts = prompts;
+        this.runs = runs;
+        this.tenants = tenants;
+        this.publisher = publisher;
+    }
+
+    public Uni<AcceptedRun> createPromptRun(UUID tenantId, String slug, String version, RunRequest request) {
+        Priority priority = request.priority();
+        return prompts.resolve(tenantId, slug, version)
+                .invoke(revision -> requireInputsCoverPlaceholders(revision, request.inputs()))
+                .chain(revision -> thread(tenantId, request.thread())
+                        .chain(thread -> environment(tenantId, request.environment())
+                                .chain(environment -> {
+                                    var run = new NewRun(UUID.randomUUID(), tenantId, "prompt", thread.id(),
+                                            request.channel(), priority.wireName(), environment, revision.id(),
+                                            revision.version(), request.inputs(), request.metadata());
+                                    var event = new RunRequested(run.id(), tenantId, thread.id(), RunKind.PROMPT,
+                                            priority, revision.id(), Instant.now());
+                                    return runs.insert(run, thread.isNew())
+                                            .chain(() -> publisher.publish(event))
+                                            .replaceWith(new AcceptedRun(run.id(), thread.id()));
+                                })));
+    }
+
+    public Uni<RunRow> findPromptRun(UUID tenantId, UUID id) {
+        return runs.find(tenantId, id, "prompt")
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("prompt run " + id + " not found")));
+    }
+
+    private static void requireInputsCoverPlaceholders(RevisionRow revision, Map<String, String> inputs) {
+        List<String> missing = PromptTemplate.placeholders(revision.config()).stream()
+                .filter(name -> !inputs.containsKey(name))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw ApiException.invalid("inputs is missing " + String.join(", ", missing)
+                    + " (placeholders of version " + revision.version() + ")");
+        }
+    }
+
+    private Uni<Thread> thread(UUID tenantId, UUID requested) {
+        if (requested == null) {
+            return Uni.createFrom().item(new Thread(UUID.randomUUID(), true));
+        }
+        // Another tenant's thread is reported exactly like a missing one.
+        return runs.threadBelongsTo(requested, tenantId).map(owned -> {
+            if (!owned) {
+                throw ApiException.notFound("thread " + requested + " not found");
+            }
+            return new Thread(requested, false);
+        });
+    }
+
+    private Uni<String> environment(UUID tenantId, String requested) {
+        return requested != null ? Uni.createFrom().item(requested) : tenants.defaultEnvironment(tenantId);
+    }
+
+    /** A run request after the API layer checked its shape. */
+    public record RunRequest(Map<String, String> inputs, UUID thread, Priority priority, String environment,
+            Map<String, Object> metadata, String channel) {
+    }
+
+    public record AcceptedRun(UUID id, UUID thread) {
+    }
+
+    private record Thread(UUID id, boolean isNew) {
+    }
+}

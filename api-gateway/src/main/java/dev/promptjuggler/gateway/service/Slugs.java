@@ -1,0 +1,23 @@
+package dev.promptjuggler.gateway.service;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/** Slugs are derived from names and carry their type's prefix: {@code pr_}, {@code wf_}, {@code kb_}. */
+public final class Slugs {
+
+    public static final String PROMPT = "pr_";
+
+    private Slugs() {
+    }
+
+    /** {@code "Café Greeter 2"} with prefix {@code pr_} becomes {@code pr_cafe_greeter_2}. */
+    public static String of(String prefix, String name) {
+        String ascii = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        String body = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        if (body.isEmpty()) {
+            throw new IllegalArgumentException("name must contain a letter or digit");
+        }
+        return prefix + body;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.promptjuggler.simulator.openai;
+
+import dev.promptjuggler.simulator.shared.CallCounter;
+import dev.promptjuggler.simulator.shared.LatencySimulator;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+import org.jboss.resteasy.reactive.RestHeader;
+
+/**
+ * Simulated OpenAI Chat Completions endpoint, {@code POST /v1/chat/completions}. Non-streaming only for now.
+ *
+ * <p>Runs on the event loop: validation and answer building are pure CPU work on a small body, and the
+ * simulated latency is a non-blocking timer.
+ */
+@Path("/v1/chat/completions")
+public class ChatCompletionResource {
+
+    static final String MISSING_API_KEY = "You didn't provide an API key. You need to provide your API key in an"
+            + " Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). The provider simulator"
+            + " accepts any non-empty key.";
+
+    private final ChatCompletionRequestReader reader;
+    private final ChatCompletionSimulator simulator;
+    private final LatencySimulator latency;
+    private final CallCounter calls;
+
+    public ChatCompletionResource(ChatCompletionRequestReader reader, ChatCompletionSimulator simulator,
+            LatencySimulator latency, CallCounter calls) {
+        this.reader = reader;
+        this.simulator = simulator;
+        this.latency = latency;
+        this.calls = calls;
+    }
+
+    /**
+     * Order of checks as OpenAI: authentication (401), then the request (400). Errors are immediate; only a
+     * successful answer waits for the simulated latency, and is counted once it is sent.
+     */
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RestHeader(LatencySimulator.OVERRIDE_HEADER) String latencyOverride,
+            byte[] body) {
+        if (!hasBearerToken(authorization)) {
+            return Uni.createFrom().item(OpenAiError.of(MISSING_API_KEY, OpenAiError.INVALID_REQUEST_ERROR, null,
+                    "invalid_api_key").toResponse(401));
+        }
+        OptionalLong override;
+        ChatCompletionRequest request;
+        try {
+            override = latency.parseOverride(latencyOverride);
+            request = reader.read(body);
+        } catch (LatencySimulator.InvalidLatencyOverrideException e) {
+            return Uni.createFrom().item(OpenAiError.of(e.getMessage(), OpenAiError.INVALID_REQUEST_ERROR, null,
+                    "invalid_value").toResponse(400));
+        } catch (OpenAiApiException e) {
+            return Uni.createFrom().item(e.toResponse());
+        }
+        ChatCompletionResponse answer = simulator.answer(request, body, Instant.now());
+        Duration delay = latency.delayFor(override);
+        return latency.delayed(answer, delay)
+                .onItem().invoke(() -> calls.record(request.model()))
+                .onItem().transform(a -> Response.ok(a, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    /** {@code Authorization: Bearer <non-empty>}; the scheme is case-insensitive, any key is accepted. */
+    static boolean hasBearerToken(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String value = authorization.trim();
+        return value.length() > 7 && value.regionMatches(true, 0, "Bearer ", 0, 7) && !value.substring(7).isBlank();
+    }
+}

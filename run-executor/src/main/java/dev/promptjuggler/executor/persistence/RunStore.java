@@ -1,0 +1,108 @@
+package dev.promptjuggler.executor.persistence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Run records in {@code gateway.runs}. api-gateway inserts a run as pending; from then on this is its
+ * only writer. Updates are guarded by {@code status = 'pending'}, so a redelivered request cannot
+ * change an outcome that was already stored.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public RunStore(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /** The run with everything needed to execute it; empty when it does not exist. */
+    public Uni<Optional<PendingRun>> find(UUID runId) {
+        return pool.preparedQuery("SELECT r.id, r.tenant_id, r.kind, r.status, r.environment, r.inputs::text AS inputs,"
+                        + " v.config::text AS config"
+                        + " FROM gateway.runs r JOIN gateway.prompt_revisions v ON v.id = r.revision_id"
+                        + " WHERE r.id = $1")
+                .execute(Tuple.of(runId))
+                .map(rows -> {
+                    var iterator = rows.iterator();
+                    return iterator.hasNext() ? Optional.of(pendingRun(iterator.next())) : Optional.empty();
+                });
+    }
+
+    /** @return the stored outcome, or empty when the run had already finished */
+    public Uni<Optional<StoredOutcome>> complete(UUID runId, String output, Object tokenUsage, Object transcript) {
+        return finish(runId, "completed", output, null, tokenUsage, transcript);
+    }
+
+    /** @return the stored outcome, or empty when the run had already finished */
+    public Uni<Optional<StoredOutcome>> fail(UUID runId, String error) {
+        return finish(runId, "failed", null, error, null, java.util.List.of());
+    }
+
+    /** Records that the finished event reached the broker; runs left unmarked still owe their notice. */
+    public Uni<Void> markNotified(UUID runId) {
+        return pool.preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = $1")
+                .execute(Tuple.of(runId))
+                .replaceWithVoid();
+    }
+
+    private Uni<Optional<StoredOutcome>> finish(UUID runId, String status, String output, String error,
+            Object tokenUsage, Object transcript) {
+        return pool.preparedQuery("UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
+                        + " token_usage = $5::text::jsonb, transcript = $6::text::jsonb, finished_at = now()"
+                        + " WHERE id = $1 AND status = 'pending' RETURNING finished_at")
+                .execute(Tuple.of(runId, status, output, error, write(tokenUsage), write(transcript)))
+                .map(rows -> {
+                    var iterator = rows.iterator();
+                    return iterator.hasNext()
+                            ? Optional.of(new StoredOutcome(iterator.next().getOffsetDateTime("finished_at")
+                                    .toInstant()))
+                            : Optional.empty();
+                });
+    }
+
+    private PendingRun pendingRun(Row row) {
+        try {
+            return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"),
+                    RunKind.valueOf(row.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+                    "pending".equals(row.getString("status")), row.getString("environment"),
+                    json.readValue(row.getString("inputs"), STRING_MAP),
+                    json.readValue(row.getString("config"), PromptConfig.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run " + row.getUUID("id") + " has unreadable JSON", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return value == null ? null : json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    public record PendingRun(UUID id, UUID tenantId, RunKind kind, boolean pending, String environment,
+            Map<String, String> inputs, PromptConfig config) {
+    }
+
+    public record StoredOutcome(Instant finishedAt) {
+    }
+}

@@ -1,0 +1,75 @@
+package dev.promptjuggler.executor.service;
+
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.executor.client.openai.ChatCompletionRequest;
+import dev.promptjuggler.executor.client.openai.ChatCompletionResponse;
+import dev.promptjuggler.executor.client.openai.OpenAiClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a revision's templates with a run's inputs and asks the revision's provider for the answer. */
+@ApplicationScoped
+public class PromptRunner {
+
+    private final OpenAiClient openAi;
+
+    public PromptRunner(OpenAiClient openAi) {
+        this.openAi = openAi;
+    }
+
+    public Uni<Completion> run(PromptConfig config, Map<String, String> inputs) {
+        return switch (config.provider()) {
+            case "openai" -> openAi.complete(openAiRequest(config, inputs)).map(PromptRunner::completion);
+            default -> Uni.createFrom().failure(
+                    new UnsupportedOperationException("provider " + config.provider() + " is not supported yet"));
+        };
+    }
+
+    static ChatCompletionRequest openAiRequest(PromptConfig config, Map<String, String> inputs) {
+        List<ChatCompletionRequest.Message> messages = new ArrayList<>();
+        if (config.systemInstruction() != null && !config.systemInstruction().isBlank()) {
+            messages.add(new ChatCompletionRequest.Message("system",
+                    PromptTemplate.render(config.systemInstruction(), inputs)));
+        }
+        config.messages().forEach(message -> messages.add(
+                new ChatCompletionRequest.Message(message.role(), PromptTemplate.render(message.content(), inputs))));
+        Map<String, Object> params = config.modelParams();
+        return new ChatCompletionRequest(config.model(), messages,
+                number(params.get("maxCompletionTokens")) == null ? null
+                        : number(params.get("maxCompletionTokens")).intValue(),
+                number(params.get("temperature")) == null ? null : number(params.get("temperature")).doubleValue(),
+                number(params.get("topP")) == null ? null : number(params.get("topP")).doubleValue());
+    }
+
+    private static Completion completion(ChatCompletionResponse response) {
+        if (response.choices() == null || response.choices().isEmpty()) {
+            throw new IllegalStateException("openai returned no choices");
+        }
+        var message = response.choices().get(0).message();
+        if (message.refusal() != null) {
+            throw new IllegalStateException("the model refused: " + message.refusal());
+        }
+        var usage = response.usage();
+        TokenUsage tokens = usage == null ? null : new TokenUsage(usage.promptTokens(),
+                usage.promptTokensDetails() == null ? 0 : usage.promptTokensDetails().cachedTokens(),
+                usage.completionTokens(),
+                usage.completionTokensDetails() == null ? 0 : usage.completionTokensDetails().reasoningTokens(),
+                usage.totalTokens());
+        return new Completion(message.content(), tokens);
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number number ? number : null;
+    }
+
+    public record Completion(String output, TokenUsage tokenUsage) {
+    }
+
+    /** The SDK's {@code TokenUsage}. */
+    public record TokenUsage(long input, long inputCached, long output, long reasoning, long total) {
+    }
+}

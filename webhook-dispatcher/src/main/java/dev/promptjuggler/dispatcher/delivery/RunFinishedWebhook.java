@@ -1,0 +1,15 @@
+package dev.promptjuggler.dispatcher.delivery;
+
+import dev.promptjuggler.contracts.RunFinished;
+import java.util.UUID;
+
+/**
+ * The body of {@code promptrun.finished} / {@code workflowrun.finished}: the SDK's
+ * {@code PromptRunFinished} ({@code id}, {@code status}) plus the {@code event} name receivers expect.
+ */
+public record RunFinishedWebhook(String event, UUID id, String status) {
+
+    public static RunFinishedWebhook of(RunFinished finished) {
+        return new RunFinishedWebhook(finished.type(), finished.runId(), finished.status().wireName());
+    }
+}
