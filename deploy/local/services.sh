@@ -36,7 +36,7 @@ service_pid() {
   fi
 }
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
 
 bootstrap_token() {
   local file="$PJ_STATE_DIR/bootstrap-token"
