@@ -38,10 +38,12 @@ service_pid() {
 
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
 
-bootstrap_token() {
+# The operator secret for the gateway's bootstrap endpoint, made once per state dir.
+ensure_bootstrap_token() {
   local file="$PJ_STATE_DIR/bootstrap-token"
-  [[ -s "$file" ]] || { umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$file"; }
-  cat "$file"
+  if [[ ! -s "$file" ]]; then
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
+  fi
 }
 
 start_one() {
@@ -54,7 +56,7 @@ start_one() {
   port_in_use "$port" && die "port $port (for $name) is in use by another process; free it or change its PJ_*_PORT variable"
   info "starting $name on 127.0.0.1:$port"
   # setsid: the service must outlive this script and must not receive the terminal's signals.
-  PJ_BOOTSTRAP_TOKEN="$(bootstrap_token)" setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -jar "$jar" \
+  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -72,6 +74,7 @@ wait_ready() {
 start() {
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$RUN_DIR" "$LOG_DIR"
+  ensure_bootstrap_token
   local entry
   for entry in "${SERVICES[@]}"; do start_one "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_ready "${entry%%:*}" "${entry##*:}"; done

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, PromptJuggler, verifyWebhookSignature } from '@promptjuggler/sdk';
-import { gatewayUrl, newTenant, publishPrompt, registerWebhook, startReceiver } from './support.mjs';
+import { gatewayUrl, newTenant, publishPrompt, registerWebhook, startReceiver } from '../support/platform.mjs';
 
 let receiver;
 let client;
