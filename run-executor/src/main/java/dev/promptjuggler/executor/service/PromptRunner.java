@@ -38,11 +38,13 @@ public class PromptRunner {
         config.messages().forEach(message -> messages.add(
                 new ChatCompletionRequest.Message(message.role(), PromptTemplate.render(message.content(), inputs))));
         Map<String, Object> params = config.modelParams();
+        Number maxTokens = number(params.get("maxCompletionTokens"));
+        Number temperature = number(params.get("temperature"));
+        Number topP = number(params.get("topP"));
         return new ChatCompletionRequest(config.model(), messages,
-                number(params.get("maxCompletionTokens")) == null ? null
-                        : number(params.get("maxCompletionTokens")).intValue(),
-                number(params.get("temperature")) == null ? null : number(params.get("temperature")).doubleValue(),
-                number(params.get("topP")) == null ? null : number(params.get("topP")).doubleValue());
+                maxTokens == null ? null : maxTokens.intValue(),
+                temperature == null ? null : temperature.doubleValue(),
+                topP == null ? null : topP.doubleValue());
     }
 
     private static Completion completion(ChatCompletionResponse response) {
