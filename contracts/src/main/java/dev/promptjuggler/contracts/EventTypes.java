@@ -9,6 +9,9 @@ public final class EventTypes {
     public static final String RUN_REQUESTED = "run.requested";
     public static final String PROMPTRUN_FINISHED = "promptrun.finished";
     public static final String WORKFLOWRUN_FINISHED = "workflowrun.finished";
+    public static final String KNOWLEDGEDOCUMENT_UPLOADED = "knowledgedocument.uploaded";
+    public static final String KNOWLEDGEDOCUMENT_FINISHED = "knowledgedocument.finished";
+    public static final String KNOWLEDGEBASE_FINISHED = "knowledgebase.finished";
 
     private EventTypes() {
     }
