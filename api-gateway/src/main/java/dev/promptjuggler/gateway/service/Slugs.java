@@ -7,6 +7,7 @@ import java.util.Locale;
 public final class Slugs {
 
     public static final String PROMPT = "pr_";
+    public static final String KNOWLEDGE_BASE = "kb_";
 
     private Slugs() {
     }

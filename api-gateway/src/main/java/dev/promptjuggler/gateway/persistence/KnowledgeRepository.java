@@ -1,0 +1,179 @@
+package dev.promptjuggler.gateway.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Knowledge bases and documents in the gateway schema. The gateway inserts and deletes them; once a
+ * document is stored, only knowledge-ingest changes its status and counts (docs/architecture.md).
+ */
+@ApplicationScoped
+public class KnowledgeRepository {
+
+    // A base's status and counts are derived from its documents by every reader alike.
+    private static final String BASE_COLUMNS = "b.id, b.name, b.slug, b.chunk_max_tokens, b.chunk_overlap_tokens,"
+            + " b.embedding_provider, b.embedding_model, b.embedding_dimensions, b.created_at,"
+            + " count(d.id) AS document_count,"
+            + " count(d.id) FILTER (WHERE d.status IN ('pending', 'sealed')) AS in_progress,"
+            + " count(d.id) FILTER (WHERE d.status = 'failed') AS failed,"
+            + " coalesce(sum(d.chunk_count), 0) AS chunk_count"
+            + " FROM gateway.knowledge_bases b LEFT JOIN gateway.knowledge_documents d ON d.knowledge_base_id = b.id";
+    private static final String BASE_GROUP = " GROUP BY b.id";
+    private static final String DOCUMENT_COLUMNS =
+            "id, knowledge_base_id, file_name, mime_type, bytes, status, chunk_count, error, created_at";
+
+    private final Pool pool;
+
+    public KnowledgeRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @return false when the tenant already has a base with this slug */
+    public Uni<Boolean> insertBase(NewBase base) {
+        return pool.preparedQuery("INSERT INTO gateway.knowledge_bases (id, tenant_id, name, slug, chunk_max_tokens,"
+                        + " chunk_overlap_tokens, embedding_provider, embedding_model, embedding_dimensions)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, slug) DO NOTHING")
+                .execute(Tuple.from(List.of(base.id(), base.tenantId(), base.name(), base.slug(), base.chunkMaxTokens(),
+                        base.chunkOverlapTokens(), base.embeddingProvider(), base.embeddingModel(),
+                        base.embeddingDimensions())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Optional<BaseRow>> findBase(UUID tenantId, String slug) {
+        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1 AND b.slug = $2" + BASE_GROUP)
+                .execute(Tuple.of(tenantId, slug))
+                .map(rows -> first(rows).map(KnowledgeRepository::baseRow));
+    }
+
+    public Uni<List<BaseRow>> listBases(UUID tenantId) {
+        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1" + BASE_GROUP
+                        + " ORDER BY b.created_at, b.slug")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> {
+                    List<BaseRow> bases = new ArrayList<>();
+                    rows.forEach(row -> bases.add(baseRow(row)));
+                    return bases;
+                });
+    }
+
+    /** Its documents go with it, and their chunks with them (knowledge.chunks cascades). */
+    public Uni<Boolean> deleteBase(UUID tenantId, String slug) {
+        return pool.preparedQuery("DELETE FROM gateway.knowledge_bases WHERE tenant_id = $1 AND slug = $2")
+                .execute(Tuple.of(tenantId, slug))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<List<DocumentRow>> documentsOf(UUID baseId) {
+        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
+                        + " WHERE knowledge_base_id = $1 ORDER BY created_at, id")
+                .execute(Tuple.of(baseId))
+                .map(KnowledgeRepository::documentRows);
+    }
+
+    public Uni<Optional<DocumentRow>> findDocument(UUID tenantId, UUID id) {
+        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
+                        + " WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(id, tenantId))
+                .map(rows -> first(rows).map(KnowledgeRepository::documentRow));
+    }
+
+    /** Its chunks go with it (knowledge.chunks cascades), also while knowledge-ingest is working on it. */
+    public Uni<Boolean> deleteDocument(UUID tenantId, UUID id) {
+        return pool.preparedQuery("DELETE FROM gateway.knowledge_documents WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(id, tenantId))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Stores the documents in one transaction. Content already in the base (same SHA-256) is not stored
+     * again: the existing document stands for it.
+     */
+    public Uni<List<StoredDocument>> insertDocuments(List<NewDocument> documents) {
+        return pool.withTransaction(connection -> {
+            Uni<List<StoredDocument>> chain = Uni.createFrom().item(new ArrayList<>());
+            for (NewDocument document : documents) {
+                chain = chain.chain(stored -> insertOrFind(connection, document).map(one -> {
+                    stored.add(one);
+                    return stored;
+                }));
+            }
+            return chain;
+        });
+    }
+
+    private Uni<StoredDocument> insertOrFind(SqlConnection connection, NewDocument document) {
+        return connection.preparedQuery("INSERT INTO gateway.knowledge_documents (id, tenant_id, knowledge_base_id,"
+                        + " file_name, mime_type, bytes, content_sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                        + " ON CONFLICT (knowledge_base_id, content_sha256) DO NOTHING RETURNING " + DOCUMENT_COLUMNS)
+                .execute(Tuple.from(List.of(document.id(), document.tenantId(), document.knowledgeBaseId(),
+                        document.fileName(), document.mimeType(), (long) document.content().length, document.sha256(),
+                        Buffer.buffer(document.content()))))
+                .chain(inserted -> {
+                    if (inserted.rowCount() == 1) {
+                        return Uni.createFrom().item(new StoredDocument(documentRow(inserted.iterator().next()), true));
+                    }
+                    return connection.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
+                                    + " WHERE knowledge_base_id = $1 AND content_sha256 = $2")
+                            .execute(Tuple.of(document.knowledgeBaseId(), document.sha256()))
+                            .map(existing -> new StoredDocument(documentRow(existing.iterator().next()), false));
+                });
+    }
+
+    private static BaseRow baseRow(Row row) {
+        return new BaseRow(row.getUUID("id"), row.getString("name"), row.getString("slug"),
+                row.getInteger("chunk_max_tokens"), row.getInteger("chunk_overlap_tokens"),
+                row.getString("embedding_provider"), row.getString("embedding_model"),
+                row.getInteger("embedding_dimensions"), row.getOffsetDateTime("created_at"),
+                row.getLong("document_count"), row.getLong("in_progress"), row.getLong("failed"),
+                row.getLong("chunk_count"));
+    }
+
+    private static List<DocumentRow> documentRows(RowSet<Row> rows) {
+        List<DocumentRow> documents = new ArrayList<>();
+        rows.forEach(row -> documents.add(documentRow(row)));
+        return documents;
+    }
+
+    private static DocumentRow documentRow(Row row) {
+        return new DocumentRow(row.getUUID("id"), row.getUUID("knowledge_base_id"), row.getString("file_name"),
+                row.getString("mime_type"), row.getLong("bytes"), row.getString("status"),
+                row.getInteger("chunk_count"), row.getString("error"), row.getOffsetDateTime("created_at"));
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
+    }
+
+    public record NewBase(UUID id, UUID tenantId, String name, String slug, int chunkMaxTokens,
+            int chunkOverlapTokens, String embeddingProvider, String embeddingModel, int embeddingDimensions) {
+    }
+
+    public record BaseRow(UUID id, String name, String slug, int chunkMaxTokens, int chunkOverlapTokens,
+            String embeddingProvider, String embeddingModel, int embeddingDimensions, OffsetDateTime createdAt,
+            long documentCount, long inProgress, long failed, long chunkCount) {
+    }
+
+    public record NewDocument(UUID id, UUID tenantId, UUID knowledgeBaseId, String fileName, String mimeType,
+            String sha256, byte[] content) {
+    }
+
+    public record DocumentRow(UUID id, UUID knowledgeBaseId, String fileName, String mimeType, long bytes,
+            String status, int chunkCount, String error, OffsetDateTime createdAt) {
+    }
+
+    /** @param isNew false when identical content was already in the base */
+    public record StoredDocument(DocumentRow document, boolean isNew) {
+    }
+}
