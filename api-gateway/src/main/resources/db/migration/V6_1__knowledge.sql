@@ -36,8 +36,11 @@ CREATE TABLE gateway.knowledge_documents (
     lease_until       timestamptz,
     created_at        timestamptz NOT NULL DEFAULT now(),
     finished_at       timestamptz,
+    -- set once the finished event was acknowledged by the broker; null on a finished document = notice owed
+    notified_at       timestamptz,
     UNIQUE (knowledge_base_id, content_sha256)
 );
 CREATE INDEX knowledge_documents_base ON gateway.knowledge_documents (knowledge_base_id, created_at);
-CREATE INDEX knowledge_documents_in_progress ON gateway.knowledge_documents (created_at)
-    WHERE status IN ('pending', 'sealed');
+-- what knowledge-ingest's sweeper looks for: unfinished work and notices still owed
+CREATE INDEX knowledge_documents_unsettled ON gateway.knowledge_documents (created_at)
+    WHERE status IN ('pending', 'sealed') OR notified_at IS NULL;

@@ -1,0 +1,56 @@
+package dev.promptjuggler.ingest.api;
+
+import dev.promptjuggler.ingest.persistence.ChunkSearch.Hit;
+import dev.promptjuggler.ingest.service.SearchService;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Vector search for the platform's own services (api-gateway's management search, run-executor's
+ * knowledge_search tool). Internal: not exposed publicly; the caller names the tenant it acts for and
+ * gets nothing of another tenant's base.
+ */
+@Path("/internal/v1/knowledge-bases/{id}/search")
+public class SearchResource {
+
+    private final SearchService search;
+
+    public SearchResource(SearchService search) {
+        this.search = search;
+    }
+
+    @POST
+    public Uni<Response> search(@PathParam("id") UUID knowledgeBaseId, @Valid @NotNull SearchRequest request) {
+        int topK = request.topK() == null ? 5 : request.topK();
+        return search.search(request.tenantId(), knowledgeBaseId, request.query(), topK, request.minScore(),
+                        request.documentIds(), Boolean.TRUE.equals(request.exact()))
+                .map(found -> found
+                        .map(hits -> Response.ok(new SearchResponse(hits)).build())
+                        .orElseGet(() -> Response.status(404).type(MediaType.APPLICATION_JSON)
+                                .entity(Map.of("error", "knowledge base " + knowledgeBaseId + " not found")).build()));
+    }
+
+    /** @param exact scan every vector instead of the HNSW index (the benchmark's reference for recall) */
+    public record SearchRequest(@NotNull UUID tenantId, @NotBlank @Size(max = 4000) String query,
+            @Min(1) @Max(100) Integer topK, @DecimalMin("-1") @DecimalMax("1") Double minScore,
+            @Size(max = 100) List<UUID> documentIds, Boolean exact) {
+    }
+
+    public record SearchResponse(List<Hit> results) {
+    }
+}

@@ -1,0 +1,70 @@
+package dev.promptjuggler.ingest.client;
+
+import dev.promptjuggler.ingest.config.IngestConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An OpenAI-compatible {@code POST /embeddings} endpoint, for knowledge bases that choose one. */
+@ApplicationScoped
+public class OpenAiEmbeddingClient {
+
+    private final WebClient client;
+    private final IngestConfig.OpenAi config;
+
+    public OpenAiEmbeddingClient(Vertx vertx, IngestConfig config) {
+        this.client = WebClient.create(vertx);
+        this.config = config.openai();
+    }
+
+    public Uni<List<float[]>> embed(String model, int dimensions, List<String> texts) {
+        JsonObject body = JsonObject.of("model", model, "input", new JsonArray(texts), "dimensions", dimensions,
+                "encoding_format", "float");
+        var request = client.postAbs(config.baseUrl().replaceAll("/$", "") + "/embeddings")
+                .timeout(config.timeout().toMillis());
+        config.apiKey().ifPresent(key -> request.bearerTokenAuthentication(key));
+        return request.sendJsonObject(body).map(response -> {
+            if (response.statusCode() != 200) {
+                throw new EmbeddingFailedException("embeddings endpoint answered " + response.statusCode());
+            }
+            JsonArray data = response.bodyAsJsonObject().getJsonArray("data");
+            float[][] vectors = new float[texts.size()][];
+            for (int i = 0; i < data.size(); i++) {
+                JsonObject item = data.getJsonObject(i);
+                JsonArray values = item.getJsonArray("embedding");
+                float[] vector = new float[values.size()];
+                for (int d = 0; d < vector.length; d++) {
+                    vector[d] = values.getNumber(d).floatValue();
+                }
+                if (vector.length != dimensions) {
+                    throw new EmbeddingFailedException("embeddings endpoint returned " + vector.length
+                            + " dimensions, the knowledge base records " + dimensions);
+                }
+                vectors[item.getInteger("index", i)] = vector;
+            }
+            List<float[]> ordered = new ArrayList<>(List.of(vectors));
+            if (ordered.contains(null)) {
+                throw new EmbeddingFailedException("embeddings endpoint returned fewer vectors than texts");
+            }
+            return ordered;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+
+    /** The endpoint refused or answered nonsense; the document fails with this reason. */
+    public static class EmbeddingFailedException extends RuntimeException {
+        public EmbeddingFailedException(String message) {
+            super(message);
+        }
+    }
+}

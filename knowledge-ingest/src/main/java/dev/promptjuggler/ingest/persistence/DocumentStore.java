@@ -1,0 +1,221 @@
+package dev.promptjuggler.ingest.persistence;
+
+import dev.promptjuggler.contracts.knowledge.KnowledgeBaseStatus;
+import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentStatus;
+import dev.promptjuggler.ingest.chunking.Chunk;
+import dev.promptjuggler.ingest.embedding.Embeddings.Model;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The documents api-gateway stored (gateway.knowledge_documents) and their chunks (knowledge.chunks).
+ * From the moment a document is stored, this service is the only writer of its status, chunk count,
+ * error, lease and notice time; every status change is guarded by the status it expects, so a
+ * redelivered or swept document can never go backwards.
+ */
+@ApplicationScoped
+public class DocumentStore {
+
+    private final Pool pool;
+
+    public DocumentStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The document with its base's settings, or empty when it was deleted. */
+    public Uni<Optional<DocumentWork>> load(UUID documentId) {
+        return pool.preparedQuery("SELECT d.id, d.tenant_id, d.knowledge_base_id, d.mime_type, d.status, d.chunk_count,"
+                        + " d.error, d.notified_at IS NOT NULL AS notified, b.chunk_max_tokens, b.chunk_overlap_tokens,"
+                        + " b.embedding_provider, b.embedding_model, b.embedding_dimensions"
+                        + " FROM gateway.knowledge_documents d JOIN gateway.knowledge_bases b ON b.id = d.knowledge_base_id"
+                        + " WHERE d.id = $1")
+                .execute(Tuple.of(documentId))
+                .map(rows -> first(rows).map(row -> new DocumentWork(row.getUUID("id"), row.getUUID("tenant_id"),
+                        row.getUUID("knowledge_base_id"), row.getString("mime_type"),
+                        KnowledgeDocumentStatus.fromWireName(row.getString("status")), row.getInteger("chunk_count"),
+                        row.getString("error"), row.getBoolean("notified"), row.getInteger("chunk_max_tokens"),
+                        row.getInteger("chunk_overlap_tokens"), new Model(row.getString("embedding_provider"),
+                                row.getString("embedding_model"), row.getInteger("embedding_dimensions")))));
+    }
+
+    public Uni<Optional<byte[]>> content(UUID documentId) {
+        return pool.preparedQuery("SELECT content FROM gateway.knowledge_documents WHERE id = $1")
+                .execute(Tuple.of(documentId))
+                .map(rows -> first(rows).map(row -> row.getBuffer("content").getBytes()));
+    }
+
+    /** Claims the document for {@code lease}; false when it is gone or finished. */
+    public Uni<Boolean> claim(UUID documentId, Duration lease) {
+        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::interval"
+                        + " WHERE id = $1 AND status IN ('pending', 'sealed')")
+                .execute(Tuple.of(documentId, lease.toSeconds() + " seconds"))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * pending → sealed with its chunks, in one transaction: a crash before the commit leaves the document
+     * pending with no chunks, after it sealed with all of them.
+     *
+     * @return false when the document was no longer pending (another worker sealed it) or is gone
+     */
+    public Uni<Boolean> seal(UUID documentId, UUID knowledgeBaseId, List<Chunk> chunks) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("UPDATE gateway.knowledge_documents SET status = 'sealed', chunk_count = $2"
+                        + " WHERE id = $1 AND status = 'pending'")
+                .execute(Tuple.of(documentId, chunks.size()))
+                .chain(updated -> {
+                    if (updated.rowCount() == 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    List<Tuple> rows = new ArrayList<>(chunks.size());
+                    for (Chunk chunk : chunks) {
+                        rows.add(Tuple.from(List.of(documentId, knowledgeBaseId, chunk.position(),
+                                        chunk.headingPath().toArray(String[]::new), chunk.text(), chunk.tokenCount()))
+                                .addInteger(chunk.page()));
+                    }
+                    return connection.preparedQuery("INSERT INTO knowledge.chunks (document_id, knowledge_base_id,"
+                                    + " position, heading_path, content, token_count, page)"
+                                    + " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                            .executeBatch(rows)
+                            .replaceWith(true);
+                }));
+    }
+
+    /** The chunks still without a vector, shortest first (batches of similar length pad least). */
+    public Uni<List<PendingChunk>> unembedded(UUID documentId) {
+        return pool.preparedQuery("SELECT id, content FROM knowledge.chunks WHERE document_id = $1 AND embedding IS NULL"
+                        + " ORDER BY length(content), position")
+                .execute(Tuple.of(documentId))
+                .map(rows -> {
+                    List<PendingChunk> chunks = new ArrayList<>();
+                    rows.forEach(row -> chunks.add(new PendingChunk(row.getLong("id"), row.getString("content"))));
+                    return chunks;
+                });
+    }
+
+    /** Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code ids}. */
+    public Uni<Void> storeVectors(UUID documentId, List<Long> ids, List<String> vectors, int dimensions,
+            Duration lease) {
+        List<Tuple> rows = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            rows.add(Tuple.of(ids.get(i), vectors.get(i), dimensions));
+        }
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("UPDATE knowledge.chunks SET embedding = $2::text::vector, dimensions = $3"
+                        + " WHERE id = $1 AND embedding IS NULL")
+                .executeBatch(rows)
+                .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
+                                + " SET lease_until = now() + $2::interval WHERE id = $1")
+                        .execute(Tuple.of(documentId, lease.toSeconds() + " seconds")))
+                .replaceWithVoid());
+    }
+
+    /**
+     * sealed → ready, or pending/sealed → failed (its chunks removed), and the base's state as of that same
+     * commit. Finishers of one base are serialised by a transaction-scoped advisory lock, so exactly one of
+     * them sees the base with nothing left in progress.
+     *
+     * @return empty when the document is gone or another worker already finished it
+     */
+    public Uni<Optional<Finished>> finish(UUID documentId, UUID knowledgeBaseId, KnowledgeDocumentStatus outcome,
+            String error) {
+        return pool.withTransaction(connection -> lockBase(connection, knowledgeBaseId)
+                .chain(() -> outcome == KnowledgeDocumentStatus.READY
+                        ? connection.preparedQuery("UPDATE gateway.knowledge_documents SET status = 'ready',"
+                                        + " finished_at = now(), lease_until = NULL WHERE id = $1 AND status = 'sealed'"
+                                        + " RETURNING chunk_count")
+                                .execute(Tuple.of(documentId))
+                        : connection.preparedQuery("DELETE FROM knowledge.chunks WHERE document_id = $1").execute(Tuple.of(documentId))
+                                .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
+                                                + " SET status = 'failed', chunk_count = 0, error = $2, finished_at = now(),"
+                                                + " lease_until = NULL WHERE id = $1 AND status IN ('pending', 'sealed')"
+                                                + " RETURNING chunk_count")
+                                        .execute(Tuple.of(documentId, error))))
+                .chain(updated -> {
+                    if (updated.rowCount() == 0) {
+                        return Uni.createFrom().item(Optional.<Finished>empty());
+                    }
+                    int chunkCount = updated.iterator().next().getInteger("chunk_count");
+                    return baseState(connection, knowledgeBaseId)
+                            .map(base -> Optional.of(new Finished(chunkCount, base.orElseThrow())));
+                }));
+    }
+
+    /** The base's state, read under the same lock finishers take (empty when the base is gone). */
+    public Uni<Optional<BaseState>> lockedBaseState(UUID knowledgeBaseId) {
+        return pool.withTransaction(connection -> lockBase(connection, knowledgeBaseId)
+                .chain(() -> baseState(connection, knowledgeBaseId)));
+    }
+
+    public Uni<Void> markNotified(UUID documentId) {
+        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET notified_at = now()"
+                        + " WHERE id = $1 AND notified_at IS NULL")
+                .execute(Tuple.of(documentId))
+                .replaceWithVoid();
+    }
+
+    /** Documents the sweeper must take up: unfinished with no live claim, or finished with the notice owed. */
+    public Uni<List<Unsettled>> unsettled(Duration olderThan, int limit) {
+        return pool.preparedQuery("SELECT id, knowledge_base_id FROM gateway.knowledge_documents"
+                        + " WHERE (status IN ('pending', 'sealed') OR notified_at IS NULL)"
+                        + " AND created_at < now() - $1::interval AND (lease_until IS NULL OR lease_until < now())"
+                        + " ORDER BY created_at LIMIT $2")
+                .execute(Tuple.of(olderThan.toSeconds() + " seconds", limit))
+                .map(rows -> {
+                    List<Unsettled> found = new ArrayList<>();
+                    rows.forEach(row -> found.add(new Unsettled(row.getUUID("id"), row.getUUID("knowledge_base_id"))));
+                    return found;
+                });
+    }
+
+    private static Uni<Void> lockBase(SqlConnection connection, UUID knowledgeBaseId) {
+        return connection.preparedQuery("SELECT pg_advisory_xact_lock($1)")
+                .execute(Tuple.of(knowledgeBaseId.getMostSignificantBits() ^ knowledgeBaseId.getLeastSignificantBits()))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Optional<BaseState>> baseState(SqlConnection connection, UUID knowledgeBaseId) {
+        return connection.preparedQuery("SELECT b.tenant_id, count(d.id) AS documents,"
+                        + " count(d.id) FILTER (WHERE d.status IN ('pending', 'sealed')) AS in_progress,"
+                        + " count(d.id) FILTER (WHERE d.status = 'failed') AS failed,"
+                        + " coalesce(sum(d.chunk_count), 0) AS chunks"
+                        + " FROM gateway.knowledge_bases b LEFT JOIN gateway.knowledge_documents d ON d.knowledge_base_id = b.id"
+                        + " WHERE b.id = $1 GROUP BY b.id")
+                .execute(Tuple.of(knowledgeBaseId))
+                .map(rows -> first(rows).map(row -> new BaseState(row.getUUID("tenant_id"),
+                        KnowledgeBaseStatus.of(row.getLong("in_progress"), row.getLong("failed"), row.getLong("documents")),
+                        row.getLong("documents").intValue(), row.getLong("chunks").intValue())));
+    }
+
+    private static Optional<Row> first(RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
+    }
+
+    public record DocumentWork(UUID id, UUID tenantId, UUID knowledgeBaseId, String mimeType,
+            KnowledgeDocumentStatus status, int chunkCount, String error, boolean notified, int chunkMaxTokens,
+            int chunkOverlapTokens, Model model) {
+    }
+
+    public record PendingChunk(long id, String content) {
+    }
+
+    public record BaseState(UUID tenantId, KnowledgeBaseStatus status, int documentCount, int chunkCount) {
+    }
+
+    public record Finished(int chunkCount, BaseState base) {
+    }
+
+    public record Unsettled(UUID documentId, UUID knowledgeBaseId) {
+    }
+}

@@ -1,0 +1,180 @@
+package dev.promptjuggler.ingest.service;
+
+import com.pgvector.PGvector;
+import dev.promptjuggler.contracts.knowledge.KnowledgeBaseFinished;
+import dev.promptjuggler.contracts.knowledge.KnowledgeBaseStatus;
+import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentFinished;
+import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentStatus;
+import dev.promptjuggler.ingest.chunking.Chunk;
+import dev.promptjuggler.ingest.chunking.Chunker;
+import dev.promptjuggler.ingest.client.OpenAiEmbeddingClient.EmbeddingFailedException;
+import dev.promptjuggler.ingest.config.IngestConfig;
+import dev.promptjuggler.ingest.embedding.Embeddings;
+import dev.promptjuggler.ingest.parsing.DocumentParser;
+import dev.promptjuggler.ingest.parsing.UnreadableDocumentException;
+import dev.promptjuggler.ingest.messaging.KnowledgeFinishedPublisher;
+import dev.promptjuggler.ingest.persistence.DocumentStore;
+import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
+import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
+import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * A document's state machine, resumable from any state: pending → (parse, chunk) sealed → (embed, batch by
+ * batch) ready, or failed with a reason. Every step is idempotent, so a redelivered event, a restart after
+ * a crash or the sweeper simply continue from the committed state, and no chunk is ever stored twice.
+ */
+@ApplicationScoped
+public class DocumentProcessor {
+
+    private static final Logger LOG = Logger.getLogger(DocumentProcessor.class);
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+    private final DocumentStore documents;
+    private final Embeddings embeddings;
+    private final Chunker chunker;
+    private final KnowledgeFinishedPublisher publisher;
+    private final IngestConfig.Processing config;
+    private final ExecutorService parsers;
+
+    public DocumentProcessor(DocumentStore documents, Embeddings embeddings, KnowledgeFinishedPublisher publisher,
+            IngestConfig config) {
+        this.documents = documents;
+        this.embeddings = embeddings;
+        this.chunker = new Chunker(embeddings.tokenizer());
+        this.publisher = publisher;
+        this.config = config.processing();
+        AtomicInteger number = new AtomicInteger();
+        this.parsers = Executors.newFixedThreadPool(this.config.parserThreads(), task -> {
+            Thread thread = new Thread(task, "parser-" + number.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Takes the document as far as it goes: to its final state and its notices, or to "deleted". */
+    public Uni<Void> process(UUID documentId, UUID knowledgeBaseId) {
+        return documents.load(documentId).chain(found -> {
+            if (found.isEmpty()) {
+                return deleted(documentId, knowledgeBaseId);
+            }
+            DocumentWork work = found.get();
+            return switch (work.status()) {
+                case PENDING -> documents.claim(documentId, config.lease()).chain(() -> sealThenEmbed(work));
+                case SEALED -> documents.claim(documentId, config.lease()).chain(() -> embedThenFinish(work));
+                case READY, FAILED -> work.notified() ? Uni.createFrom().voidItem() : renotify(work);
+            };
+        }).onFailure(DocumentProcessor::isDeletedMeanwhile).recoverWithUni(() -> deleted(documentId, knowledgeBaseId));
+    }
+
+    private Uni<Void> sealThenEmbed(DocumentWork work) {
+        return documents.content(work.id())
+                .chain(content -> content.isEmpty() ? Uni.createFrom().item(Optional.<List<Chunk>>empty())
+                        : Uni.createFrom().item(() -> Optional.of(chunks(work, content.get()))).runSubscriptionOn(parsers))
+                .chain(chunks -> chunks.isEmpty()
+                        ? deleted(work.id(), work.knowledgeBaseId())
+                        : documents.seal(work.id(), work.knowledgeBaseId(), chunks.get())
+                                .chain(() -> process(work.id(), work.knowledgeBaseId())))
+                .onFailure(UnreadableDocumentException.class)
+                .recoverWithUni(failure -> fail(work, failure.getMessage()));
+    }
+
+    private List<Chunk> chunks(DocumentWork work, byte[] content) {
+        List<Chunk> chunks = chunker.chunk(DocumentParser.parse(work.mimeType(), content), work.chunkMaxTokens(),
+                work.chunkOverlapTokens());
+        if (chunks.isEmpty()) {
+            throw new UnreadableDocumentException("no text found in the document");
+        }
+        return chunks;
+    }
+
+    private Uni<Void> embedThenFinish(DocumentWork work) {
+        return documents.unembedded(work.id())
+                .chain(pending -> embedInBatches(work, pending, 0))
+                .chain(() -> documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null))
+                .chain(finished -> finished.isEmpty()
+                        ? process(work.id(), work.knowledgeBaseId())
+                        : notifyFinished(work, KnowledgeDocumentStatus.READY, null, finished.get().chunkCount(),
+                                finished.get().base()))
+                .onFailure(EmbeddingFailedException.class)
+                .recoverWithUni(failure -> fail(work, "embedding failed: " + failure.getMessage()));
+    }
+
+    private Uni<Void> embedInBatches(DocumentWork work, List<PendingChunk> pending, int from) {
+        if (from >= pending.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
+        return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
+                .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::id).toList(),
+                        vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),
+                        work.model().dimensions(), config.lease()))
+                .chain(() -> embedInBatches(work, pending, from + batch.size()));
+    }
+
+    private Uni<Void> fail(DocumentWork work, String reason) {
+        LOG.infof("document %s failed: %s", work.id(), reason);
+        return documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.FAILED, reason)
+                .chain(finished -> finished.isEmpty()
+                        ? process(work.id(), work.knowledgeBaseId())
+                        : notifyFinished(work, KnowledgeDocumentStatus.FAILED, reason, 0, finished.get().base()));
+    }
+
+    /** Result before notice: both states are committed when this runs. */
+    private Uni<Void> notifyFinished(DocumentWork work, KnowledgeDocumentStatus status, String error, int chunkCount,
+            BaseState base) {
+        Instant now = Instant.now();
+        Uni<Void> document = publisher.publish(new KnowledgeDocumentFinished(work.id(), work.knowledgeBaseId(),
+                work.tenantId(), status, chunkCount, error, now));
+        Uni<Void> baseNotice = base.status() == KnowledgeBaseStatus.PENDING
+                ? Uni.createFrom().voidItem()
+                : publisher.publish(new KnowledgeBaseFinished(work.knowledgeBaseId(), base.tenantId(), base.status(),
+                        base.documentCount(), base.chunkCount(), work.id(), now));
+        return document.chain(() -> baseNotice).chain(() -> documents.markNotified(work.id()));
+    }
+
+    /**
+     * The finished notice of an earlier attempt may never have reached the broker. Sent again with the same
+     * event ids; the base's counts are those of now, under the finishers' lock.
+     */
+    private Uni<Void> renotify(DocumentWork work) {
+        return documents.lockedBaseState(work.knowledgeBaseId()).chain(base -> base.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : notifyFinished(work, work.status(), work.error(), work.chunkCount(), base.get()));
+    }
+
+    /**
+     * The document was deleted (before or while it was processed): its chunks went with it. If that left
+     * its base with nothing in progress, the base is finished.
+     */
+    private Uni<Void> deleted(UUID documentId, UUID knowledgeBaseId) {
+        return documents.lockedBaseState(knowledgeBaseId).chain(base -> {
+            if (base.isEmpty() || base.get().status() == KnowledgeBaseStatus.PENDING) {
+                return Uni.createFrom().voidItem();
+            }
+            BaseState state = base.get();
+            return publisher.publish(new KnowledgeBaseFinished(knowledgeBaseId, state.tenantId(), state.status(),
+                    state.documentCount(), state.chunkCount(), documentId, Instant.now()));
+        });
+    }
+
+    private static boolean isDeletedMeanwhile(Throwable failure) {
+        return failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState());
+    }
+
+    @PreDestroy
+    void close() {
+        parsers.shutdownNow();
+    }
+}
