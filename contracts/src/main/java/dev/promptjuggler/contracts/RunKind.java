@@ -16,4 +16,9 @@ public enum RunKind {
     public String finishedEventType() {
         return finishedEventType;
     }
+
+    /** The spelling in JSON and in the database: {@code prompt}, {@code workflow}. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -1,7 +1,12 @@
 package dev.promptjuggler.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.prompt.PromptMessage;
+import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
+import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -9,51 +14,58 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The public prompt-run endpoints of the PromptJuggler API. */
+/** The public prompt endpoints of the PromptJuggler API. */
 @Path("/api/v1")
-@Tag(name = "Prompt runs")
+@Tag(name = "Prompts")
 public class PromptRunResource {
 
     private final RunService runs;
+    private final DefinitionService definitions;
+    private final JsonColumns json;
     private final Caller caller;
 
-    public PromptRunResource(RunService runs, Caller caller) {
+    public PromptRunResource(RunService runs, DefinitionService definitions, JsonColumns json, Caller caller) {
         this.runs = runs;
+        this.definitions = definitions;
+        this.json = json;
         this.caller = caller;
     }
 
     @POST
     @Path("/prompts/{slug}/{version}/runs")
-    @Operation(summary = "Create and trigger a prompt run; version is a number or __latest__")
-    public Uni<CreateRunResponse> create(@PathParam("slug") String slug, @PathParam("version") String version,
-            CreatePromptRunBody body) {
-        if (body == null) {
-            throw ApiException.invalid("a JSON body with inputs is required");
-        }
-        return runs.createPromptRun(caller.tenantId(), slug, version, body.toRunRequest())
-                .map(accepted -> new CreateRunResponse(accepted.id(), accepted.thread()));
+    @Operation(summary = "Create and trigger a prompt run; version is a number, a tag or __latest__")
+    public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
+            CreateRunBody body) {
+        return runs.createRun(caller.tenantId(), RunKind.PROMPT, slug, version, RunIds.request(body))
+                .map(RunIds::of);
     }
 
     @GET
     @Path("/promptruns/{id}")
     @Operation(summary = "Get a prompt run")
     public Uni<PromptRunResponse> get(@PathParam("id") String id) {
-        return runs.findPromptRun(caller.tenantId(), parseId(id)).map(PromptRunResponse::of);
+        return runs.findRun(caller.tenantId(), RunKind.PROMPT, RunIds.parse(id, "prompt run"))
+                .map(PromptRunResponse::of);
     }
 
-    private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("prompt run " + id + " not found");
-        }
-    }
-
-    public record CreateRunResponse(UUID id, UUID thread) {
+    @GET
+    @Path("/prompts/{slug}/{version}")
+    @Operation(summary = "Get the full configuration of a published revision (number, tag or __latest__)")
+    public Uni<PromptRevisionResponse> revision(@PathParam("slug") String slug, @PathParam("version") String version) {
+        return definitions.resolve(caller.tenantId(), RunKind.PROMPT, slug, version).map(resolved -> {
+            PromptConfig config = json.read(resolved.revision().config().toString(), PromptConfig.class);
+            return new PromptRevisionResponse(resolved.revision().id(), resolved.definition().id(),
+                    resolved.revision().version(), config.memory(), config.provider(), config.model(),
+                    config.modelParams(),
+                    config.responseFormat() == null ? Map.of("type", "text") : config.responseFormat(),
+                    config.systemInstruction(), config.messages(), config.tools());
+        });
     }
 
     /** The SDK's {@code PromptRun}, plus {@code revision}: which published revision ran. */
@@ -68,6 +80,9 @@ public class PromptRunResource {
         }
     }
 
-    public record RevisionRef(UUID id, int version) {
+    /** The SDK's {@code PromptRevision}, plus the revision's {@code version} number. */
+    public record PromptRevisionResponse(UUID id, UUID promptId, int version, String memory, String provider,
+            String model, Map<String, Object> modelParams, Map<String, Object> responseFormat,
+            String systemInstruction, List<PromptMessage> messages, List<Map<String, Object>> tools) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.promptjuggler.gateway.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.RunKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -40,18 +41,19 @@ public class RunRepository {
                     .preparedQuery("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority,"
                             + " environment, revision_id, revision_version, inputs, metadata)"
                             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)")
-                    .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind(), run.threadId(),
+                    .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
                             run.channel(), run.priority(), run.environment(), run.revisionId(),
                             run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})));
         }).replaceWithVoid();
     }
 
-    public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, String kind) {
+    public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, RunKind kind) {
         return pool.preparedQuery("SELECT id, status, created_at, finished_at, output, error,"
                         + " token_usage::text AS token_usage, cost::text AS cost, transcript::text AS transcript,"
-                        + " emitted::text AS emitted, revision_id, revision_version, thread_id"
+                        + " emitted::text AS emitted, outputs::text AS outputs, errors::text AS errors,"
+                        + " revision_id, revision_version, thread_id"
                         + " FROM gateway.runs WHERE tenant_id = $1 AND id = $2 AND kind = $3")
-                .execute(Tuple.of(tenantId, id, kind))
+                .execute(Tuple.of(tenantId, id, kind.wireName()))
                 .map(rows -> TenantRepository.first(rows).map(this::run));
     }
 
@@ -60,16 +62,17 @@ public class RunRepository {
                 row.getOffsetDateTime("finished_at"), row.getString("output"), row.getString("error"),
                 json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
                 json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
-                row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+                json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
     }
 
-    public record NewRun(UUID id, UUID tenantId, String kind, UUID threadId, String channel, String priority,
+    public record NewRun(UUID id, UUID tenantId, RunKind kind, UUID threadId, String channel, String priority,
             String environment, UUID revisionId, int revisionVersion, Map<String, String> inputs,
             Map<String, Object> metadata) {
     }
 
     public record RunRow(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt, String output,
-            String error, JsonNode tokenUsage, JsonNode cost, JsonNode transcript, JsonNode emitted, UUID revisionId,
+            String error, JsonNode tokenUsage, JsonNode cost, JsonNode transcript, JsonNode emitted, JsonNode outputs,
+            JsonNode errors, UUID revisionId,
             int revisionVersion, UUID threadId) {
     }
 }

@@ -6,7 +6,9 @@ import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
-import dev.promptjuggler.gateway.persistence.PromptRepository.RevisionRow;
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
+import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository;
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
@@ -25,30 +27,33 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunService {
 
-    private final PromptService prompts;
+    private final DefinitionService definitions;
     private final RunRepository runs;
     private final TenantRepository tenants;
     private final RunRequestPublisher publisher;
+    private final JsonColumns json;
 
-    public RunService(PromptService prompts, RunRepository runs, TenantRepository tenants,
-            RunRequestPublisher publisher) {
-        this.prompts = prompts;
+    public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
+            RunRequestPublisher publisher, JsonColumns json) {
+        this.definitions = definitions;
         this.runs = runs;
         this.tenants = tenants;
         this.publisher = publisher;
+        this.json = json;
     }
 
-    public Uni<AcceptedRun> createPromptRun(UUID tenantId, String slug, String version, RunRequest request) {
+    public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request) {
         Priority priority = request.priority();
-        return prompts.resolve(tenantId, slug, version)
-                .invoke(revision -> requireInputsCoverPlaceholders(revision, request.inputs()))
+        return definitions.resolve(tenantId, kind, slug, version)
+                .map(DefinitionService.ResolvedRevision::revision)
+                .invoke(revision -> requireInputsFor(kind, revision, request.inputs()))
                 .chain(revision -> thread(tenantId, request.thread())
                         .chain(thread -> environment(tenantId, request.environment())
                                 .chain(environment -> {
-                                    var run = new NewRun(UUID.randomUUID(), tenantId, "prompt", thread.id(),
+                                    var run = new NewRun(UUID.randomUUID(), tenantId, kind, thread.id(),
                                             request.channel(), priority.wireName(), environment, revision.id(),
                                             revision.version(), request.inputs(), request.metadata());
-                                    var event = new RunRequested(run.id(), tenantId, thread.id(), RunKind.PROMPT,
+                                    var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
                                             priority, revision.id(), Instant.now());
                                     return runs.insert(run, thread.isNew())
                                             .chain(() -> publisher.publish(event))
@@ -56,13 +61,18 @@ public class RunService {
                                 })));
     }
 
-    public Uni<RunRow> findPromptRun(UUID tenantId, UUID id) {
-        return runs.find(tenantId, id, "prompt")
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("prompt run " + id + " not found")));
+    public Uni<RunRow> findRun(UUID tenantId, RunKind kind, UUID id) {
+        return runs.find(tenantId, id, kind).map(found -> found.orElseThrow(() -> ApiException.notFound(
+                (kind == RunKind.PROMPT ? "prompt run " : "workflow run ") + id + " not found")));
     }
 
-    private static void requireInputsCoverPlaceholders(RevisionRow revision, Map<String, String> inputs) {
-        List<String> missing = PromptTemplate.placeholders(revision.config()).stream()
+    /** A workflow's inputs are its Input nodes' names, checked once workflow definitions are validated. */
+    private void requireInputsFor(RunKind kind, RevisionRow revision, Map<String, String> inputs) {
+        if (kind != RunKind.PROMPT) {
+            return;
+        }
+        PromptConfig config = json.read(revision.config().toString(), PromptConfig.class);
+        List<String> missing = PromptTemplate.placeholders(config).stream()
                 .filter(name -> !inputs.containsKey(name))
                 .toList();
         if (!missing.isEmpty()) {

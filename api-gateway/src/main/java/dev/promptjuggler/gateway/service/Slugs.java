@@ -1,5 +1,6 @@
 package dev.promptjuggler.gateway.service;
 
+import dev.promptjuggler.contracts.RunKind;
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -7,9 +8,17 @@ import java.util.Locale;
 public final class Slugs {
 
     public static final String PROMPT = "pr_";
+    public static final String WORKFLOW = "wf_";
     public static final String KNOWLEDGE_BASE = "kb_";
 
     private Slugs() {
+    }
+
+    public static String prefix(RunKind kind) {
+        return switch (kind) {
+            case PROMPT -> PROMPT;
+            case WORKFLOW -> WORKFLOW;
+        };
     }
 
     /** {@code "Café Greeter 2"} with prefix {@code pr_} becomes {@code pr_cafe_greeter_2}. */

@@ -141,7 +141,7 @@ class PromptRunApiTest {
         given().auth().oauth2(key).contentType(ContentType.JSON)
                 .body(Map.of("inputs", Map.of("company", "A", "question", "q")))
                 .post("/api/v1/prompts/{slug}/7/runs", slug)
-                .then().statusCode(404).body("error", equalTo("prompt " + slug + " has no published version 7"));
+                .then().statusCode(404).body("error", equalTo("prompt " + slug + " has no published version or tag 7"));
 
         assertEquals(before, runCount());
     }

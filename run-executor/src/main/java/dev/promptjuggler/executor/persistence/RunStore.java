@@ -38,7 +38,7 @@ public class RunStore {
     public Uni<Optional<PendingRun>> find(UUID runId) {
         return pool.preparedQuery("SELECT r.id, r.tenant_id, r.kind, r.status, r.environment, r.inputs::text AS inputs,"
                         + " v.config::text AS config"
-                        + " FROM gateway.runs r JOIN gateway.prompt_revisions v ON v.id = r.revision_id"
+                        + " FROM gateway.runs r JOIN gateway.revisions v ON v.id = r.revision_id"
                         + " WHERE r.id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
@@ -57,6 +57,14 @@ public class RunStore {
         return finish(runId, "failed", null, error, null, java.util.List.of());
     }
 
+    /** A workflow run that could not start: the SDK's {@code WorkflowRun} reports it in {@code errors}. */
+    public Uni<Optional<StoredOutcome>> failWorkflow(UUID runId, String error) {
+        return pool.preparedQuery("UPDATE gateway.runs SET status = 'failed', error = $2, errors = $3::text::jsonb,"
+                        + " finished_at = now() WHERE id = $1 AND status = 'pending' RETURNING finished_at")
+                .execute(Tuple.of(runId, error, write(java.util.List.of(error))))
+                .map(RunStore::outcome);
+    }
+
     /** Records that the finished event reached the broker; runs left unmarked still owe their notice. */
     public Uni<Void> markNotified(UUID runId) {
         return pool.preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = $1")
@@ -70,13 +78,14 @@ public class RunStore {
                         + " token_usage = $5::text::jsonb, transcript = $6::text::jsonb, finished_at = now()"
                         + " WHERE id = $1 AND status = 'pending' RETURNING finished_at")
                 .execute(Tuple.of(runId, status, output, error, write(tokenUsage), write(transcript)))
-                .map(rows -> {
-                    var iterator = rows.iterator();
-                    return iterator.hasNext()
-                            ? Optional.of(new StoredOutcome(iterator.next().getOffsetDateTime("finished_at")
-                                    .toInstant()))
-                            : Optional.empty();
-                });
+                .map(RunStore::outcome);
+    }
+
+    private static Optional<StoredOutcome> outcome(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        var iterator = rows.iterator();
+        return iterator.hasNext()
+                ? Optional.of(new StoredOutcome(iterator.next().getOffsetDateTime("finished_at").toInstant()))
+                : Optional.empty();
     }
 
     private PendingRun pendingRun(Row row) {
@@ -84,8 +93,7 @@ public class RunStore {
             return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"),
                     RunKind.valueOf(row.getString("kind").toUpperCase(java.util.Locale.ROOT)),
                     "pending".equals(row.getString("status")), row.getString("environment"),
-                    json.readValue(row.getString("inputs"), STRING_MAP),
-                    json.readValue(row.getString("config"), PromptConfig.class));
+                    json.readValue(row.getString("inputs"), STRING_MAP), row.getString("config"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("run " + row.getUUID("id") + " has unreadable JSON", e);
         }
@@ -99,8 +107,17 @@ public class RunStore {
         }
     }
 
+    /** @param config the revision's configuration as stored (JSON); its shape depends on {@code kind} */
     public record PendingRun(UUID id, UUID tenantId, RunKind kind, boolean pending, String environment,
-            Map<String, String> inputs, PromptConfig config) {
+            Map<String, String> inputs, String config) {
+    }
+
+    public PromptConfig promptConfig(PendingRun run) {
+        try {
+            return json.readValue(run.config(), PromptConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run " + run.id() + " has an unreadable prompt revision", e);
+        }
     }
 
     public record StoredOutcome(Instant finishedAt) {

@@ -1,6 +1,7 @@
 package dev.promptjuggler.executor.service;
 
 import dev.promptjuggler.contracts.RunFinished;
+import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
@@ -42,7 +43,11 @@ public class RunExecutionService {
                 LOG.debugf("Run %s already finished; ignoring a repeated request", run.id());
                 return Uni.createFrom().voidItem();
             }
-            return prompts.run(run.config(), run.inputs())
+            if (run.kind() == RunKind.WORKFLOW) {
+                return runs.failWorkflow(run.id(), "workflow runs are not supported by this deployment yet")
+                        .chain(stored -> notify(run, RunStatus.FAILED, stored));
+            }
+            return prompts.run(runs.promptConfig(run), run.inputs())
                     .onItemOrFailure().transformToUni((completion, failure) -> failure == null
                             ? runs.complete(run.id(), completion.output(), completion.tokenUsage(),
                                             List.of(new TranscriptText(completion.output())))

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The SDK's {@code CreatePromptRun} as it arrives. Values are kept loosely typed so that a wrong type is
+ * The SDK's {@code CreatePromptRun} and {@code CreateWorkflowRun} as they arrive ({@code channel} is
+ * the prompt runs' only). Values are kept loosely typed so that a wrong type is
  * reported as a 422 naming the field, not as a parse failure.
  */
-public record CreatePromptRunBody(
+public record CreateRunBody(
         Map<String, Object> inputs,
         String thread,
         String priority,

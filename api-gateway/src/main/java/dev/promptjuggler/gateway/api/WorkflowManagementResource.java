@@ -1,0 +1,47 @@
+package dev.promptjuggler.gateway.api;
+
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.service.DefinitionService;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+/**
+ * Workflow definitions share the prompts' life cycle. The draft is the node graph as a JSON object;
+ * its node types and the checks made on publishing belong to the workflow engine.
+ */
+@Path("/manage/v1/workflows")
+@Tag(name = "Workflows (management)")
+public class WorkflowManagementResource extends DefinitionManagementResource {
+
+    public WorkflowManagementResource(DefinitionService definitions, Caller caller) {
+        super(definitions, caller, RunKind.WORKFLOW);
+    }
+
+    @POST
+    @ResponseStatus(201)
+    @Operation(summary = "Create a workflow with its first draft; its slug (wf_…) is derived from the name")
+    public Uni<DefinitionResponse> create(@Valid @NotNull CreateWorkflow body) {
+        return definitions.create(caller.tenantId(), kind, body.name(), body.draft()).chain(this::response);
+    }
+
+    @PUT
+    @Path("/{slug}/draft")
+    @Operation(summary = "Save the draft (never runs until published)")
+    public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @NotNull Map<String, Object> draft) {
+        return definitions.saveDraft(caller.tenantId(), kind, slug, draft).chain(this::response);
+    }
+
+    public record CreateWorkflow(@NotBlank @Size(max = 200) String name, @NotNull Map<String, Object> draft) {
+    }
+}

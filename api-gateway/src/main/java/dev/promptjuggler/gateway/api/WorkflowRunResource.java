@@ -1,0 +1,57 @@
+package dev.promptjuggler.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
+import dev.promptjuggler.gateway.service.RunService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The public workflow-run endpoints of the PromptJuggler API. */
+@Path("/api/v1")
+@Tag(name = "Workflows")
+public class WorkflowRunResource {
+
+    private final RunService runs;
+    private final Caller caller;
+
+    public WorkflowRunResource(RunService runs, Caller caller) {
+        this.runs = runs;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("/workflows/{slug}/{version}/runs")
+    @Operation(summary = "Create and trigger a workflow run; version is a number, a tag or __latest__")
+    public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
+            CreateRunBody body) {
+        return runs.createRun(caller.tenantId(), RunKind.WORKFLOW, slug, version, RunIds.request(body))
+                .map(RunIds::of);
+    }
+
+    @GET
+    @Path("/workflowruns/{id}")
+    @Operation(summary = "Get a workflow run")
+    public Uni<WorkflowRunResponse> get(@PathParam("id") String id) {
+        return runs.findRun(caller.tenantId(), RunKind.WORKFLOW, RunIds.parse(id, "workflow run"))
+                .map(WorkflowRunResponse::of);
+    }
+
+    /** The SDK's {@code WorkflowRun}, plus {@code revision}: which published revision ran. */
+    public record WorkflowRunResponse(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt,
+            JsonNode outputs, JsonNode errors, JsonNode tokenUsage, JsonNode cost, RevisionRef revision) {
+
+        static WorkflowRunResponse of(RunRow run) {
+            return new WorkflowRunResponse(run.id(), run.status(), run.createdAt(), run.finishedAt(), run.outputs(),
+                    run.errors(), run.tokenUsage(), run.cost(), new RevisionRef(run.revisionId(),
+                            run.revisionVersion()));
+        }
+    }
+}

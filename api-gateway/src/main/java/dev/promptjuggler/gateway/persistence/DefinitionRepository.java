@@ -1,0 +1,204 @@
+package dev.promptjuggler.gateway.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.RunKind;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Prompts and workflows: a draft, immutable published revisions, movable tags, and the slugs they
+ * were known by before a rename.
+ */
+@ApplicationScoped
+public class DefinitionRepository {
+
+    private static final String DEFINITION_COLUMNS = "d.id, d.kind, d.name, d.slug, d.draft::text AS draft,"
+            + " d.created_at, d.updated_at,"
+            + " (SELECT max(version) FROM gateway.revisions r WHERE r.definition_id = d.id) AS latest_version";
+    private static final String REVISION_COLUMNS = "r.id, r.definition_id, r.version, r.config::text AS config,"
+            + " r.change_note, r.published_at,"
+            + " coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM gateway.tags t WHERE t.revision_id = r.id),"
+            + " '{}') AS tags";
+
+    private final Pool pool;
+    private final JsonColumns json;
+
+    public DefinitionRepository(Pool pool, JsonColumns json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /** @return false when the slug is taken by another definition or was one's slug before a rename */
+    public Uni<Boolean> insert(UUID id, UUID tenantId, RunKind kind, String name, String slug, Object draft) {
+        return pool.preparedQuery("INSERT INTO gateway.definitions (id, tenant_id, kind, name, slug, draft)"
+                        + " SELECT $1, $2, $3, $4, $5, $6::text::jsonb WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM gateway.slug_aliases a WHERE a.tenant_id = $2 AND a.slug = $5)"
+                        + " ON CONFLICT (tenant_id, slug) DO NOTHING")
+                .execute(Tuple.from(List.of(id, tenantId, wire(kind), name, slug, json.write(draft))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Finds a definition by its slug or by a slug it had before a rename. */
+    public Uni<Optional<DefinitionRow>> findBySlug(UUID tenantId, RunKind kind, String slug) {
+        return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
+                        + " WHERE d.tenant_id = $1 AND d.kind = $2 AND (d.slug = $3 OR d.id ="
+                        + " (SELECT a.definition_id FROM gateway.slug_aliases a WHERE a.tenant_id = $1 AND a.slug = $3))")
+                .execute(Tuple.of(tenantId, wire(kind), slug))
+                .map(rows -> TenantRepository.first(rows).map(this::definition));
+    }
+
+    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind) {
+        return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
+                        + " WHERE d.tenant_id = $1 AND d.kind = $2 ORDER BY d.name, d.id")
+                .execute(Tuple.of(tenantId, wire(kind)))
+                .map(rows -> map(rows, this::definition));
+    }
+
+    public Uni<List<String>> aliases(UUID definitionId) {
+        return pool.preparedQuery("SELECT slug FROM gateway.slug_aliases WHERE definition_id = $1 ORDER BY created_at")
+                .execute(Tuple.of(definitionId))
+                .map(rows -> map(rows, row -> row.getString("slug")));
+    }
+
+    public Uni<Void> saveDraft(UUID definitionId, Object draft) {
+        return pool.preparedQuery("UPDATE gateway.definitions SET draft = $2::text::jsonb, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(definitionId, json.write(draft)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Renames the definition; its current slug becomes an alias in the same transaction.
+     *
+     * @return false when the new slug is taken (by a definition or an alias of another one)
+     */
+    public Uni<Boolean> rename(UUID tenantId, UUID definitionId, String oldSlug, String newName, String newSlug) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT 1 FROM gateway.definitions WHERE tenant_id = $1 AND slug = $2 AND id <> $3"
+                        + " UNION ALL SELECT 1 FROM gateway.slug_aliases WHERE tenant_id = $1 AND slug = $2"
+                        + " AND definition_id <> $3")
+                .execute(Tuple.of(tenantId, newSlug, definitionId))
+                .chain(taken -> {
+                    if (taken.size() > 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    if (oldSlug.equals(newSlug)) {
+                        return connection.preparedQuery("UPDATE gateway.definitions SET name = $2, updated_at = now() WHERE id = $1")
+                                .execute(Tuple.of(definitionId, newName)).replaceWith(true);
+                    }
+                    return connection.preparedQuery("INSERT INTO gateway.slug_aliases (tenant_id, slug, definition_id)"
+                                    + " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                            .execute(Tuple.of(tenantId, oldSlug, definitionId))
+                            .chain(() -> connection.preparedQuery("DELETE FROM gateway.slug_aliases"
+                                            + " WHERE tenant_id = $1 AND slug = $2")
+                                    .execute(Tuple.of(tenantId, newSlug)))
+                            .chain(() -> connection.preparedQuery("UPDATE gateway.definitions"
+                                            + " SET name = $2, slug = $3, updated_at = now() WHERE id = $1")
+                                    .execute(Tuple.of(definitionId, newName, newSlug)))
+                            .replaceWith(true);
+                }));
+    }
+
+    /**
+     * Publishes the draft as the next version. The definition row is locked so concurrent publishes get
+     * consecutive numbers.
+     */
+    public Uni<RevisionRow> publishDraft(UUID tenantId, UUID definitionId, String changeNote) {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT 1 FROM gateway.definitions WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(definitionId))
+                .chain(locked -> connection
+                        .preparedQuery("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config, change_note)"
+                                + " SELECT $1, $2, d.id, coalesce((SELECT max(version) FROM gateway.revisions"
+                                + " WHERE definition_id = d.id), 0) + 1, d.draft, $4"
+                                + " FROM gateway.definitions d WHERE d.id = $3"
+                                + " RETURNING id, definition_id, version, config::text AS config, change_note,"
+                                + " published_at, '{}'::text[] AS tags")
+                        .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, changeNote)))
+                .map(rows -> revision(rows.iterator().next())));
+    }
+
+    public Uni<Optional<RevisionRow>> findRevision(UUID definitionId, int version) {
+        return revisionWhere("r.definition_id = $1 AND r.version = $2", Tuple.of(definitionId, version));
+    }
+
+    public Uni<Optional<RevisionRow>> findLatestRevision(UUID definitionId) {
+        return revisionWhere("r.definition_id = $1 AND r.version ="
+                + " (SELECT max(version) FROM gateway.revisions WHERE definition_id = $1)", Tuple.of(definitionId));
+    }
+
+    public Uni<Optional<RevisionRow>> findRevisionByTag(UUID definitionId, String tag) {
+        return revisionWhere("r.id = (SELECT revision_id FROM gateway.tags WHERE definition_id = $1 AND name = $2)",
+                Tuple.of(definitionId, tag));
+    }
+
+    public Uni<List<RevisionRow>> listRevisions(UUID definitionId) {
+        return pool.preparedQuery("SELECT " + REVISION_COLUMNS + " FROM gateway.revisions r"
+                        + " WHERE r.definition_id = $1 ORDER BY r.version DESC")
+                .execute(Tuple.of(definitionId))
+                .map(rows -> map(rows, this::revision));
+    }
+
+    /** Points the tag at the revision, creating or moving it. */
+    public Uni<Void> moveTag(UUID definitionId, String tag, UUID revisionId) {
+        return pool.preparedQuery("INSERT INTO gateway.tags (definition_id, name, revision_id) VALUES ($1, $2, $3)"
+                        + " ON CONFLICT (definition_id, name) DO UPDATE SET revision_id = excluded.revision_id,"
+                        + " moved_at = now()")
+                .execute(Tuple.of(definitionId, tag, revisionId))
+                .replaceWithVoid();
+    }
+
+    /** @return false when there was no such tag */
+    public Uni<Boolean> deleteTag(UUID definitionId, String tag) {
+        return pool.preparedQuery("DELETE FROM gateway.tags WHERE definition_id = $1 AND name = $2")
+                .execute(Tuple.of(definitionId, tag))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private Uni<Optional<RevisionRow>> revisionWhere(String condition, Tuple arguments) {
+        return pool.preparedQuery("SELECT " + REVISION_COLUMNS + " FROM gateway.revisions r WHERE " + condition)
+                .execute(arguments)
+                .map(rows -> TenantRepository.first(rows).map(this::revision));
+    }
+
+    private DefinitionRow definition(Row row) {
+        return new DefinitionRow(row.getUUID("id"), RunKind.valueOf(row.getString("kind").toUpperCase()),
+                row.getString("name"), row.getString("slug"), json.tree(row.getString("draft")),
+                row.getInteger("latest_version"), row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("updated_at"));
+    }
+
+    private RevisionRow revision(Row row) {
+        return new RevisionRow(row.getUUID("id"), row.getUUID("definition_id"), row.getInteger("version"),
+                json.tree(row.getString("config")), row.getString("change_note"),
+                row.getOffsetDateTime("published_at"), Arrays.asList(row.getArrayOfStrings("tags")));
+    }
+
+    private static String wire(RunKind kind) {
+        return kind.wireName();
+    }
+
+    private static <T> List<T> map(RowSet<Row> rows, java.util.function.Function<Row, T> mapper) {
+        List<T> result = new ArrayList<>(rows.size());
+        rows.forEach(row -> result.add(mapper.apply(row)));
+        return result;
+    }
+
+    /** @param latestVersion null while nothing is published */
+    public record DefinitionRow(UUID id, RunKind kind, String name, String slug, JsonNode draft,
+            Integer latestVersion, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    }
+
+    public record RevisionRow(UUID id, UUID definitionId, int version, JsonNode config, String changeNote,
+            OffsetDateTime publishedAt, List<String> tags) {
+    }
+}

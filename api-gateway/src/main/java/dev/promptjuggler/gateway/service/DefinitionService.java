@@ -1,0 +1,144 @@
+package dev.promptjuggler.gateway.service;
+
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.api.ApiException;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The life cycle shared by prompts and workflows: create with a name (the slug follows from it), save
+ * drafts, publish immutable versions, move tags, rename with the old slug kept as an alias, and resolve
+ * a version reference (number, tag or {@value #LATEST}) to a published revision. Drafts never run.
+ */
+@ApplicationScoped
+public class DefinitionService {
+
+    /** The version reference that means "the most recently published". */
+    public static final String LATEST = "__latest__";
+
+    private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
+    private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
+    private final DefinitionRepository definitions;
+
+    public DefinitionService(DefinitionRepository definitions) {
+        this.definitions = definitions;
+    }
+
+    public Uni<DefinitionRow> create(UUID tenantId, RunKind kind, String name, Object draft) {
+        String slug = slug(kind, name);
+        UUID id = UUID.randomUUID();
+        return definitions.insert(id, tenantId, kind, name, slug, draft)
+                .chain(inserted -> {
+                    if (!inserted) {
+                        throw new ApiException(409, noun(kind) + " slug " + slug + " is already taken; choose another name");
+                    }
+                    return find(tenantId, kind, slug);
+                });
+    }
+
+    public Uni<DefinitionRow> find(UUID tenantId, RunKind kind, String slug) {
+        return definitions.findBySlug(tenantId, kind, slug)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound(noun(kind) + " " + slug + " not found")));
+    }
+
+    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind) {
+        return definitions.list(tenantId, kind);
+    }
+
+    public Uni<List<String>> aliases(DefinitionRow definition) {
+        return definitions.aliases(definition.id());
+    }
+
+    public Uni<DefinitionRow> saveDraft(UUID tenantId, RunKind kind, String slug, Object draft) {
+        return find(tenantId, kind, slug)
+                .call(definition -> definitions.saveDraft(definition.id(), draft))
+                .chain(definition -> find(tenantId, kind, definition.slug()));
+    }
+
+    public Uni<DefinitionRow> rename(UUID tenantId, RunKind kind, String slug, String newName) {
+        String newSlug = slug(kind, newName);
+        return find(tenantId, kind, slug).chain(definition -> definitions
+                .rename(tenantId, definition.id(), definition.slug(), newName, newSlug)
+                .chain(renamed -> {
+                    if (!renamed) {
+                        throw new ApiException(409, noun(kind) + " slug " + newSlug + " is already taken");
+                    }
+                    return find(tenantId, kind, newSlug);
+                }));
+    }
+
+    public Uni<RevisionRow> publish(UUID tenantId, RunKind kind, String slug, String changeNote) {
+        return find(tenantId, kind, slug)
+                .chain(definition -> definitions.publishDraft(tenantId, definition.id(), changeNote));
+    }
+
+    public Uni<List<RevisionRow>> versions(UUID tenantId, RunKind kind, String slug) {
+        return find(tenantId, kind, slug).chain(definition -> definitions.listRevisions(definition.id()));
+    }
+
+    /** Points {@code tag} at the published {@code version}. */
+    public Uni<RevisionRow> moveTag(UUID tenantId, RunKind kind, String slug, String tag, int version) {
+        requireTagName(tag);
+        return find(tenantId, kind, slug).chain(definition -> definitions.findRevision(definition.id(), version)
+                .map(found -> found.orElseThrow(() -> ApiException.invalid(
+                        "version " + version + " of " + definition.slug() + " is not published")))
+                .call(revision -> definitions.moveTag(definition.id(), tag, revision.id()))
+                .chain(revision -> definitions.findRevision(definition.id(), version))
+                .map(Optional::orElseThrow));
+    }
+
+    public Uni<Void> deleteTag(UUID tenantId, RunKind kind, String slug, String tag) {
+        return find(tenantId, kind, slug).chain(definition -> definitions.deleteTag(definition.id(), tag))
+                .invoke(deleted -> {
+                    if (!deleted) {
+                        throw ApiException.notFound("tag " + tag + " not found");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** Resolves a version number, a tag or {@value #LATEST} to a published revision. */
+    public Uni<ResolvedRevision> resolve(UUID tenantId, RunKind kind, String slug, String version) {
+        return find(tenantId, kind, slug).chain(definition -> {
+            Uni<Optional<RevisionRow>> revision;
+            if (LATEST.equals(version)) {
+                revision = definitions.findLatestRevision(definition.id());
+            } else if (VERSION_NUMBER.matcher(version).matches()) {
+                revision = definitions.findRevision(definition.id(), Integer.parseInt(version));
+            } else {
+                revision = definitions.findRevisionByTag(definition.id(), version);
+            }
+            return revision.map(found -> new ResolvedRevision(definition, found.orElseThrow(() -> ApiException
+                    .notFound(noun(kind) + " " + slug + " has no published version or tag " + version))));
+        });
+    }
+
+    private static void requireTagName(String tag) {
+        if (LATEST.equals(tag) || !TAG.matcher(tag).matches()) {
+            throw ApiException.invalid("tag must match [a-z][a-z0-9_-]{0,62} (a version number cannot be a tag)");
+        }
+    }
+
+    private static String slug(RunKind kind, String name) {
+        try {
+            return Slugs.of(Slugs.prefix(kind), name);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    private static String noun(RunKind kind) {
+        return kind == RunKind.PROMPT ? "prompt" : "workflow";
+    }
+
+    public record ResolvedRevision(DefinitionRow definition, RevisionRow revision) {
+    }
+}

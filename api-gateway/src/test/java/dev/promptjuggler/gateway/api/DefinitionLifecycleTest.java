@@ -1,0 +1,123 @@
+package dev.promptjuggler.gateway.api;
+
+import static dev.promptjuggler.gateway.api.Api.as;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Drafts, immutable versions, movable tags and renames, seen through the management and public APIs. */
+@QuarkusTest
+class DefinitionLifecycleTest {
+
+    private String key;
+
+    @BeforeEach
+    void tenant() {
+        key = Api.newTenant();
+    }
+
+    @Test
+    void draftsNeverRunAndPublishedVersionsAreImmutable() {
+        String slug = Api.createPrompt(key, "Lifecycle", Api.promptDraft("First {{x}}"));
+        as(key).body(Map.of("inputs", Map.of("x", "1"))).post("/api/v1/prompts/{slug}/__latest__/runs", slug)
+                .then().statusCode(404).body("error", equalTo("prompt " + slug + " has no published version or tag __latest__"));
+
+        Api.publish(key, "prompts", slug);
+        as(key).body(Api.promptDraft("Second {{x}} {{y}}")).put("/manage/v1/prompts/{slug}/draft", slug)
+                .then().statusCode(200).body("draft.messages[0].content", equalTo("Second {{x}} {{y}}"))
+                .body("latestVersion", equalTo(1));
+
+        // The saved draft changes nothing that runs: version 1 and __latest__ still need only x.
+        as(key).body(Map.of("inputs", Map.of("x", "1"))).post("/api/v1/prompts/{slug}/__latest__/runs", slug)
+                .then().statusCode(200);
+        as(key).get("/api/v1/prompts/{slug}/1", slug)
+                .then().statusCode(200).body("messages[0].content", equalTo("First {{x}}"))
+                .body("responseFormat.type", equalTo("text")).body("memory", equalTo("stateless"));
+
+        Api.publish(key, "prompts", slug);
+        as(key).body(Map.of("inputs", Map.of("x", "1"))).post("/api/v1/prompts/{slug}/__latest__/runs", slug)
+                .then().statusCode(422).body("error", equalTo("inputs is missing y (placeholders of version 2)"));
+        as(key).get("/manage/v1/prompts/{slug}/versions", slug)
+                .then().statusCode(200).body("version", contains(2, 1));
+    }
+
+    @Test
+    void tagsAreMovablePointersToPublishedVersions() {
+        String slug = Api.createPrompt(key, "Tagged", Api.promptDraft("One"));
+        Api.publish(key, "prompts", slug);
+        as(key).body(Api.promptDraft("Two")).put("/manage/v1/prompts/{slug}/draft", slug).then().statusCode(200);
+        Api.publish(key, "prompts", slug);
+
+        as(key).body(Map.of("version", 1)).put("/manage/v1/prompts/{slug}/tags/production", slug)
+                .then().statusCode(200).body("version", equalTo(1)).body("tags", contains("production"));
+        String first = runVersion(slug, "production");
+        as(key).get("/api/v1/promptruns/{id}", first).then().body("revision.version", equalTo(1));
+
+        as(key).body(Map.of("version", 2)).put("/manage/v1/prompts/{slug}/tags/production", slug)
+                .then().statusCode(200).body("version", equalTo(2));
+        String second = runVersion(slug, "production");
+        as(key).get("/api/v1/promptruns/{id}", second).then().body("revision.version", equalTo(2));
+        as(key).get("/api/v1/prompts/{slug}/production", slug).then().statusCode(200)
+                .body("messages[0].content", equalTo("Two"));
+
+        as(key).body(Map.of("version", 3)).put("/manage/v1/prompts/{slug}/tags/staging", slug)
+                .then().statusCode(422).body("error", equalTo("version 3 of " + slug + " is not published"));
+        as(key).body(Map.of("version", 1)).put("/manage/v1/prompts/{slug}/tags/{tag}", slug, "7")
+                .then().statusCode(422);
+        as(key).delete("/manage/v1/prompts/{slug}/tags/production", slug).then().statusCode(204);
+        as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/production/runs", slug)
+                .then().statusCode(404);
+        as(key).delete("/manage/v1/prompts/{slug}/tags/production", slug).then().statusCode(404);
+    }
+
+    @Test
+    void aRenameKeepsTheOldSlugWorkingAsAnAlias() {
+        String slug = Api.createPrompt(key, "Old Name", Api.promptDraft("Hi"));
+        Api.publish(key, "prompts", slug);
+        String newName = "New Name " + UUID.randomUUID();
+
+        String newSlug = as(key).body(Map.of("name", newName)).post("/manage/v1/prompts/{slug}/rename", slug)
+                .then().statusCode(200).body("name", equalTo(newName)).body("aliases", contains(slug))
+                .extract().path("slug");
+
+        as(key).get("/manage/v1/prompts/{slug}", slug).then().statusCode(200).body("slug", equalTo(newSlug));
+        as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", slug).then().statusCode(200);
+        as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", newSlug).then().statusCode(200);
+        // The old slug stays reserved: a new prompt with the old name cannot take it.
+        as(key).body(Map.of("name", slug.substring(3).replace('_', ' '), "draft", Api.promptDraft("x")))
+                .post("/manage/v1/prompts").then().statusCode(409);
+    }
+
+    @Test
+    void workflowsShareTheLifeCycleAndAcceptRuns() {
+        String slug = as(key).body(Map.of("name", "Flow " + UUID.randomUUID(),
+                        "draft", Map.of("nodes", List.of(), "edges", List.of())))
+                .post("/manage/v1/workflows")
+                .then().statusCode(201).body("slug", org.hamcrest.Matchers.startsWith("wf_"))
+                .body("latestVersion", nullValue())
+                .extract().path("slug");
+        Api.publish(key, "workflows", slug);
+
+        String id = as(key).body(Map.of("inputs", Map.of("question", "why?")))
+                .post("/api/v1/workflows/{slug}/1/runs", slug)
+                .then().statusCode(200).extract().path("id");
+        as(key).get("/api/v1/workflowruns/{id}", id).then().statusCode(200)
+                .body("id", equalTo(id)).body("errors", empty()).body("revision.version", equalTo(1));
+        // A workflow run is not a prompt run, and the other way round.
+        as(key).get("/api/v1/promptruns/{id}", id).then().statusCode(404);
+        as(key).get("/manage/v1/workflows").then().statusCode(200).body("slug", contains(slug));
+    }
+
+    private String runVersion(String slug, String version) {
+        return as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/{version}/runs", slug, version)
+                .then().statusCode(200).extract().path("id");
+    }
+}
