@@ -3,6 +3,7 @@ package dev.promptjuggler.dispatcher.delivery;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,7 +19,22 @@ public final class WebhookSigner {
     }
 
     public static String signatureHeader(String secret, long unixSeconds, String body) {
-        return "t=" + unixSeconds + ",v1=" + hmacHex(secret, unixSeconds + "." + body);
+        return signatureHeader(List.of(secret), unixSeconds, body);
+    }
+
+    /**
+     * One {@code v1} per secret, in the order given. During a rotation the caller passes the retiring
+     * secrets first and the current one last: the SDKs' verifyWebhookSignature reads only the last
+     * {@code v1}, so receivers that already use the new secret verify with it, while receivers that
+     * check every {@code v1} accept either.
+     */
+    public static String signatureHeader(List<String> secrets, long unixSeconds, String body) {
+        String signed = unixSeconds + "." + body;
+        StringBuilder header = new StringBuilder("t=").append(unixSeconds);
+        for (String secret : secrets) {
+            header.append(",v1=").append(hmacHex(secret, signed));
+        }
+        return header.toString();
     }
 
     private static String hmacHex(String secret, String message) {

@@ -1,20 +1,116 @@
 package dev.promptjuggler.dispatcher.persistence;
 
 import dev.promptjuggler.contracts.EnvironmentGlob;
+import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+/**
+ * The delivery queue: fan-out, claims under a lease, attempt results with the endpoint's health,
+ * lease sweeping and pruning. Endpoints are api-gateway's ({@code gateway.webhook_endpoints}, with
+ * retiring secrets in {@code gateway.webhook_endpoint_secrets}); this service only reads them.
+ */
 @ApplicationScoped
 public class DeliveryStore {
+
+    private static final String CLAIM = """
+            WITH ready AS (
+                SELECT d.endpoint_id, min(d.next_attempt_at) AS oldest
+                FROM dispatch.deliveries d
+                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                GROUP BY d.endpoint_id
+            ), open_endpoints AS (
+                SELECT r.endpoint_id,
+                       -- an open circuit lets exactly one probe through
+                       CASE WHEN h.circuit = 'open' THEN 1 ELSE $1 END
+                         - (SELECT count(*) FROM dispatch.deliveries s
+                            WHERE s.endpoint_id = r.endpoint_id AND s.status = 'sending' AND s.leased_until > now()) AS slots
+                FROM ready r
+                JOIN gateway.webhook_endpoints w ON w.id = r.endpoint_id AND w.enabled
+                LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = r.endpoint_id
+                WHERE h.endpoint_id IS NULL
+                   OR (h.disabled_at IS NULL
+                       AND (h.paused_until IS NULL OR h.paused_until <= now())
+                       AND (h.circuit = 'closed' OR h.next_probe_at <= now()))
+                ORDER BY r.oldest
+                LIMIT $2
+            ), picked AS (
+                SELECT c.id
+                FROM open_endpoints o
+                CROSS JOIN LATERAL (
+                    SELECT d.id FROM dispatch.deliveries d
+                    WHERE d.endpoint_id = o.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                    ORDER BY d.next_attempt_at
+                    LIMIT greatest(o.slots, 0)
+                    FOR UPDATE OF d SKIP LOCKED) c
+                LIMIT $3
+            )
+            UPDATE dispatch.deliveries d
+            SET status = 'sending', leased_until = now() + $4 * interval '1 millisecond'
+            FROM picked p, dispatch.events e, gateway.webhook_endpoints w
+            WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
+            RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
+                      w.url, w.secret,
+                      ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
+                            WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
+            """;
+
+    private static final String RECORD_SUCCESS = """
+            INSERT INTO dispatch.endpoint_health AS h (endpoint_id, tenant_id, last_success_at)
+            VALUES ($1, $2, now())
+            ON CONFLICT (endpoint_id) DO UPDATE SET
+                circuit = 'closed', consecutive_failures = 0, opened_at = NULL, next_probe_at = NULL,
+                probe_interval_ms = NULL, last_success_at = now(), updated_at = now()
+            """;
+
+    /*
+     * $3 threshold, $4 first probe wait (ms), $5 longest probe wait (ms), $6 pause until (Retry-After),
+     * $7 reason to disable now (410), $8 how long an open circuit may last before the endpoint is disabled (ms).
+     */
+    private static final String RECORD_FAILURE = """
+            INSERT INTO dispatch.endpoint_health AS h (endpoint_id, tenant_id, consecutive_failures, last_failure_at,
+                circuit, opened_at, next_probe_at, probe_interval_ms, paused_until, disabled_at, disabled_reason)
+            VALUES ($1, $2, 1, now(),
+                CASE WHEN $3 <= 1 THEN 'open' ELSE 'closed' END,
+                CASE WHEN $3 <= 1 THEN now() END,
+                CASE WHEN $3 <= 1 THEN now() + $4 * interval '1 millisecond' END,
+                CASE WHEN $3 <= 1 THEN $4 END,
+                $6, CASE WHEN $7::text IS NOT NULL THEN now() END, $7)
+            ON CONFLICT (endpoint_id) DO UPDATE SET
+                consecutive_failures = h.consecutive_failures + 1,
+                last_failure_at = now(),
+                circuit = CASE WHEN h.circuit = 'open' OR h.consecutive_failures + 1 >= $3 THEN 'open' ELSE 'closed' END,
+                opened_at = CASE WHEN h.circuit = 'open' THEN h.opened_at
+                                 WHEN h.consecutive_failures + 1 >= $3 THEN now() END,
+                probe_interval_ms = CASE WHEN h.circuit = 'open' THEN least(h.probe_interval_ms * 2, $5)
+                                         WHEN h.consecutive_failures + 1 >= $3 THEN $4 END,
+                next_probe_at = CASE WHEN h.circuit = 'open' THEN now() + least(h.probe_interval_ms * 2, $5) * interval '1 millisecond'
+                                     WHEN h.consecutive_failures + 1 >= $3 THEN now() + $4 * interval '1 millisecond' END,
+                paused_until = CASE WHEN $6::timestamptz IS NULL THEN h.paused_until
+                                    ELSE greatest(h.paused_until, $6::timestamptz) END,
+                disabled_reason = CASE WHEN h.disabled_at IS NOT NULL THEN h.disabled_reason
+                                       WHEN $7::text IS NOT NULL THEN $7::text
+                                       WHEN h.circuit = 'open' AND h.opened_at < now() - $8 * interval '1 millisecond'
+                                           THEN 'failing since ' || h.opened_at::text END,
+                disabled_at = CASE WHEN h.disabled_at IS NOT NULL THEN h.disabled_at
+                                   WHEN $7::text IS NOT NULL THEN now()
+                                   WHEN h.circuit = 'open' AND h.opened_at < now() - $8 * interval '1 millisecond' THEN now() END,
+                updated_at = now()
+            RETURNING h.disabled_at IS NOT NULL AS disabled, h.paused_until
+            """;
 
     private final Pool pool;
 
@@ -23,99 +119,251 @@ public class DeliveryStore {
     }
 
     /**
-     * Stores the event and one delivery per matching endpoint in one transaction. An event seen before
-     * yields no new deliveries.
+     * Stores the events and one delivery per matching endpoint (event filter, environment glob) in one
+     * transaction. Events seen before yield no new deliveries. Endpoints the dispatcher disabled get
+     * their delivery as {@code missed}, so re-enabling them can offer it.
      *
-     * @return the ids of the deliveries created
+     * @return how many deliveries were queued for sending
      */
-    public Uni<List<UUID>> fanOut(UUID eventId, UUID tenantId, String type, String environment, String payload) {
+    public Uni<Integer> fanOut(List<FinishedEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Tuple columns = Tuple.of(
+                events.stream().map(FinishedEvent::id).toArray(UUID[]::new),
+                events.stream().map(FinishedEvent::tenantId).toArray(UUID[]::new),
+                events.stream().map(FinishedEvent::type).toArray(String[]::new),
+                events.stream().map(FinishedEvent::environment).toArray(String[]::new),
+                events.stream().map(FinishedEvent::payload).toArray(String[]::new));
         return pool.withTransaction(connection -> connection
                 .preparedQuery("INSERT INTO dispatch.events (id, tenant_id, type, environment, payload)"
-                        + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING")
-                .execute(Tuple.of(eventId, tenantId, type, environment, payload))
-                .chain(inserted -> inserted.rowCount() == 0
-                        ? Uni.createFrom().item(List.<UUID>of())
-                        : matchingEndpoints(connection, tenantId, type, environment)
-                                .chain(endpoints -> insertDeliveries(connection, eventId, tenantId, endpoints))));
+                        + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])"
+                        + " ON CONFLICT (id) DO NOTHING RETURNING id")
+                .execute(columns)
+                .chain(inserted -> {
+                    Set<UUID> fresh = new HashSet<>();
+                    inserted.forEach(row -> fresh.add(row.getUUID("id")));
+                    List<FinishedEvent> stored = events.stream().filter(event -> fresh.remove(event.id())).toList();
+                    return stored.isEmpty() ? Uni.createFrom().item(0) : deliveriesFor(connection, stored);
+                }));
     }
 
-    private Uni<List<UUID>> matchingEndpoints(SqlConnection connection, UUID tenantId, String type,
-            String environment) {
-        return connection.preparedQuery("SELECT id, environment FROM gateway.webhook_endpoints"
-                        + " WHERE tenant_id = $1 AND enabled AND (cardinality(events) = 0 OR $2 = ANY (events))")
-                .execute(Tuple.of(tenantId, type))
-                .map(rows -> {
-                    List<UUID> matching = new ArrayList<>();
-                    for (Row row : rows) {
-                        if (EnvironmentGlob.matches(row.getString("environment"), environment)) {
-                            matching.add(row.getUUID("id"));
+    private Uni<Integer> deliveriesFor(SqlConnection connection, List<FinishedEvent> events) {
+        UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
+        return connection.preparedQuery("SELECT w.id, w.tenant_id, w.environment, w.events, h.disabled_at IS NOT NULL AS disabled"
+                        + " FROM gateway.webhook_endpoints w"
+                        + " LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = w.id"
+                        + " WHERE w.tenant_id = ANY ($1) AND w.enabled")
+                .execute(Tuple.of(tenants))
+                .chain(endpoints -> {
+                    List<UUID> ids = new ArrayList<>();
+                    List<UUID> eventIds = new ArrayList<>();
+                    List<UUID> endpointIds = new ArrayList<>();
+                    List<UUID> tenantIds = new ArrayList<>();
+                    List<String> statuses = new ArrayList<>();
+                    int queued = 0;
+                    for (FinishedEvent event : events) {
+                        for (Row endpoint : endpoints) {
+                            List<String> filter = Arrays.asList(endpoint.getArrayOfStrings("events"));
+                            if (endpoint.getUUID("tenant_id").equals(event.tenantId())
+                                    && (filter.isEmpty() || filter.contains(event.type()))
+                                    && EnvironmentGlob.matches(endpoint.getString("environment"), event.environment())) {
+                                boolean disabled = endpoint.getBoolean("disabled");
+                                ids.add(UUID.randomUUID());
+                                eventIds.add(event.id());
+                                endpointIds.add(endpoint.getUUID("id"));
+                                tenantIds.add(event.tenantId());
+                                statuses.add(disabled ? "missed" : "pending");
+                                queued += disabled ? 0 : 1;
+                            }
                         }
                     }
-                    return matching;
-                });
-    }
-
-    private Uni<List<UUID>> insertDeliveries(SqlConnection connection, UUID eventId, UUID tenantId,
-            List<UUID> endpoints) {
-        if (endpoints.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        List<Tuple> rows = endpoints.stream()
-                .map(endpoint -> Tuple.of(UUID.randomUUID(), eventId, endpoint, tenantId))
-                .toList();
-        return connection.preparedQuery("INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id)"
-                        + " VALUES ($1, $2, $3, $4)")
-                .executeBatch(rows)
-                .replaceWith(rows.stream().map(row -> row.getUUID(0)).toList());
-    }
-
-    /** What an attempt needs: the delivery, its event's body and its endpoint's address and secret. */
-    public Uni<Optional<PendingDelivery>> findPending(UUID deliveryId) {
-        return pool.preparedQuery("SELECT d.id, d.attempts, e.id AS event_id, e.type, e.payload, w.url, w.secret"
-                        + " FROM dispatch.deliveries d"
-                        + " JOIN dispatch.events e ON e.id = d.event_id"
-                        + " JOIN gateway.webhook_endpoints w ON w.id = d.endpoint_id"
-                        + " WHERE d.id = $1 AND d.status = 'pending'")
-                .execute(Tuple.of(deliveryId))
-                .map(rows -> {
-                    var iterator = rows.iterator();
-                    if (!iterator.hasNext()) {
-                        return Optional.empty();
+                    if (ids.isEmpty()) {
+                        return Uni.createFrom().item(0);
                     }
-                    Row row = iterator.next();
-                    return Optional.of(new PendingDelivery(row.getUUID("id"), row.getInteger("attempts") + 1,
-                            row.getUUID("event_id"), row.getString("type"), row.getString("payload"),
-                            row.getString("url"), row.getString("secret")));
+                    int created = queued;
+                    return connection.preparedQuery("INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id, status)"
+                                    + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])"
+                                    + " ON CONFLICT (event_id, endpoint_id) DO NOTHING")
+                            .execute(Tuple.of(ids.toArray(UUID[]::new), eventIds.toArray(UUID[]::new),
+                                    endpointIds.toArray(UUID[]::new), tenantIds.toArray(UUID[]::new),
+                                    statuses.toArray(String[]::new)))
+                            .replaceWith(created);
                 });
     }
 
-    /** Records one attempt and the delivery's resulting state, in one transaction. */
-    public Uni<Void> recordAttempt(PendingDelivery delivery, AttemptResult result) {
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("INSERT INTO dispatch.delivery_attempts"
-                        + " (delivery_id, attempt, status_code, latency_ms, error, response_excerpt)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6)")
-                .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(), result.statusCode(),
-                        result.latencyMs(), result.error(), result.responseExcerpt())))
-                .chain(() -> connection
-                        .preparedQuery("UPDATE dispatch.deliveries SET attempts = $2, status = $3,"
-                                + " last_status_code = $4, last_error = $5,"
-                                + " delivered_at = CASE WHEN $3 = 'delivered' THEN now() END WHERE id = $1")
-                        .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(),
-                                result.succeeded() ? "delivered" : "failed", result.statusCode(),
-                                result.error())))))
+    /**
+     * Leases due deliveries to this dispatcher: oldest due work first, at most {@code perEndpoint} in
+     * flight per endpoint (one while its circuit is open), none for endpoints that are paused, disabled
+     * or switched off by their owner. Rows another dispatcher is claiming are skipped, not waited for.
+     */
+    public Uni<List<ClaimedDelivery>> claim(int limit, int perEndpoint, int endpointsPerClaim, Duration lease) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(perEndpoint, endpointsPerClaim, limit, lease.toMillis()))
+                .map(DeliveryStore::claimed);
+    }
+
+    private static List<ClaimedDelivery> claimed(RowSet<Row> rows) {
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        for (Row row : rows) {
+            List<String> secrets = new ArrayList<>(Arrays.asList(row.getArrayOfStrings("retiring")));
+            secrets.add(row.getString("secret"));
+            int attempts = row.getInteger("attempts");
+            claimed.add(new ClaimedDelivery(row.getUUID("id"), row.getUUID("event_id"), row.getUUID("endpoint_id"),
+                    row.getUUID("tenant_id"), attempts + 1, attempts - row.getInteger("schedule_offset"),
+                    row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets)));
+        }
+        return claimed;
+    }
+
+    /**
+     * Records a successful attempt: the delivery is done and the endpoint's failure streak ends (which
+     * closes an open circuit, so its parked backlog drains).
+     */
+    public Uni<Void> recordSuccess(ClaimedDelivery delivery, AttemptResult result) {
+        return pool.withTransaction(connection -> insertAttempt(connection, delivery, result)
+                .chain(() -> connection.preparedQuery("UPDATE dispatch.deliveries SET attempts = $2, status = 'delivered',"
+                                + " leased_until = NULL, last_attempt_at = now(), last_status_code = $3, last_error = NULL,"
+                                + " last_error_class = NULL, delivered_at = now() WHERE id = $1")
+                        .execute(Tuple.of(delivery.id(), delivery.attempt(), result.statusCode())))
+                .chain(() -> connection.preparedQuery(RECORD_SUCCESS)
+                        .execute(Tuple.of(delivery.endpointId(), delivery.tenantId())))
+                .replaceWithVoid());
+    }
+
+    /**
+     * Records a failed attempt, moves the endpoint's health on (circuit, Retry-After pause, disabling),
+     * then either schedules the delivery's next attempt or marks it failed. When the endpoint ends up
+     * disabled, every delivery still waiting for it becomes {@code missed}.
+     *
+     * @param nextAttemptAt null when the retry schedule is exhausted
+     */
+    public Uni<FailureOutcome> recordFailure(ClaimedDelivery delivery, AttemptResult result, OffsetDateTime nextAttemptAt,
+            EndpointFailure failure) {
+        return pool.withTransaction(connection -> insertAttempt(connection, delivery, result)
+                .chain(() -> connection.preparedQuery(RECORD_FAILURE)
+                        .execute(Tuple.from(Arrays.asList(delivery.endpointId(), delivery.tenantId(),
+                                failure.circuitThreshold(), failure.firstProbeAfter().toMillis(),
+                                failure.maxProbeInterval().toMillis(), failure.pausedUntil(), failure.disableReason(),
+                                failure.disableAfter().toMillis()))))
+                .chain(health -> {
+                    Row row = health.iterator().next();
+                    boolean disabled = row.getBoolean("disabled");
+                    OffsetDateTime pausedUntil = row.getOffsetDateTime("paused_until");
+                    OffsetDateTime next = nextAttemptAt != null && pausedUntil != null && pausedUntil.isAfter(nextAttemptAt)
+                            ? pausedUntil : nextAttemptAt;
+                    String status = disabled ? "missed" : next == null ? "failed" : "pending";
+                    return connection.preparedQuery("UPDATE dispatch.deliveries SET attempts = $2, status = $3,"
+                                    + " next_attempt_at = coalesce($4, next_attempt_at), leased_until = NULL,"
+                                    + " last_attempt_at = now(), last_status_code = $5, last_error = $6, last_error_class = $7"
+                                    + " WHERE id = $1")
+                            .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(), status, next,
+                                    result.statusCode(), result.error(), result.errorClass())))
+                            .chain(() -> disabled ? parkForReenable(connection, delivery.endpointId()) : Uni.createFrom().voidItem())
+                            .replaceWith(new FailureOutcome(status, disabled));
+                }));
+    }
+
+    private static Uni<Void> parkForReenable(SqlConnection connection, UUID endpointId) {
+        return connection.preparedQuery("UPDATE dispatch.deliveries SET status = 'missed', leased_until = NULL"
+                        + " WHERE endpoint_id = $1 AND status = 'pending'")
+                .execute(Tuple.of(endpointId))
                 .replaceWithVoid();
     }
 
-    public record PendingDelivery(UUID id, int attempt, UUID eventId, String eventType, String payload, String url,
-            String secret) {
+    private static Uni<Void> insertAttempt(SqlConnection connection, ClaimedDelivery delivery, AttemptResult result) {
+        return connection.preparedQuery("INSERT INTO dispatch.delivery_attempts"
+                        + " (delivery_id, attempt, status_code, latency_ms, error, error_class, response_excerpt)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(), result.statusCode(),
+                        result.latencyMs(), result.error(), result.errorClass(), result.responseExcerpt())))
+                .replaceWithVoid();
     }
 
-    /** @param statusCode null when no HTTP response arrived */
-    public record AttemptResult(Integer statusCode, int latencyMs, String error, String responseExcerpt) {
+    /** Hands a claimed delivery back without an attempt, to be sent at {@code at} (by any dispatcher). */
+    public Uni<Void> release(UUID deliveryId, OffsetDateTime at) {
+        return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', leased_until = NULL,"
+                        + " next_attempt_at = greatest(next_attempt_at, $2) WHERE id = $1 AND status = 'sending'")
+                .execute(Tuple.of(deliveryId, at))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue,
+     * and gives up on deliveries whose endpoint was deleted.
+     *
+     * @return how many leases were reclaimed
+     */
+    public Uni<Integer> sweep() {
+        return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', leased_until = NULL"
+                        + " WHERE status = 'sending' AND leased_until < now()")
+                .execute()
+                .chain(reclaimed -> pool.preparedQuery("UPDATE dispatch.deliveries d SET status = 'failed',"
+                                + " leased_until = NULL, last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'"
+                                + " WHERE d.status IN ('pending', 'missed')"
+                                + " AND NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints w WHERE w.id = d.endpoint_id)")
+                        .execute()
+                        .replaceWith(reclaimed.rowCount()));
+    }
+
+    /**
+     * Deletes finished delivery history older than {@code retention}, a bounded batch per call so no
+     * transaction grows large; events go once no delivery refers to them.
+     *
+     * @return how many deliveries were deleted
+     */
+    public Uni<Integer> prune(Duration retention, int batch) {
+        Tuple cutoff = Tuple.of(retention.toMillis(), batch);
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("WITH old AS (SELECT id FROM dispatch.deliveries"
+                        + " WHERE created_at < now() - $1 * interval '1 millisecond'"
+                        + " AND status IN ('delivered', 'failed', 'missed') LIMIT $2),"
+                        + " attempts AS (DELETE FROM dispatch.delivery_attempts a USING old WHERE a.delivery_id = old.id)"
+                        + " DELETE FROM dispatch.deliveries d USING old WHERE d.id = old.id")
+                .execute(cutoff)
+                .chain(deleted -> connection
+                        .preparedQuery("DELETE FROM dispatch.events e WHERE e.id IN (SELECT id FROM dispatch.events"
+                                + " WHERE received_at < now() - $1 * interval '1 millisecond' LIMIT $2)"
+                                + " AND NOT EXISTS (SELECT 1 FROM dispatch.deliveries d WHERE d.event_id = e.id)")
+                        .execute(cutoff)
+                        .replaceWith(deleted.rowCount())));
+    }
+
+    /**
+     * One delivery taken from the queue, with everything its attempt needs.
+     *
+     * @param attempt       the number of the attempt about to be made (1 for the first)
+     * @param scheduleIndex attempts made since the delivery was queued or last replayed
+     * @param secrets       signing secrets: retiring ones first, the current one last
+     */
+    public record ClaimedDelivery(UUID id, UUID eventId, UUID endpointId, UUID tenantId, int attempt,
+            int scheduleIndex, String eventType, String payload, String url, List<String> secrets) {
+    }
+
+    /**
+     * @param statusCode null when no HTTP response arrived
+     * @param errorClass null on success; otherwise {@code http_status}, {@code timeout}, {@code dns},
+     *                   {@code connect}, {@code tls}, {@code blocked_address}, {@code invalid_url} or {@code network}
+     */
+    public record AttemptResult(Integer statusCode, int latencyMs, String errorClass, String error,
+            String responseExcerpt, Duration retryAfter) {
 
         public boolean succeeded() {
             return statusCode != null && statusCode / 100 == 2;
         }
+    }
+
+    /**
+     * How a failed attempt moves its endpoint's health.
+     *
+     * @param pausedUntil   non-null when the endpoint asked for a pause (Retry-After on 429/503)
+     * @param disableReason non-null when the endpoint must be disabled now (410 Gone)
+     */
+    public record EndpointFailure(int circuitThreshold, Duration firstProbeAfter, Duration maxProbeInterval,
+            Duration disableAfter, OffsetDateTime pausedUntil, String disableReason) {
+    }
+
+    /** @param status the delivery's status after the attempt: {@code pending}, {@code failed} or {@code missed} */
+    public record FailureOutcome(String status, boolean endpointDisabled) {
     }
 }

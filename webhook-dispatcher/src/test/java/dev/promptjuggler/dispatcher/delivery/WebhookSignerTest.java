@@ -27,6 +27,15 @@ class WebhookSignerTest {
         assertNotEquals(hex(original), hex(WebhookSigner.signatureHeader(SECRET + "x", 1_700_000_000L, BODY)));
     }
 
+    @Test
+    void duringARotationEverySecretSignsInTheGivenOrder() {
+        String old = "whsec_old";
+        String header = WebhookSigner.signatureHeader(java.util.List.of(old, SECRET), 1_700_000_000L, BODY);
+
+        assertEquals("t=1700000000,v1=" + hex(WebhookSigner.signatureHeader(old, 1_700_000_000L, BODY))
+                + ",v1=d300ce26d93b7f0bb5c8767bcca41b51fb8d2b3d197a2d5e7462650a58f15290", header);
+    }
+
     private static String hex(String header) {
         return header.substring(header.indexOf("v1=") + 3);
     }

@@ -1,0 +1,195 @@
+package dev.promptjuggler.dispatcher.delivery;
+
+import dev.promptjuggler.dispatcher.client.WebhookClient;
+import dev.promptjuggler.dispatcher.config.DispatcherConfig;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore.ClaimedDelivery;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore.EndpointFailure;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes due deliveries from the queue and attempts them. Woken right after a fan-out commits (so first
+ * attempts do not wait for a poll), after every finished attempt, and by a periodic poll for retries.
+ * Also runs the lease sweeper and the history pruner.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    private static final int PRUNE_BATCH = 5_000;
+
+    private final DeliveryStore store;
+    private final WebhookClient client;
+    private final DispatcherConfig config;
+    private final Vertx vertx;
+    private final RetrySchedule schedule;
+    private final EndpointRateLimiter rateLimiter;
+    private final MeterRegistry meters;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean wanted = new AtomicBoolean();
+    private volatile boolean running;
+
+    public DeliveryWorker(DeliveryStore store, WebhookClient client, DispatcherConfig config, Vertx vertx,
+            MeterRegistry meters) {
+        this.store = store;
+        this.client = client;
+        this.config = config;
+        this.vertx = vertx;
+        this.meters = meters;
+        this.schedule = new RetrySchedule(config.retry().schedule(), config.retry().jitter(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        this.rateLimiter = new EndpointRateLimiter(config.limits().ratePerEndpoint());
+        meters.gauge("webhook.deliveries.in_flight", inFlight);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        running = true;
+        vertx.setPeriodic(config.queue().pollInterval().toMillis(), id -> kick());
+        vertx.setPeriodic(config.queue().sweepInterval().toMillis(), id -> sweep());
+        vertx.setPeriodic(config.retention().pruneInterval().toMillis(), id -> prune());
+        kick();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        // Attempts in flight finish or their leases expire; nothing new is claimed.
+        running = false;
+    }
+
+    /** Looks for due deliveries now; cheap to call often, since claims never overlap in one process. */
+    public void kick() {
+        wanted.set(true);
+        if (!running || !claiming.compareAndSet(false, true)) {
+            return;
+        }
+        wanted.set(false);
+        int capacity = config.queue().maxInFlight() - inFlight.get();
+        if (capacity <= 0) {
+            claiming.set(false);
+            return;
+        }
+        store.claim(capacity, config.limits().maxInFlightPerEndpoint(), config.limits().endpointsPerClaim(),
+                        config.queue().lease())
+                .subscribe().with(claimed -> {
+                    inFlight.addAndGet(claimed.size());
+                    claiming.set(false);
+                    claimed.forEach(this::deliverWhenAllowed);
+                    if (claimed.size() == capacity || wanted.get()) {
+                        kick();
+                    }
+                }, failure -> {
+                    claiming.set(false);
+                    LOG.warnf("Claiming deliveries failed: %s", failure.toString());
+                });
+    }
+
+    private void deliverWhenAllowed(ClaimedDelivery delivery) {
+        long waitMs = rateLimiter.reserve(delivery.endpointId(), System.nanoTime());
+        if (waitMs == 0) {
+            deliver(delivery);
+        } else {
+            vertx.setTimer(waitMs, id -> deliver(delivery));
+        }
+    }
+
+    private void deliver(ClaimedDelivery delivery) {
+        attempt(delivery)
+                .subscribe().with(done -> finished(), failure -> {
+                    // The attempt was made but not recorded; the lease expires and the sweeper requeues it.
+                    LOG.warnf("Recording the attempt of delivery %s failed: %s", delivery.id(), failure.toString());
+                    finished();
+                });
+    }
+
+    private void finished() {
+        inFlight.decrementAndGet();
+        kick();
+    }
+
+    private Uni<Void> attempt(ClaimedDelivery delivery) {
+        // Signed per attempt: the timestamp must be fresh for receivers' replay window.
+        String signature = WebhookSigner.signatureHeader(delivery.secrets(), Instant.now().getEpochSecond(),
+                delivery.payload());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(WebhookSigner.HEADER, signature);
+        headers.put("PromptJuggler-Event", delivery.eventType());
+        headers.put("PromptJuggler-Event-Id", delivery.eventId().toString());
+        headers.put("PromptJuggler-Delivery-Id", delivery.id().toString());
+        headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
+        return client.post(delivery.url(), headers, delivery.payload())
+                .invoke(result -> measure(delivery, result))
+                .chain(result -> result.succeeded() ? store.recordSuccess(delivery, result) : recordFailure(delivery, result));
+    }
+
+    private Uni<Void> recordFailure(ClaimedDelivery delivery, AttemptResult result) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime pausedUntil = result.retryAfter() == null ? null
+                : now.plus(min(result.retryAfter(), config.retry().maxRetryAfter()));
+        String disableReason = Integer.valueOf(410).equals(result.statusCode()) ? "the endpoint answered 410 Gone" : null;
+        EndpointFailure failure = new EndpointFailure(config.circuit().failureThreshold(),
+                config.circuit().firstProbeAfter(), config.circuit().maxProbeInterval(), config.circuit().disableAfter(),
+                pausedUntil, disableReason);
+        return store.recordFailure(delivery, result, schedule.next(delivery.scheduleIndex(), now), failure)
+                .invoke(outcome -> {
+                    if (outcome.endpointDisabled()) {
+                        LOG.infof("Endpoint %s is disabled after delivery %s: %s", delivery.endpointId(), delivery.id(),
+                                result.error());
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private void measure(ClaimedDelivery delivery, AttemptResult result) {
+        Timer.builder("webhook.attempts")
+                .tag("outcome", result.succeeded() ? "delivered" : result.errorClass())
+                .tag("first", Boolean.toString(delivery.attempt() == 1))
+                .register(meters)
+                .record(result.latencyMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        store.sweep().subscribe().with(reclaimed -> {
+            if (reclaimed > 0) {
+                LOG.infof("Returned %d deliveries with expired leases to the queue", reclaimed);
+                kick();
+            }
+        }, failure -> LOG.warnf("Sweeping expired leases failed: %s", failure.toString()));
+    }
+
+    private void prune() {
+        store.prune(config.retention().deliveries(), PRUNE_BATCH).subscribe().with(deleted -> {
+            if (deleted == PRUNE_BATCH) {
+                prune();
+            }
+        }, failure -> LOG.warnf("Pruning delivery history failed: %s", failure.toString()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Deliveries this process is attempting right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+}
