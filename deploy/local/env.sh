@@ -20,3 +20,6 @@ export PJ_PG_USER="${PJ_PG_USER:-pj}"
 export PJ_PG_PASSWORD="${PJ_PG_PASSWORD:-pj}"
 
 export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
+
+# Webhooks to non-public addresses are refused; the local stack's own receivers listen on loopback.
+export PJ_WEBHOOK_ALLOW_NETWORKS="${PJ_WEBHOOK_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"

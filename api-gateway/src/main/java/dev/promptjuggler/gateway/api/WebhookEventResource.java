@@ -1,0 +1,32 @@
+package dev.promptjuggler.gateway.api;
+
+import dev.promptjuggler.gateway.service.WebhookDeliveryService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The deliveries of one event (its id is the {@code PromptJuggler-Event-Id} receivers saw), across endpoints. */
+@Path("/manage/v1/webhook-events")
+@Tag(name = "Webhook deliveries (management)")
+public class WebhookEventResource {
+
+    private final WebhookDeliveryService deliveries;
+    private final Caller caller;
+
+    public WebhookEventResource(WebhookDeliveryService deliveries, Caller caller) {
+        this.deliveries = deliveries;
+        this.caller = caller;
+    }
+
+    @GET
+    @Path("/{eventId}/deliveries")
+    @Operation(summary = "Every delivery of one event, with its attempts")
+    public Uni<Response> deliveries(@PathParam("eventId") UUID eventId) {
+        return WebhookDeliveryResource.relay(deliveries.eventDeliveries(caller.tenantId(), eventId));
+    }
+}

@@ -1,0 +1,124 @@
+// Helpers of the webhook end-to-end tests: the gateway's delivery management API, a receiver whose
+// answers a test scripts, and control over the local stack's webhook-dispatcher process.
+import { createServer } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gatewayUrl } from './platform.mjs';
+
+/** Calls the gateway; answers {status, body} whatever the status, so tests can assert refusals too. */
+export async function manage(key, method, path, body) {
+  const response = await fetch(gatewayUrl + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * A receiver on a free loopback port. Each path answers from its script (then 200); `hold(path)`
+ * keeps that path's requests unanswered until `release(path)`.
+ */
+export async function startScriptedReceiver() {
+  const received = [];
+  const scripts = new Map();
+  const holds = new Map();
+  const waiters = new Set();
+  const sockets = new Set();
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', async () => {
+      const path = new URL(request.url, 'http://receiver').pathname;
+      received.push({ path, headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
+      for (const waiter of [...waiters]) waiter();
+      if (holds.has(path)) await holds.get(path).promise;
+      const status = scripts.get(path)?.shift() ?? 200;
+      response.writeHead(status, { 'Content-Type': 'text/plain' }).end(`status ${status}`);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    received: (path) => received.filter((r) => r.path === path),
+    script: (path, ...statuses) => scripts.set(path, [...(scripts.get(path) ?? []), ...statuses]),
+    hold(path) {
+      let release;
+      const promise = new Promise((resolve) => { release = resolve; });
+      holds.set(path, { promise, release });
+    },
+    release(path) {
+      holds.get(path)?.release();
+      holds.delete(path);
+    },
+    /** Resolves once `condition()` holds, checked on every request; rejects after `timeoutMs`. */
+    until(condition, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (condition()) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`condition not met within ${timeoutMs} ms; received ${received.length} requests`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close() {
+      for (const { release } of holds.values()) release();
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value; rejects after `timeoutMs`. */
+export async function eventually(probe, timeoutMs = 60_000, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+}
+
+const stateDir = process.env.PJ_STATE_DIR;
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Whether the tests may stop and start the stack's webhook-dispatcher (they need its state dir). */
+export const dispatcherControllable = Boolean(stateDir);
+
+/** Kills the local stack's webhook-dispatcher without warning, as a crash or an OOM kill would. */
+export function killDispatcher() {
+  const pid = Number(readFileSync(join(stateDir, 'services', 'webhook-dispatcher.pid'), 'utf8').trim());
+  process.kill(pid, 'SIGKILL');
+  return eventually(() => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 30_000, 100);
+}
+
+/** Starts whatever of the stack is not running (the dispatcher, after a kill) and waits until it is ready. */
+export function startServices() {
+  const result = spawnSync('bash', [join(repoRoot, 'deploy', 'local', 'services.sh'), 'start'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`services.sh start failed: ${result.stdout}${result.stderr}`);
+}
