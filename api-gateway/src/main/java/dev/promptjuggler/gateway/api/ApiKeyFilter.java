@@ -1,7 +1,9 @@
 package dev.promptjuggler.gateway.api;
 
+import dev.promptjuggler.gateway.service.ApiKeyScope;
 import dev.promptjuggler.gateway.service.ApiKeyService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +22,7 @@ public class ApiKeyFilter {
         this.caller = caller;
     }
 
-    @ServerRequestFilter
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         boolean guarded = path.startsWith("/api/") || path.startsWith("/manage/");
@@ -31,12 +33,17 @@ public class ApiKeyFilter {
         if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
             return Uni.createFrom().item(ErrorMappers.error(401, "missing API key: send Authorization: Bearer <key>"));
         }
-        return apiKeys.tenantOf(header.substring(BEARER.length()).trim())
-                .map(tenant -> {
-                    if (tenant.isEmpty()) {
+        boolean management = path.startsWith("/manage/");
+        return apiKeys.authenticate(header.substring(BEARER.length()).trim())
+                .map(found -> {
+                    if (found.isEmpty()) {
                         return ErrorMappers.error(401, "invalid or revoked API key");
                     }
-                    caller.authenticate(tenant.get());
+                    if (management && found.get().scope() != ApiKeyScope.ADMIN) {
+                        return ErrorMappers.error(403, "this key's scope (" + found.get().scope().wireName()
+                                + ") does not allow the management API");
+                    }
+                    caller.authenticate(found.get());
                     return null;
                 });
     }

@@ -1,22 +1,35 @@
 package dev.promptjuggler.gateway.api;
 
+import dev.promptjuggler.gateway.persistence.ApiKeyRepository.StoredKey;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 
-/** The tenant behind the API key of the current request, set by {@link ApiKeyFilter}. */
+/** The API key of the current request and its tenant, set by {@link ApiKeyFilter}. */
 @RequestScoped
 public class Caller {
 
-    private UUID tenantId;
+    private StoredKey key;
 
     public UUID tenantId() {
-        if (tenantId == null) {
-            throw ApiException.unauthorized("missing API key");
-        }
-        return tenantId;
+        return key().tenantId();
     }
 
-    void authenticate(UUID tenantId) {
-        this.tenantId = tenantId;
+    public UUID keyId() {
+        return key().id();
+    }
+
+    boolean isAuthenticated() {
+        return key != null;
+    }
+
+    private StoredKey key() {
+        if (key == null) {
+            throw ApiException.unauthorized("missing API key");
+        }
+        return key;
+    }
+
+    void authenticate(StoredKey key) {
+        this.key = key;
     }
 }

@@ -10,6 +10,7 @@ import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,8 +42,9 @@ public class PromptRunResource {
     @Path("/prompts/{slug}/{version}/runs")
     @Operation(summary = "Create and trigger a prompt run; version is a number, a tag or __latest__")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
-            CreateRunBody body) {
-        return runs.createRun(caller.tenantId(), RunKind.PROMPT, slug, version, RunIds.request(body))
+            @HeaderParam("Idempotency-Key") String idempotencyKey, CreateRunBody body) {
+        return runs.createRun(caller.tenantId(), RunKind.PROMPT, slug, version, RunIds.request(body),
+                        idempotencyKey)
                 .map(RunIds::of);
     }
 

@@ -6,6 +6,7 @@ import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -31,8 +32,9 @@ public class WorkflowRunResource {
     @Path("/workflows/{slug}/{version}/runs")
     @Operation(summary = "Create and trigger a workflow run; version is a number, a tag or __latest__")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
-            CreateRunBody body) {
-        return runs.createRun(caller.tenantId(), RunKind.WORKFLOW, slug, version, RunIds.request(body))
+            @HeaderParam("Idempotency-Key") String idempotencyKey, CreateRunBody body) {
+        return runs.createRun(caller.tenantId(), RunKind.WORKFLOW, slug, version, RunIds.request(body),
+                        idempotencyKey)
                 .map(RunIds::of);
     }
 

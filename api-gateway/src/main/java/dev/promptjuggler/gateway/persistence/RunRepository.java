@@ -5,6 +5,7 @@ import dev.promptjuggler.contracts.RunKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -15,6 +16,8 @@ import java.util.UUID;
 /** Run records. The gateway inserts them and only reads them afterwards: run-executor owns updates. */
 @ApplicationScoped
 public class RunRepository {
+
+    private static final String IDEMPOTENCY_WINDOW = "interval '24 hours'";
 
     private final Pool pool;
     private final JsonColumns json;
@@ -30,9 +33,17 @@ public class RunRepository {
                 .map(rows -> rows.size() == 1);
     }
 
-    /** Inserts the run, and its thread when {@code newThread}, in one transaction. */
-    public Uni<Void> insert(NewRun run, boolean newThread) {
-        return pool.withTransaction(connection -> {
+    /**
+     * Inserts the run, its thread when {@code newThread}, and its idempotency key when there is one, in
+     * one transaction.
+     *
+     * @return false when another request took the idempotency key first (nothing was inserted)
+     */
+    public Uni<Boolean> insert(NewRun run, boolean newThread, IdempotencyRecord idempotency) {
+        return pool.withTransaction(connection -> claimKey(connection, run, idempotency).chain(claimed -> {
+            if (!claimed) {
+                return Uni.createFrom().failure(new KeyTaken());
+            }
             Uni<?> thread = newThread
                     ? connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
                             .execute(Tuple.of(run.threadId(), run.tenantId()))
@@ -43,8 +54,33 @@ public class RunRepository {
                             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)")
                     .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
                             run.channel(), run.priority(), run.environment(), run.revisionId(),
-                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})));
-        }).replaceWithVoid();
+                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})))
+                    .replaceWith(true);
+        })).onFailure(KeyTaken.class).recoverWithItem(false);
+    }
+
+    private static Uni<Boolean> claimKey(SqlConnection connection, NewRun run, IdempotencyRecord idempotency) {
+        if (idempotency == null) {
+            return Uni.createFrom().item(true);
+        }
+        return connection.preparedQuery("DELETE FROM gateway.idempotency_keys WHERE tenant_id = $1 AND key = $2"
+                        + " AND created_at <= now() - " + IDEMPOTENCY_WINDOW)
+                .execute(Tuple.of(run.tenantId(), idempotency.key()))
+                .chain(() -> connection.preparedQuery("INSERT INTO gateway.idempotency_keys"
+                                + " (tenant_id, key, request_hash, run_id, thread_id) VALUES ($1, $2, $3, $4, $5)"
+                                + " ON CONFLICT (tenant_id, key) DO NOTHING")
+                        .execute(Tuple.of(run.tenantId(), idempotency.key(), idempotency.requestHash(), run.id(),
+                                run.threadId())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The run an idempotency key was used for within the last 24 hours. */
+    public Uni<Optional<IdempotentRun>> findByIdempotencyKey(UUID tenantId, String key) {
+        return pool.preparedQuery("SELECT request_hash, run_id, thread_id FROM gateway.idempotency_keys"
+                        + " WHERE tenant_id = $1 AND key = $2 AND created_at > now() - " + IDEMPOTENCY_WINDOW)
+                .execute(Tuple.of(tenantId, key))
+                .map(rows -> TenantRepository.first(rows).map(row -> new IdempotentRun(row.getString("request_hash"),
+                        row.getUUID("run_id"), row.getUUID("thread_id"))));
     }
 
     public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, RunKind kind) {
@@ -63,6 +99,18 @@ public class RunRepository {
                 json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
                 json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
                 json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+    }
+
+    public record IdempotencyRecord(String key, String requestHash) {
+    }
+
+    public record IdempotentRun(String requestHash, UUID runId, UUID threadId) {
+    }
+
+    private static final class KeyTaken extends RuntimeException {
+        KeyTaken() {
+            super(null, null, false, false);
+        }
     }
 
     public record NewRun(UUID id, UUID tenantId, RunKind kind, UUID threadId, String channel, String priority,

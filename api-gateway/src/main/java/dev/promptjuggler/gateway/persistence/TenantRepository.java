@@ -1,5 +1,6 @@
 package dev.promptjuggler.gateway.persistence;
 
+import dev.promptjuggler.gateway.service.ApiKeyScope;
 import dev.promptjuggler.gateway.service.ApiKeyService.NewKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -25,17 +26,9 @@ public class TenantRepository {
                 .preparedQuery("INSERT INTO gateway.tenants (id, name, default_environment) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(tenantId, name, defaultEnvironment))
                 .chain(() -> connection
-                        .preparedQuery("INSERT INTO gateway.api_keys (id, tenant_id, name, prefix, key_hash)"
-                                + " VALUES ($1, $2, $3, $4, $5)")
-                        .execute(Tuple.of(key.id(), tenantId, keyName, key.prefix(),
-                                key.hash()))))
+                        .preparedQuery(ApiKeyRepository.INSERT)
+                        .execute(ApiKeyRepository.insertArguments(tenantId, keyName, ApiKeyScope.ADMIN, key))))
                 .replaceWithVoid();
-    }
-
-    public Uni<Optional<UUID>> findTenantByKeyHash(String hash) {
-        return pool.preparedQuery("SELECT tenant_id FROM gateway.api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(hash))
-                .map(rows -> first(rows).map(row -> row.getUUID("tenant_id")));
     }
 
     public Uni<String> defaultEnvironment(UUID tenantId) {

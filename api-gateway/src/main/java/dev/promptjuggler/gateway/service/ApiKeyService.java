@@ -1,6 +1,8 @@
 package dev.promptjuggler.gateway.service;
 
-import dev.promptjuggler.gateway.persistence.TenantRepository;
+import dev.promptjuggler.gateway.api.ApiException;
+import dev.promptjuggler.gateway.persistence.ApiKeyRepository;
+import dev.promptjuggler.gateway.persistence.ApiKeyRepository.StoredKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -20,10 +23,10 @@ public class ApiKeyService {
     private static final int DISPLAY_PREFIX_LENGTH = 10;
 
     private final SecureRandom random = new SecureRandom();
-    private final TenantRepository tenants;
+    private final ApiKeyRepository keys;
 
-    public ApiKeyService(TenantRepository tenants) {
-        this.tenants = tenants;
+    public ApiKeyService(ApiKeyRepository keys) {
+        this.keys = keys;
     }
 
     /** A fresh key and what is stored of it. */
@@ -34,14 +37,36 @@ public class ApiKeyService {
         return new NewKey(UUID.randomUUID(), key, key.substring(0, DISPLAY_PREFIX_LENGTH), hash(key));
     }
 
-    public Uni<Optional<UUID>> tenantOf(String key) {
-        return tenants.findTenantByKeyHash(hash(key));
+    public Uni<Optional<StoredKey>> authenticate(String key) {
+        return keys.findActiveByHash(hash(key));
+    }
+
+    /** @return the stored key and, once, its secret */
+    public Uni<CreatedKey> create(UUID tenantId, String name, ApiKeyScope scope) {
+        NewKey key = generate();
+        return keys.insert(tenantId, name, scope, key).map(stored -> new CreatedKey(stored, key.key()));
+    }
+
+    public Uni<List<StoredKey>> list(UUID tenantId) {
+        return keys.list(tenantId);
+    }
+
+    public Uni<Void> revoke(UUID tenantId, UUID id) {
+        return keys.revoke(tenantId, id).invoke(revoked -> {
+            if (!revoked) {
+                throw ApiException.notFound("API key " + id + " not found");
+            }
+        }).replaceWithVoid();
     }
 
     static String hash(String key) {
+        return sha256Hex(key);
+    }
+
+    public static String sha256Hex(String text) {
         try {
             return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
@@ -49,5 +74,8 @@ public class ApiKeyService {
 
     /** @param key the secret, returned to the caller once and never stored */
     public record NewKey(UUID id, String key, String prefix, String hash) {
+    }
+
+    public record CreatedKey(StoredKey stored, String key) {
     }
 }

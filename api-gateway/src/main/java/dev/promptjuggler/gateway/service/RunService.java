@@ -10,6 +10,7 @@ import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository;
+import dev.promptjuggler.gateway.persistence.RunRepository.IdempotencyRecord;
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.persistence.TenantRepository;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -42,7 +44,40 @@ public class RunService {
         this.json = json;
     }
 
-    public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request) {
+    /**
+     * @param idempotencyKey the request's Idempotency-Key header, or null: a retry with the same key and
+     *                       request within 24 h gets the original run back and creates nothing
+     */
+    public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request,
+            String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return accept(tenantId, kind, slug, version, request, null)
+                    .map(accepted -> accepted.orElseThrow(IllegalStateException::new));
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
+            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
+        }
+        var record = new IdempotencyRecord(idempotencyKey, requestHash(kind, slug, version, request));
+        return replay(tenantId, record).chain(replayed -> replayed.isPresent()
+                ? Uni.createFrom().item(replayed.get())
+                : accept(tenantId, kind, slug, version, request, record).chain(accepted -> accepted.isPresent()
+                        ? Uni.createFrom().item(accepted.get())
+                        // A concurrent request with the same key won the race: answer as its retry.
+                        : replay(tenantId, record).map(again -> again.orElseThrow(IllegalStateException::new))));
+    }
+
+    private Uni<Optional<AcceptedRun>> replay(UUID tenantId, IdempotencyRecord record) {
+        return runs.findByIdempotencyKey(tenantId, record.key()).map(found -> found.map(original -> {
+            if (!original.requestHash().equals(record.requestHash())) {
+                throw ApiException.invalid("Idempotency-Key " + record.key() + " was used for a different request");
+            }
+            return new AcceptedRun(original.runId(), original.threadId());
+        }));
+    }
+
+    /** @return empty when the idempotency key was taken concurrently (nothing was stored or published) */
+    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, RunKind kind, String slug, String version,
+            RunRequest request, IdempotencyRecord idempotency) {
         Priority priority = request.priority();
         return definitions.resolve(tenantId, kind, slug, version)
                 .map(DefinitionService.ResolvedRevision::revision)
@@ -55,10 +90,26 @@ public class RunService {
                                             revision.version(), request.inputs(), request.metadata());
                                     var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
                                             priority, revision.id(), Instant.now());
-                                    return runs.insert(run, thread.isNew())
-                                            .chain(() -> publisher.publish(event))
-                                            .replaceWith(new AcceptedRun(run.id(), thread.id()));
+                                    return runs.insert(run, thread.isNew(), idempotency).chain(inserted -> inserted
+                                            ? publisher.publish(event)
+                                                    .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
+                                            : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
                                 })));
+    }
+
+    /** Same key, same request: the same operation, whatever order the JSON fields came in. */
+    private String requestHash(RunKind kind, String slug, String version, RunRequest request) {
+        var canonical = new java.util.TreeMap<String, Object>();
+        canonical.put("kind", kind.wireName());
+        canonical.put("slug", slug);
+        canonical.put("version", version);
+        canonical.put("inputs", new java.util.TreeMap<>(request.inputs()));
+        canonical.put("thread", request.thread());
+        canonical.put("priority", request.priority().wireName());
+        canonical.put("environment", request.environment());
+        canonical.put("metadata", new java.util.TreeMap<>(request.metadata()));
+        canonical.put("channel", request.channel());
+        return ApiKeyService.sha256Hex(json.write(canonical));
     }
 
     public Uni<RunRow> findRun(UUID tenantId, RunKind kind, UUID id) {
