@@ -1,7 +1,6 @@
 package dev.promptjuggler.gateway.persistence;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -118,7 +117,7 @@ public class KnowledgeRepository {
                         + " ON CONFLICT (knowledge_base_id, content_sha256) DO NOTHING RETURNING " + DOCUMENT_COLUMNS)
                 .execute(Tuple.from(List.of(document.id(), document.tenantId(), document.knowledgeBaseId(),
                         document.fileName(), document.mimeType(), (long) document.content().length, document.sha256(),
-                        Buffer.buffer(document.content()))))
+                        io.vertx.core.buffer.Buffer.buffer(document.content()))))
                 .chain(inserted -> {
                     if (inserted.rowCount() == 1) {
                         return Uni.createFrom().item(new StoredDocument(documentRow(inserted.iterator().next()), true));

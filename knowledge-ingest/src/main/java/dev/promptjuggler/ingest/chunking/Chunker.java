@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Cuts a document's blocks into chunks of at most {@code maxTokens} tokens that follow its structure: a
  * heading starts a new section and sections never share a chunk; inside a section a chunk ends at a block
- * boundary (paragraph, table row) when one is near, else at a sentence end, else between words. Each new
+ * boundary (paragraph, table row) when one is near, else at a sentence end, else between words; a chunk never
+ * spans two pages. Each new
  * chunk of a section repeats up to {@code overlapTokens} tokens from the end of the previous one.
  *
  * <p>Tokens are counted per word with the embedding model's own tokenizer. For WordPiece tokenizers such
@@ -29,7 +30,14 @@ public final class Chunker {
         List<String> headings = new ArrayList<>();
         List<Word> section = new ArrayList<>();
         List<String> sectionPath = List.of();
+        Integer page = null;
         for (Block block : blocks) {
+            if (block.page() != null && !block.page().equals(page)) {
+                // A chunk stays on one page, so a hit can cite its page.
+                cut(section, sectionPath, maxTokens, overlapTokens, chunks);
+                section = new ArrayList<>();
+                page = block.page();
+            }
             if (block.kind() == Block.Kind.HEADING) {
                 cut(section, sectionPath, maxTokens, overlapTokens, chunks);
                 section = new ArrayList<>();

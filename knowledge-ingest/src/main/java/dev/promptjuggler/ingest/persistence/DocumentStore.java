@@ -56,7 +56,7 @@ public class DocumentStore {
 
     /** Claims the document for {@code lease}; false when it is gone or finished. */
     public Uni<Boolean> claim(UUID documentId, Duration lease) {
-        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::interval"
+        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::text::interval"
                         + " WHERE id = $1 AND status IN ('pending', 'sealed')")
                 .execute(Tuple.of(documentId, lease.toSeconds() + " seconds"))
                 .map(rows -> rows.rowCount() == 1);
@@ -115,7 +115,7 @@ public class DocumentStore {
                         + " WHERE id = $1 AND embedding IS NULL")
                 .executeBatch(rows)
                 .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
-                                + " SET lease_until = now() + $2::interval WHERE id = $1")
+                                + " SET lease_until = now() + $2::text::interval WHERE id = $1")
                         .execute(Tuple.of(documentId, lease.toSeconds() + " seconds")))
                 .replaceWithVoid());
     }
@@ -168,7 +168,7 @@ public class DocumentStore {
     public Uni<List<Unsettled>> unsettled(Duration olderThan, int limit) {
         return pool.preparedQuery("SELECT id, knowledge_base_id FROM gateway.knowledge_documents"
                         + " WHERE (status IN ('pending', 'sealed') OR notified_at IS NULL)"
-                        + " AND created_at < now() - $1::interval AND (lease_until IS NULL OR lease_until < now())"
+                        + " AND created_at < now() - $1::text::interval AND (lease_until IS NULL OR lease_until < now())"
                         + " ORDER BY created_at LIMIT $2")
                 .execute(Tuple.of(olderThan.toSeconds() + " seconds", limit))
                 .map(rows -> {
