@@ -76,6 +76,8 @@ start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   ensure_bootstrap_token
   local entry
+  # api-gateway migrates the tables the others read (knowledge-ingest's chunks reference its documents).
+  start_one api-gateway "$PJ_GATEWAY_PORT" && wait_ready api-gateway "$PJ_GATEWAY_PORT"
   for entry in "${SERVICES[@]}"; do start_one "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_ready "${entry%%:*}" "${entry##*:}"; done
 }
