@@ -85,3 +85,13 @@ export async function startReceiver() {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
+
+/** Creates a knowledge base through the management API; `options` may set chunking and embedding. */
+export async function createKnowledgeBase(key, name, options = {}) {
+  return call('POST', '/manage/v1/knowledge-bases', { key, body: { name, ...options } });
+}
+
+/** Semantic search through the management API. */
+export async function searchKnowledgeBase(key, slug, body) {
+  return call('POST', `/manage/v1/knowledge-bases/${slug}/search`, { key, body });
+}
