@@ -38,11 +38,15 @@ service_pid() {
 
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
 
-# The operator secret for the gateway's bootstrap endpoint, made once per state dir.
-ensure_bootstrap_token() {
-  local file="$PJ_STATE_DIR/bootstrap-token"
-  if [[ ! -s "$file" ]]; then
-    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$file.tmp" && mv "$file.tmp" "$file")
+# Secrets of the local stack, made once per state dir: the operator's token for the gateway's
+# bootstrap endpoint, and the key that encrypts environment variables at rest.
+ensure_secrets() {
+  local token="$PJ_STATE_DIR/bootstrap-token" key="$PJ_STATE_DIR/secrets-key"
+  if [[ ! -s "$token" ]]; then
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$token.tmp" && mv "$token.tmp" "$token")
+  fi
+  if [[ ! -s "$key" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$key.tmp" && mv "$key.tmp" "$key")
   fi
 }
 
@@ -56,7 +60,8 @@ start_one() {
   port_in_use "$port" && die "port $port (for $name) is in use by another process; free it or change its PJ_*_PORT variable"
   info "starting $name on 127.0.0.1:$port"
   # setsid: the service must outlive this script and must not receive the terminal's signals.
-  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -jar "$jar" \
+  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
+    setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -74,7 +79,7 @@ wait_ready() {
 start() {
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$RUN_DIR" "$LOG_DIR"
-  ensure_bootstrap_token
+  ensure_secrets
   local entry
   # api-gateway migrates the tables the others read (knowledge-ingest's chunks reference its documents).
   start_one api-gateway "$PJ_GATEWAY_PORT" && wait_ready api-gateway "$PJ_GATEWAY_PORT"

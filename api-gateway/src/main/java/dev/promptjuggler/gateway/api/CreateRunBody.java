@@ -1,6 +1,7 @@
 package dev.promptjuggler.gateway.api;
 
 import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.gateway.service.EnvironmentVariables;
 import dev.promptjuggler.gateway.service.RunService.RunRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +25,8 @@ public record CreateRunBody(
     static final String DEFAULT_CHANNEL = "default";
 
     RunRequest toRunRequest() {
-        if (envVars != null && !envVars.isEmpty()) {
-            // Per-run variables must be stored encrypted and purged after the run; until that exists we
-            // refuse them rather than accept and ignore them.
-            throw ApiException.invalid("envVars are not supported by this deployment yet");
-        }
-        return new RunRequest(checkedInputs(), threadId(), checkedPriority(), environment, checkedMetadata(),
-                channel == null ? DEFAULT_CHANNEL : channel);
+        return new RunRequest(checkedInputs(), threadId(), checkedPriority(), environment, checkedEnvVars(),
+                checkedMetadata(), channel == null ? DEFAULT_CHANNEL : channel);
     }
 
     private Map<String, String> checkedInputs() {
@@ -44,6 +40,21 @@ public record CreateRunBody(
             }
             strings.put(name, text);
         });
+        return strings;
+    }
+
+    private Map<String, String> checkedEnvVars() {
+        if (envVars == null) {
+            return Map.of();
+        }
+        Map<String, String> strings = new LinkedHashMap<>();
+        envVars.forEach((key, value) -> {
+            if (!(value instanceof String text)) {
+                throw ApiException.invalid("envVars." + key + " must be a string");
+            }
+            strings.put(key, text);
+        });
+        EnvironmentVariables.requirePerRunLimits(strings);
         return strings;
     }
 

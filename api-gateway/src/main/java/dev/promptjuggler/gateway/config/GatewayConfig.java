@@ -13,6 +13,12 @@ public interface GatewayConfig {
      */
     Optional<String> bootstrapToken();
 
+    /**
+     * 32 random bytes, base64: the key that encrypts environment variables at rest. run-executor must be
+     * given the same key to read what the gateway encrypts.
+     */
+    String secretsKey();
+
     /** Environment a run gets when its request names none and its tenant has no default of its own. */
     @WithDefault("production")
     String defaultEnvironment();

@@ -55,6 +55,9 @@ public class RunRepository {
                     .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
                             run.channel(), run.priority(), run.environment(), run.revisionId(),
                             run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})))
+                    .chain(() -> run.encryptedEnvVars() == null ? Uni.createFrom().voidItem() : connection
+                            .preparedQuery("INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) VALUES ($1, $2, $3)")
+                            .execute(Tuple.of(run.id(), run.tenantId(), run.encryptedEnvVars())).replaceWithVoid())
                     .replaceWith(true);
         })).onFailure(KeyTaken.class).recoverWithItem(false);
     }
@@ -115,7 +118,7 @@ public class RunRepository {
 
     public record NewRun(UUID id, UUID tenantId, RunKind kind, UUID threadId, String channel, String priority,
             String environment, UUID revisionId, int revisionVersion, Map<String, String> inputs,
-            Map<String, Object> metadata) {
+            Map<String, Object> metadata, String encryptedEnvVars) {
     }
 
     public record RunRow(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt, String output,

@@ -7,6 +7,7 @@ import dev.promptjuggler.contracts.prompt.PromptTemplate;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.secret.SecretCipher;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository;
@@ -34,9 +35,11 @@ public class RunService {
     private final TenantRepository tenants;
     private final RunRequestPublisher publisher;
     private final JsonColumns json;
+    private final SecretCipher cipher;
 
     public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
-            RunRequestPublisher publisher, JsonColumns json) {
+            RunRequestPublisher publisher, JsonColumns json, SecretCipher cipher) {
+        this.cipher = cipher;
         this.definitions = definitions;
         this.runs = runs;
         this.tenants = tenants;
@@ -85,9 +88,11 @@ public class RunService {
                 .chain(revision -> thread(tenantId, request.thread())
                         .chain(thread -> environment(tenantId, request.environment())
                                 .chain(environment -> {
-                                    var run = new NewRun(UUID.randomUUID(), tenantId, kind, thread.id(),
+                                    UUID runId = UUID.randomUUID();
+                                    var run = new NewRun(runId, tenantId, kind, thread.id(),
                                             request.channel(), priority.wireName(), environment, revision.id(),
-                                            revision.version(), request.inputs(), request.metadata());
+                                            revision.version(), request.inputs(), request.metadata(),
+                                            encryptedEnvVars(runId, request.envVars()));
                                     var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
                                             priority, revision.id(), Instant.now());
                                     return runs.insert(run, thread.isNew(), idempotency).chain(inserted -> inserted
@@ -97,7 +102,15 @@ public class RunService {
                                 })));
     }
 
-    /** Same key, same request: the same operation, whatever order the JSON fields came in. */
+    private String encryptedEnvVars(UUID runId, Map<String, String> envVars) {
+        return envVars.isEmpty() ? null
+                : cipher.encrypt(json.write(envVars), EnvironmentVariables.runOwner(runId));
+    }
+
+    /**
+     * Same key, same request: the same operation, whatever order the JSON fields came in. Of envVars only
+     * the keys count, so no digest of secret values is ever stored.
+     */
     private String requestHash(RunKind kind, String slug, String version, RunRequest request) {
         var canonical = new java.util.TreeMap<String, Object>();
         canonical.put("kind", kind.wireName());
@@ -108,6 +121,7 @@ public class RunService {
         canonical.put("priority", request.priority().wireName());
         canonical.put("environment", request.environment());
         canonical.put("metadata", new java.util.TreeMap<>(request.metadata()));
+        canonical.put("envVarKeys", new java.util.TreeSet<>(request.envVars().keySet()));
         canonical.put("channel", request.channel());
         return ApiKeyService.sha256Hex(json.write(canonical));
     }
@@ -150,8 +164,9 @@ public class RunService {
     }
 
     /** A run request after the API layer checked its shape. */
+    /** @param envVars per-run overrides; stored encrypted with the run and purged when it ends */
     public record RunRequest(Map<String, String> inputs, UUID thread, Priority priority, String environment,
-            Map<String, Object> metadata, String channel) {
+            Map<String, String> envVars, Map<String, Object> metadata, String channel) {
     }
 
     public record AcceptedRun(UUID id, UUID thread) {

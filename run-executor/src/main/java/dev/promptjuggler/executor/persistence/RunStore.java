@@ -59,7 +59,8 @@ public class RunStore {
 
     /** A workflow run that could not start: the SDK's {@code WorkflowRun} reports it in {@code errors}. */
     public Uni<Optional<StoredOutcome>> failWorkflow(UUID runId, String error) {
-        return pool.preparedQuery("UPDATE gateway.runs SET status = 'failed', error = $2, errors = $3::text::jsonb,"
+        return pool.preparedQuery("WITH purged AS (DELETE FROM gateway.run_env_vars WHERE run_id = $1)"
+                        + " UPDATE gateway.runs SET status = 'failed', error = $2, errors = $3::text::jsonb,"
                         + " finished_at = now() WHERE id = $1 AND status = 'pending' RETURNING finished_at")
                 .execute(Tuple.of(runId, error, write(java.util.List.of(error))))
                 .map(RunStore::outcome);
@@ -74,7 +75,9 @@ public class RunStore {
 
     private Uni<Optional<StoredOutcome>> finish(UUID runId, String status, String output, String error,
             Object tokenUsage, Object transcript) {
-        return pool.preparedQuery("UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
+        // Per-run envVars are purged in the same statement that ends the run.
+        return pool.preparedQuery("WITH purged AS (DELETE FROM gateway.run_env_vars WHERE run_id = $1)"
+                        + " UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
                         + " token_usage = $5::text::jsonb, transcript = $6::text::jsonb, finished_at = now()"
                         + " WHERE id = $1 AND status = 'pending' RETURNING finished_at")
                 .execute(Tuple.of(runId, status, output, error, write(tokenUsage), write(transcript)))
