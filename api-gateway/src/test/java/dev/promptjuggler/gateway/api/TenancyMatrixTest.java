@@ -1,0 +1,101 @@
+package dev.promptjuggler.gateway.api;
+
+import static dev.promptjuggler.gateway.api.Api.as;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenants are sealed: every endpoint that names a resource answers a stranger's key with 404 and no
+ * data, exactly as for a resource that does not exist (never 403), and changes nothing.
+ */
+@QuarkusTest
+class TenancyMatrixTest {
+
+    private String owner;
+    private String stranger;
+    private String prompt;
+    private String workflow;
+    private String promptRun;
+    private String workflowRun;
+    private String thread;
+    private String apiKeyId;
+    private String variableId;
+
+    @BeforeEach
+    void ownerWithOneOfEverything() {
+        owner = Api.newTenant();
+        stranger = Api.newTenant();
+        prompt = Api.createPrompt(owner, "Private", Api.promptDraft("Secret {{x}}"));
+        Api.publish(owner, "prompts", prompt);
+        as(owner).body(Map.of("version", 1)).put("/manage/v1/prompts/{slug}/tags/production", prompt).then().statusCode(200);
+        workflow = as(owner).body(Map.of("name", "Private Flow " + UUID.randomUUID(), "draft", Map.of("nodes", List.of())))
+                .post("/manage/v1/workflows").then().statusCode(201).extract().path("slug");
+        Api.publish(owner, "workflows", workflow);
+        var run = as(owner).body(Map.of("inputs", Map.of("x", "1"))).post("/api/v1/prompts/{slug}/1/runs", prompt)
+                .then().statusCode(200).extract().jsonPath();
+        promptRun = run.getString("id");
+        thread = run.getString("thread");
+        workflowRun = as(owner).body(Map.of("inputs", Map.of())).post("/api/v1/workflows/{slug}/1/runs", workflow)
+                .then().statusCode(200).extract().path("id");
+        apiKeyId = as(owner).body(Map.of("name", "k")).post("/manage/v1/api-keys").then().statusCode(201)
+                .extract().path("key.id");
+        variableId = as(owner).body(Map.of("value", "v")).put("/manage/v1/environment-variables/OWNER_ONLY")
+                .then().statusCode(200).extract().path("id");
+    }
+
+    @Test
+    void everyEndpointAnswersAStrangerWith404() {
+        Map<String, Function<String, Response>> calls = new java.util.LinkedHashMap<>();
+        calls.put("GET prompt revision", k -> as(k).get("/api/v1/prompts/{s}/1", prompt));
+        calls.put("GET prompt revision by tag", k -> as(k).get("/api/v1/prompts/{s}/production", prompt));
+        calls.put("run prompt", k -> as(k).body(Map.of("inputs", Map.of("x", "1"))).post("/api/v1/prompts/{s}/1/runs", prompt));
+        calls.put("run prompt on owner's thread", k -> as(k).body(Map.of("inputs", Map.of("x", "1"), "thread", thread))
+                .post("/api/v1/prompts/{s}/1/runs", strangerPrompt(k)));
+        calls.put("GET prompt run", k -> as(k).get("/api/v1/promptruns/{id}", promptRun));
+        calls.put("run workflow", k -> as(k).body(Map.of("inputs", Map.of())).post("/api/v1/workflows/{s}/1/runs", workflow));
+        calls.put("GET workflow run", k -> as(k).get("/api/v1/workflowruns/{id}", workflowRun));
+        for (String kind : List.of("prompts", "workflows")) {
+            String slug = kind.equals("prompts") ? prompt : workflow;
+            calls.put("GET " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}", slug));
+            calls.put("draft " + kind, k -> as(k).body(kind.equals("prompts") ? Api.promptDraft("x") : Map.of())
+                    .put("/manage/v1/" + kind + "/{s}/draft", slug));
+            calls.put("publish " + kind, k -> as(k).body(Map.of()).post("/manage/v1/" + kind + "/{s}/versions", slug));
+            calls.put("versions " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}/versions", slug));
+            calls.put("tag " + kind, k -> as(k).body(Map.of("version", 1)).put("/manage/v1/" + kind + "/{s}/tags/x", slug));
+            calls.put("untag " + kind, k -> as(k).delete("/manage/v1/" + kind + "/{s}/tags/production", slug));
+            calls.put("rename " + kind, k -> as(k).body(Map.of("name", "Taken Over")).post("/manage/v1/" + kind + "/{s}/rename", slug));
+        }
+        calls.put("revoke API key", k -> as(k).delete("/manage/v1/api-keys/{id}", apiKeyId));
+        calls.put("delete variable", k -> as(k).delete("/manage/v1/environment-variables/{id}", variableId));
+
+        calls.forEach((name, call) -> call.apply(stranger).then().statusCode(404).body("$", hasKey("error"))
+                .body("error", not(org.hamcrest.Matchers.containsString("Secret"))));
+
+        // Nothing changed for the owner.
+        as(owner).get("/manage/v1/prompts/{s}/versions", prompt).then().statusCode(200)
+                .body("size()", org.hamcrest.Matchers.equalTo(1)).body("[0].tags", org.hamcrest.Matchers.contains("production"));
+        as(owner).get("/manage/v1/api-keys").then().body("find { it.id == '" + apiKeyId + "' }.revokedAt",
+                org.hamcrest.Matchers.nullValue());
+        as(owner).get("/manage/v1/environment-variables").then().body("id", org.hamcrest.Matchers.hasItem(variableId));
+        // Lists show only the caller's own resources.
+        as(stranger).get("/manage/v1/prompts").then().statusCode(200).body("slug", not(org.hamcrest.Matchers.hasItem(prompt)));
+        as(stranger).get("/manage/v1/workflows").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+        as(stranger).get("/manage/v1/environment-variables").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+    }
+
+    /** The stranger's own prompt, to show that only the owner's thread is refused. */
+    private String strangerPrompt(String key) {
+        String slug = Api.createPrompt(key, "Own", Api.promptDraft("Mine {{x}}"));
+        Api.publish(key, "prompts", slug);
+        return slug;
+    }
+}
