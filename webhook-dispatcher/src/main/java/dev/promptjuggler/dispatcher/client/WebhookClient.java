@@ -4,6 +4,7 @@ import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.delivery.AddressPolicy;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -80,7 +81,12 @@ public class WebhookClient {
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(new AttemptResult(null, elapsedMs(started), "invalid_url", e.getMessage(), null, null));
         }
-        return vertx.<InetAddress[]>executeBlocking(() -> InetAddress.getAllByName(target.host()), false)
+        // An address literal needs no lookup; a name is resolved by the system resolver, off the event loop.
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(target.host());
+        Future<InetAddress[]> resolved = literal != null
+                ? Future.succeededFuture(new InetAddress[] {literal})
+                : vertx.executeBlocking(() -> InetAddress.getAllByName(target.host()), false);
+        return resolved
                 .compose(addresses -> {
                     for (InetAddress address : addresses) {
                         String refusal = addressPolicy.refusal(address);

@@ -30,7 +30,8 @@ public final class AddressPolicy {
     }
 
     /** @return why {@code address} must not be connected to, or {@code null} when it may be */
-    public String refusal(InetAddress address) {
+    public String refusal(InetAddress given) {
+        InetAddress address = canonical(given);
         if (allowed.stream().anyMatch(range -> range.contains(address))) {
             return null;
         }
@@ -40,6 +41,15 @@ public final class AddressPolicy {
             return address.getHostAddress() + " is not a public address";
         }
         return null;
+    }
+
+    /** The same address with an IPv4-mapped IPv6 form turned into IPv4, so it meets the IPv4 ranges. */
+    private static InetAddress canonical(InetAddress address) {
+        try {
+            return InetAddress.getByAddress(address.getAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+        }
     }
 
     /** An address range in CIDR notation; a bare address is a range of one. */
@@ -66,8 +76,7 @@ public final class AddressPolicy {
         boolean contains(InetAddress address) {
             byte[] candidate = address.getAddress();
             if (candidate.length != network.length) {
-                // An IPv4-mapped IPv6 address already arrives as IPv4 (InetAddress converts it), so the
-                // families never need translating.
+                // IPv4-mapped IPv6 addresses were made IPv4 by canonical(), so the families never mix.
                 return false;
             }
             int full = prefixLength / 8;

@@ -6,11 +6,13 @@ import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.ClaimedDelivery;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.EndpointFailure;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore.Success;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,8 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +41,7 @@ public class DeliveryWorker {
 
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
     private static final int PRUNE_BATCH = 5_000;
+    private static final int MAX_GROUP = 500;
 
     private final DeliveryStore store;
     private final WebhookClient client;
@@ -48,7 +54,11 @@ public class DeliveryWorker {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
+    private final List<Long> timers = new CopyOnWriteArrayList<>();
+    private final List<PendingSuccess> pendingSuccesses = new ArrayList<>();
+    private boolean flushing;
     private volatile boolean running;
+    private volatile boolean backlog;
 
     public DeliveryWorker(DeliveryStore store, WebhookClient client, DispatcherConfig config, Vertx vertx,
             MeterRegistry meters) {
@@ -65,15 +75,47 @@ public class DeliveryWorker {
 
     void start(@Observes StartupEvent startup) {
         running = true;
-        vertx.setPeriodic(config.queue().pollInterval().toMillis(), id -> kick());
-        vertx.setPeriodic(config.queue().sweepInterval().toMillis(), id -> sweep());
-        vertx.setPeriodic(config.retention().pruneInterval().toMillis(), id -> prune());
+        timers.add(vertx.setPeriodic(config.queue().pollInterval().toMillis(), id -> kick()));
+        timers.add(vertx.setPeriodic(config.queue().sweepInterval().toMillis(), id -> sweep()));
+        timers.add(vertx.setPeriodic(config.retention().pruneInterval().toMillis(), id -> prune()));
         kick();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         // Attempts in flight finish or their leases expire; nothing new is claimed.
         running = false;
+        timers.forEach(vertx::cancelTimer);
+    }
+
+    /**
+     * Reserves room for up to {@code wanted} attempts in this process, for a fan-out to lease its
+     * deliveries directly. Give back what is not used with {@link #started}.
+     *
+     * @return how many may be leased
+     */
+    public int reserve(int wanted) {
+        while (true) {
+            int current = inFlight.get();
+            int granted = Math.max(0, Math.min(wanted, config.queue().maxInFlight() - current));
+            if (!running) {
+                return 0;
+            }
+            if (inFlight.compareAndSet(current, current + granted)) {
+                return granted;
+            }
+        }
+    }
+
+    /**
+     * Sends the deliveries a fan-out leased to this process, and returns the unused part of its
+     * reservation; when others were left queued, claims them.
+     */
+    public void started(int reserved, List<ClaimedDelivery> leased, boolean queuedOthers) {
+        inFlight.addAndGet(leased.size() - reserved);
+        leased.forEach(this::deliverWhenAllowed);
+        if (queuedOthers) {
+            kick();
+        }
     }
 
     /** Looks for due deliveries now; cheap to call often, since claims never overlap in one process. */
@@ -92,6 +134,7 @@ public class DeliveryWorker {
                         config.queue().lease())
                 .subscribe().with(claimed -> {
                     inFlight.addAndGet(claimed.size());
+                    backlog = !claimed.isEmpty();
                     claiming.set(false);
                     claimed.forEach(this::deliverWhenAllowed);
                     if (claimed.size() == capacity || wanted.get()) {
@@ -121,9 +164,16 @@ public class DeliveryWorker {
                 });
     }
 
+    /**
+     * A finished attempt frees a slot. Claiming again at once pays only while the queue has due work (the
+     * last claim found some): then a batch's worth of free slots is refilled right away. Otherwise new
+     * work arrives through fan-outs, which lease it directly, and retries through the poll.
+     */
     private void finished() {
-        inFlight.decrementAndGet();
-        kick();
+        int free = config.queue().maxInFlight() - inFlight.decrementAndGet();
+        if (backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || inFlight.get() == 0)) {
+            kick();
+        }
     }
 
     private Uni<Void> attempt(ClaimedDelivery delivery) {
@@ -138,7 +188,48 @@ public class DeliveryWorker {
         headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
         return client.post(delivery.url(), headers, delivery.payload())
                 .invoke(result -> measure(delivery, result))
-                .chain(result -> result.succeeded() ? store.recordSuccess(delivery, result) : recordFailure(delivery, result));
+                .chain(result -> result.succeeded() ? recordSuccess(delivery, result) : recordFailure(delivery, result));
+    }
+
+    /**
+     * Successes are written in groups: while one group commits, the next collects, so a busy dispatcher
+     * pays one commit per group instead of one per delivery, and an idle one waits for no timer.
+     */
+    private Uni<Void> recordSuccess(ClaimedDelivery delivery, AttemptResult result) {
+        return Uni.createFrom().emitter(emitter -> {
+            boolean flushNow;
+            synchronized (pendingSuccesses) {
+                pendingSuccesses.add(new PendingSuccess(new Success(delivery, result), emitter));
+                flushNow = !flushing;
+                flushing = true;
+            }
+            if (flushNow) {
+                flushSuccesses();
+            }
+        });
+    }
+
+    private void flushSuccesses() {
+        List<PendingSuccess> group;
+        synchronized (pendingSuccesses) {
+            if (pendingSuccesses.isEmpty()) {
+                flushing = false;
+                return;
+            }
+            group = new ArrayList<>(pendingSuccesses.subList(0, Math.min(pendingSuccesses.size(), MAX_GROUP)));
+            pendingSuccesses.subList(0, group.size()).clear();
+        }
+        store.recordSuccesses(group.stream().map(PendingSuccess::success).toList())
+                .subscribe().with(done -> {
+                    group.forEach(pending -> pending.emitter().complete(null));
+                    flushSuccesses();
+                }, failure -> {
+                    group.forEach(pending -> pending.emitter().fail(failure));
+                    flushSuccesses();
+                });
+    }
+
+    private record PendingSuccess(Success success, UniEmitter<? super Void> emitter) {
     }
 
     private Uni<Void> recordFailure(ClaimedDelivery delivery, AttemptResult result) {
@@ -177,6 +268,11 @@ public class DeliveryWorker {
     }
 
     private void prune() {
+        store.failOrphans().subscribe().with(failed -> {
+            if (failed > 0) {
+                LOG.infof("Gave up %d deliveries whose endpoint was deleted", failed);
+            }
+        }, failure -> LOG.warnf("Failing deliveries of deleted endpoints failed: %s", failure.toString()));
         store.prune(config.retention().deliveries(), PRUNE_BATCH).subscribe().with(deleted -> {
             if (deleted == PRUNE_BATCH) {
                 prune();

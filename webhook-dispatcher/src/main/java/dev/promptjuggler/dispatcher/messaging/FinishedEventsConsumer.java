@@ -9,6 +9,7 @@ import dev.promptjuggler.dispatcher.delivery.KnowledgeWebhooks;
 import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import dev.promptjuggler.dispatcher.delivery.RunFinishedWebhook;
+import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -27,8 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Fans finished events out to the tenants' matching endpoints, a polled batch per transaction. The
- * batch's offsets are acknowledged only after that commit; the HTTP attempts happen afterwards, in the
- * {@link DeliveryWorker}, so a slow endpoint never holds up a partition. A batch that cannot be stored
+ * batch's offsets are acknowledged only after that commit; the HTTP attempts start after it too, in the
+ * {@link DeliveryWorker}, and are not waited for, so a slow endpoint never holds up a partition. A batch that cannot be stored
  * is retried until it can: the partition waits rather than skip an event.
  */
 @ApplicationScoped
@@ -39,9 +40,12 @@ public class FinishedEventsConsumer {
     private final DeliveryStore deliveries;
     private final DeliveryWorker worker;
     private final ObjectMapper json;
+    private final DispatcherConfig config;
 
-    public FinishedEventsConsumer(DeliveryStore deliveries, DeliveryWorker worker, ObjectMapper json) {
+    public FinishedEventsConsumer(DeliveryStore deliveries, DeliveryWorker worker, ObjectMapper json,
+            DispatcherConfig config) {
         this.deliveries = deliveries;
+        this.config = config;
         this.worker = worker;
         this.json = json;
     }
@@ -102,15 +106,16 @@ public class FinishedEventsConsumer {
     }
 
     private Uni<Void> fanOut(List<FinishedEvent> events, KafkaRecordBatch<?, ?> batch) {
-        return deliveries.fanOut(events)
+        return Uni.createFrom().deferred(() -> {
+                    // Room for first attempts is reserved before the transaction decides which deliveries it leases.
+                    int reserved = worker.reserve(events.size());
+                    return deliveries.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
+                            .onItemOrFailure().invoke((fanOut, failure) -> worker.started(reserved,
+                                    failure == null ? fanOut.leased() : List.of(), failure == null && fanOut.queued() > 0));
+                })
                 .onFailure().invoke(failure -> LOG.warnf("Fan-out of %d events failed: %s; retrying", events.size(), failure))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
-                .call(created -> Uni.createFrom().completionStage(batch.ack()))
-                .invoke(created -> {
-                    if (created > 0) {
-                        worker.kick();
-                    }
-                })
+                .call(() -> Uni.createFrom().completionStage(batch.ack()))
                 .replaceWithVoid();
     }
 

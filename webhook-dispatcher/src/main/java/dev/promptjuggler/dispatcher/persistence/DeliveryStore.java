@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -68,12 +70,43 @@ public class DeliveryStore {
                             WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
             """;
 
-    private static final String RECORD_SUCCESS = """
+    private static final String FAN_OUT_ENDPOINTS = """
+            SELECT w.id, w.tenant_id, w.environment, w.events, w.url, w.secret,
+                   ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
+                         WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring,
+                   h.disabled_at IS NOT NULL AS disabled,
+                   (h.endpoint_id IS NULL OR (h.circuit = 'closed'
+                       AND (h.paused_until IS NULL OR h.paused_until <= now()))) AS ready,
+                   (SELECT count(*) FROM dispatch.deliveries s
+                    WHERE s.endpoint_id = w.id AND s.status = 'sending' AND s.leased_until > now()) AS sending
+            FROM gateway.webhook_endpoints w
+            LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = w.id
+            WHERE w.tenant_id = ANY ($1) AND w.enabled
+            """;
+
+    private static final String RECORD_SUCCESSES = """
+            WITH done AS (
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[])
+                    AS t(id, attempt, status_code, latency_ms, excerpt)
+            ), attempts AS (
+                INSERT INTO dispatch.delivery_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt)
+                SELECT id, attempt, status_code, latency_ms, excerpt FROM done
+            )
+            UPDATE dispatch.deliveries d SET attempts = done.attempt, status = 'delivered', leased_until = NULL,
+                last_attempt_at = now(), last_status_code = done.status_code, last_error = NULL,
+                last_error_class = NULL, delivered_at = now()
+            FROM done WHERE d.id = done.id
+            """;
+
+    /* Rows sorted by endpoint, so concurrent writers lock them in one order; a healthy row is rewritten at most once a second. */
+    private static final String RECORD_HEALTHY = """
             INSERT INTO dispatch.endpoint_health AS h (endpoint_id, tenant_id, last_success_at)
-            VALUES ($1, $2, now())
+            SELECT e, t, now() FROM unnest($1::uuid[], $2::uuid[]) AS x(e, t) ORDER BY e
             ON CONFLICT (endpoint_id) DO UPDATE SET
                 circuit = 'closed', consecutive_failures = 0, opened_at = NULL, next_probe_at = NULL,
                 probe_interval_ms = NULL, last_success_at = now(), updated_at = now()
+            WHERE h.circuit <> 'closed' OR h.consecutive_failures <> 0 OR h.last_success_at IS NULL
+                OR h.last_success_at < now() - interval '1 second'
             """;
 
     /*
@@ -122,12 +155,15 @@ public class DeliveryStore {
      * Stores the events and one delivery per matching endpoint (event filter, environment glob) in one
      * transaction. Events seen before yield no new deliveries. Endpoints the dispatcher disabled get
      * their delivery as {@code missed}, so re-enabling them can offer it.
-     *
-     * @return how many deliveries were queued for sending
+     * <p>
+     * First attempts need no claim: deliveries to endpoints that can take them now (circuit closed, not
+     * paused, below {@code perEndpoint} in flight) are inserted already leased to this dispatcher, up to
+     * {@code capacity}, and returned for sending at once; the rest wait in the queue as {@code pending}.
+     * If this dispatcher dies before sending them, their lease expires and the sweeper requeues them.
      */
-    public Uni<Integer> fanOut(List<FinishedEvent> events) {
+    public Uni<FanOut> fanOut(List<FinishedEvent> events, int capacity, int perEndpoint, Duration lease) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new FanOut(0, List.of()));
         }
         Tuple columns = Tuple.of(
                 events.stream().map(FinishedEvent::id).toArray(UUID[]::new),
@@ -144,52 +180,79 @@ public class DeliveryStore {
                     Set<UUID> fresh = new HashSet<>();
                     inserted.forEach(row -> fresh.add(row.getUUID("id")));
                     List<FinishedEvent> stored = events.stream().filter(event -> fresh.remove(event.id())).toList();
-                    return stored.isEmpty() ? Uni.createFrom().item(0) : deliveriesFor(connection, stored);
+                    return stored.isEmpty() ? Uni.createFrom().item(new FanOut(0, List.of()))
+                            : deliveriesFor(connection, stored, capacity, perEndpoint, lease);
                 }));
     }
 
-    private Uni<Integer> deliveriesFor(SqlConnection connection, List<FinishedEvent> events) {
+    private Uni<FanOut> deliveriesFor(SqlConnection connection, List<FinishedEvent> events, int capacity,
+            int perEndpoint, Duration lease) {
         UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
-        return connection.preparedQuery("SELECT w.id, w.tenant_id, w.environment, w.events, h.disabled_at IS NOT NULL AS disabled"
-                        + " FROM gateway.webhook_endpoints w"
-                        + " LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = w.id"
-                        + " WHERE w.tenant_id = ANY ($1) AND w.enabled")
+        return connection.preparedQuery(FAN_OUT_ENDPOINTS)
                 .execute(Tuple.of(tenants))
                 .chain(endpoints -> {
-                    List<UUID> ids = new ArrayList<>();
-                    List<UUID> eventIds = new ArrayList<>();
-                    List<UUID> endpointIds = new ArrayList<>();
-                    List<UUID> tenantIds = new ArrayList<>();
-                    List<String> statuses = new ArrayList<>();
+                    Map<UUID, Integer> slots = new HashMap<>();
+                    for (Row endpoint : endpoints) {
+                        slots.put(endpoint.getUUID("id"), endpoint.getBoolean("ready")
+                                ? Math.max(0, perEndpoint - endpoint.getLong("sending").intValue()) : 0);
+                    }
+                    int free = capacity;
+                    List<Tuple> rows = new ArrayList<>();
+                    List<ClaimedDelivery> leased = new ArrayList<>();
                     int queued = 0;
                     for (FinishedEvent event : events) {
                         for (Row endpoint : endpoints) {
                             List<String> filter = Arrays.asList(endpoint.getArrayOfStrings("events"));
-                            if (endpoint.getUUID("tenant_id").equals(event.tenantId())
-                                    && (filter.isEmpty() || filter.contains(event.type()))
-                                    && EnvironmentGlob.matches(endpoint.getString("environment"), event.environment())) {
-                                boolean disabled = endpoint.getBoolean("disabled");
-                                ids.add(UUID.randomUUID());
-                                eventIds.add(event.id());
-                                endpointIds.add(endpoint.getUUID("id"));
-                                tenantIds.add(event.tenantId());
-                                statuses.add(disabled ? "missed" : "pending");
-                                queued += disabled ? 0 : 1;
+                            if (!endpoint.getUUID("tenant_id").equals(event.tenantId())
+                                    || !(filter.isEmpty() || filter.contains(event.type()))
+                                    || !EnvironmentGlob.matches(endpoint.getString("environment"), event.environment())) {
+                                continue;
                             }
+                            UUID id = UUID.randomUUID();
+                            UUID endpointId = endpoint.getUUID("id");
+                            String status;
+                            if (endpoint.getBoolean("disabled")) {
+                                status = "missed";
+                            } else if (free > 0 && slots.get(endpointId) > 0) {
+                                status = "sending";
+                                free--;
+                                slots.merge(endpointId, -1, Integer::sum);
+                                List<String> secrets = new ArrayList<>(Arrays.asList(endpoint.getArrayOfStrings("retiring")));
+                                secrets.add(endpoint.getString("secret"));
+                                leased.add(new ClaimedDelivery(id, event.id(), endpointId, event.tenantId(), 1, 0,
+                                        event.type(), event.payload(), endpoint.getString("url"), List.copyOf(secrets)));
+                            } else {
+                                status = "pending";
+                                queued++;
+                            }
+                            rows.add(Tuple.of(id, event.id(), endpointId, event.tenantId(), status));
                         }
                     }
-                    if (ids.isEmpty()) {
-                        return Uni.createFrom().item(0);
+                    if (rows.isEmpty()) {
+                        return Uni.createFrom().item(new FanOut(0, List.of()));
                     }
-                    int created = queued;
-                    return connection.preparedQuery("INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id, status)"
-                                    + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[])"
-                                    + " ON CONFLICT (event_id, endpoint_id) DO NOTHING")
-                            .execute(Tuple.of(ids.toArray(UUID[]::new), eventIds.toArray(UUID[]::new),
-                                    endpointIds.toArray(UUID[]::new), tenantIds.toArray(UUID[]::new),
-                                    statuses.toArray(String[]::new)))
-                            .replaceWith(created);
+                    FanOut outcome = new FanOut(queued, leased);
+                    return connection.preparedQuery("INSERT INTO dispatch.deliveries"
+                                    + " (id, event_id, endpoint_id, tenant_id, status, leased_until)"
+                                    + " SELECT i, e, w, t, s, CASE WHEN s = 'sending' THEN now() + $6 * interval '1 millisecond' END"
+                                    + " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS x(i, e, w, t, s)")
+                            .execute(Tuple.of(column(rows, 0, UUID[]::new), column(rows, 1, UUID[]::new),
+                                    column(rows, 2, UUID[]::new), column(rows, 3, UUID[]::new),
+                                    column(rows, 4, String[]::new), lease.toMillis()))
+                            .replaceWith(outcome);
                 });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T[] column(List<Tuple> rows, int index, java.util.function.IntFunction<T[]> array) {
+        return rows.stream().map(row -> (T) row.getValue(index)).toArray(array);
+    }
+
+    /**
+     * @param queued deliveries left in the queue for a claim (their endpoint was busy, parked or paused)
+     * @param leased deliveries leased to this dispatcher for their first attempt now
+     */
+    public record FanOut(int queued, List<ClaimedDelivery> leased) {
     }
 
     /**
@@ -198,9 +261,9 @@ public class DeliveryStore {
      * or switched off by their owner. Rows another dispatcher is claiming are skipped, not waited for.
      */
     public Uni<List<ClaimedDelivery>> claim(int limit, int perEndpoint, int endpointsPerClaim, Duration lease) {
-        return pool.preparedQuery(CLAIM)
+        return relaxed(connection -> connection.preparedQuery(CLAIM)
                 .execute(Tuple.of(perEndpoint, endpointsPerClaim, limit, lease.toMillis()))
-                .map(DeliveryStore::claimed);
+                .map(DeliveryStore::claimed));
     }
 
     private static List<ClaimedDelivery> claimed(RowSet<Row> rows) {
@@ -217,18 +280,29 @@ public class DeliveryStore {
     }
 
     /**
-     * Records a successful attempt: the delivery is done and the endpoint's failure streak ends (which
-     * closes an open circuit, so its parked backlog drains).
+     * Records successful attempts, many in one transaction (the dispatcher's group commit): the
+     * deliveries are done, and each endpoint's failure streak ends, which closes an open circuit so its
+     * parked backlog drains.
      */
-    public Uni<Void> recordSuccess(ClaimedDelivery delivery, AttemptResult result) {
-        return pool.withTransaction(connection -> insertAttempt(connection, delivery, result)
-                .chain(() -> connection.preparedQuery("UPDATE dispatch.deliveries SET attempts = $2, status = 'delivered',"
-                                + " leased_until = NULL, last_attempt_at = now(), last_status_code = $3, last_error = NULL,"
-                                + " last_error_class = NULL, delivered_at = now() WHERE id = $1")
-                        .execute(Tuple.of(delivery.id(), delivery.attempt(), result.statusCode())))
-                .chain(() -> connection.preparedQuery(RECORD_SUCCESS)
-                        .execute(Tuple.of(delivery.endpointId(), delivery.tenantId())))
+    public Uni<Void> recordSuccesses(List<Success> successes) {
+        Tuple done = Tuple.of(
+                successes.stream().map(success -> success.delivery().id()).toArray(UUID[]::new),
+                successes.stream().map(success -> success.delivery().attempt()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().statusCode()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().latencyMs()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().responseExcerpt()).toArray(String[]::new));
+        List<ClaimedDelivery> byEndpoint = successes.stream().map(Success::delivery)
+                .collect(java.util.stream.Collectors.toMap(ClaimedDelivery::endpointId, d -> d, (a, b) -> a,
+                        java.util.TreeMap::new))
+                .values().stream().toList();
+        Tuple endpoints = Tuple.of(byEndpoint.stream().map(ClaimedDelivery::endpointId).toArray(UUID[]::new),
+                byEndpoint.stream().map(ClaimedDelivery::tenantId).toArray(UUID[]::new));
+        return relaxed(connection -> connection.preparedQuery(RECORD_SUCCESSES).execute(done)
+                .chain(() -> connection.preparedQuery(RECORD_HEALTHY).execute(endpoints))
                 .replaceWithVoid());
+    }
+
+    public record Success(ClaimedDelivery delivery, AttemptResult result) {
     }
 
     /**
@@ -240,7 +314,7 @@ public class DeliveryStore {
      */
     public Uni<FailureOutcome> recordFailure(ClaimedDelivery delivery, AttemptResult result, OffsetDateTime nextAttemptAt,
             EndpointFailure failure) {
-        return pool.withTransaction(connection -> insertAttempt(connection, delivery, result)
+        return relaxed(connection -> insertAttempt(connection, delivery, result)
                 .chain(() -> connection.preparedQuery(RECORD_FAILURE)
                         .execute(Tuple.from(Arrays.asList(delivery.endpointId(), delivery.tenantId(),
                                 failure.circuitThreshold(), failure.firstProbeAfter().toMillis(),
@@ -262,6 +336,17 @@ public class DeliveryStore {
                             .chain(() -> disabled ? parkForReenable(connection, delivery.endpointId()) : Uni.createFrom().voidItem())
                             .replaceWith(new FailureOutcome(status, disabled));
                 }));
+    }
+
+    /**
+     * A transaction whose commit does not wait for the WAL flush. Only for the delivery path: losing its
+     * last fraction of a second in a database crash can only make a delivery go out once more (leases,
+     * attempts and "delivered" are redone), never lose one. The fan-out, which the Kafka offset depends
+     * on, and the operator's controls commit durably.
+     */
+    private <T> Uni<T> relaxed(java.util.function.Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(connection -> connection.query("SET LOCAL synchronous_commit = off").execute()
+                .chain(() -> work.apply(connection)));
     }
 
     private static Uni<Void> parkForReenable(SqlConnection connection, UUID endpointId) {
@@ -289,8 +374,7 @@ public class DeliveryStore {
     }
 
     /**
-     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue,
-     * and gives up on deliveries whose endpoint was deleted.
+     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue.
      *
      * @return how many leases were reclaimed
      */
@@ -298,12 +382,18 @@ public class DeliveryStore {
         return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', leased_until = NULL"
                         + " WHERE status = 'sending' AND leased_until < now()")
                 .execute()
-                .chain(reclaimed -> pool.preparedQuery("UPDATE dispatch.deliveries d SET status = 'failed',"
-                                + " leased_until = NULL, last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'"
-                                + " WHERE d.status IN ('pending', 'missed')"
-                                + " AND NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints w WHERE w.id = d.endpoint_id)")
-                        .execute()
-                        .replaceWith(reclaimed.rowCount()));
+                .map(RowSet::rowCount);
+    }
+
+    /** Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. */
+    public Uni<Integer> failOrphans() {
+        return pool.preparedQuery("UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,"
+                        + " last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'"
+                        + " WHERE d.status IN ('pending', 'missed') AND d.endpoint_id IN ("
+                        + " SELECT DISTINCT o.endpoint_id FROM dispatch.deliveries o WHERE o.status IN ('pending', 'missed')"
+                        + " AND NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints w WHERE w.id = o.endpoint_id))")
+                .execute()
+                .map(RowSet::rowCount);
     }
 
     /**

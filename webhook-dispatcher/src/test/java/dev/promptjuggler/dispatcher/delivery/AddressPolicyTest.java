@@ -30,6 +30,18 @@ class AddressPolicyTest {
     }
 
     @Test
+    void anIpv4MappedAddressBuiltByteByByteIsStillRefused() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = 10;
+        mapped[15] = 1;
+
+        assertNotNull(strict.refusal(java.net.Inet6Address.getByAddress(null, mapped, -1)));
+        assertNotNull(strict.refusal(io.netty.util.NetUtil.createInetAddressFromIpAddressString("::ffff:169.254.169.254")));
+    }
+
+    @Test
     void theAllowListOpensOnlyItsRanges() throws Exception {
         AddressPolicy local = new AddressPolicy(List.of("127.0.0.0/8", " ::1/128 "));
 

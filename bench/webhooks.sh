@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Webhook delivery benchmark (issue: webhook-dispatcher). Runs webhook-dispatcher in a JVM beside a
+# local receiver, against a real Kafka broker and PostgreSQL of its own (state under .local/bench,
+# ports 3xxxx unless PJ_* variables say otherwise), and prints a table:
+#   - deliveries/s from runs.finished to a local receiver, 16 endpoints of 16 tenants;
+#   - first-attempt latency (p50/p99) from runs.finished to receipt at a steady 1,000 events/s;
+#   - beside both, a bare Vert.x Web Client POST loop to the same receiver, in the same run.
+# Sizes: BENCH_EVENTS (20000), BENCH_RATE (1000 events/s), BENCH_SECONDS (20), BENCH_ENDPOINTS (16).
+# Copy the table into docs/benchmarks.md with the date and the machine.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${PJ_STATE_DIR:=$root/.local/bench}"
+: "${PJ_KAFKA_PORT:=39092}" "${PJ_KAFKA_CONTROLLER_PORT:=39093}" "${PJ_PG_PORT:=35432}"
+export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT
+source "$root/deploy/local/env.sh"
+trap '"$root/deploy/local/infra.sh" stop' EXIT
+"$root/deploy/local/infra.sh" start
+"$root/mvnw" -B -q -N install
+"$root/mvnw" -B -q -pl contracts install -DskipTests
+"$root/mvnw" -B -pl webhook-dispatcher verify -Dtest=WebhookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dbench.events="${BENCH_EVENTS:-20000}" -Dbench.rate="${BENCH_RATE:-1000}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
+  -Dbench.endpoints="${BENCH_ENDPOINTS:-16}" | grep -E '^\||Tests run|BUILD|ERROR' || true
+cat "$root/webhook-dispatcher/target/webhook-benchmark.md"
