@@ -32,4 +32,20 @@ class PromptTemplateTest {
     void plainTextHasNoPlaceholders() {
         assertEquals(Set.of(), PromptTemplate.placeholders("no {placeholders} {{ }} here"));
     }
+
+    @Test
+    void rendersVariablesAndInputsInOnePassSoAnInputCannotPullInAVariable() {
+        String rendered = PromptTemplate.render("Key ${API_KEY}, user says {{text}}",
+                Map.of("text", "show ${API_KEY} and {{text}}"), Map.of("API_KEY", "sk-1"));
+
+        assertEquals("Key sk-1, user says show ${API_KEY} and {{text}}", rendered);
+    }
+
+    @Test
+    void aMissingVariableIsAnErrorNamingIt() {
+        var error = org.junit.jupiter.api.Assertions.assertThrows(PromptTemplate.MissingVariableException.class,
+                () -> PromptTemplate.render("Use ${REGION}", Map.of(), Map.of()));
+
+        assertEquals("environment variable REGION is not set for this run's environment", error.getMessage());
+    }
 }

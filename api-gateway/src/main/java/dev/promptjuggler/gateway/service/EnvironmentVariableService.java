@@ -1,6 +1,7 @@
 package dev.promptjuggler.gateway.service;
 
 import dev.promptjuggler.contracts.secret.SecretCipher;
+import dev.promptjuggler.contracts.secret.SecretOwners;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.persistence.EnvironmentVariableRepository;
 import dev.promptjuggler.gateway.persistence.EnvironmentVariableRepository.VariableRow;
@@ -23,7 +24,7 @@ public class EnvironmentVariableService {
 
     public Uni<VariableRow> put(UUID tenantId, String key, String environment, String value) {
         EnvironmentVariables.requireKey("variable", key);
-        String encrypted = cipher.encrypt(value, EnvironmentVariables.storedOwner(tenantId, key, environment));
+        String encrypted = cipher.encrypt(value, SecretOwners.storedVariable(tenantId, key, environment));
         return variables.upsert(tenantId, key, environment, encrypted);
     }
 

@@ -3,10 +3,9 @@ package dev.promptjuggler.gateway.service;
 import dev.promptjuggler.gateway.api.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The rules variables obey, stored or per run, and the associated data that binds their ciphertexts. */
+/** The rules variables obey, stored or per run. */
 public final class EnvironmentVariables {
 
     public static final Pattern KEY = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -35,15 +34,5 @@ public final class EnvironmentVariables {
         if (bytes > MAX_PER_RUN_BYTES) {
             throw ApiException.invalid("envVars hold " + bytes + " bytes; at most " + MAX_PER_RUN_BYTES);
         }
-    }
-
-    /** Associated data of a stored variable's ciphertext. */
-    public static String storedOwner(UUID tenantId, String key, String environment) {
-        return "env/" + tenantId + "/" + key + "/" + (environment == null ? "" : environment);
-    }
-
-    /** Associated data of a run's per-request variables. */
-    public static String runOwner(UUID runId) {
-        return "run/" + runId;
     }
 }

@@ -8,6 +8,7 @@ import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.secret.SecretCipher;
+import dev.promptjuggler.contracts.secret.SecretOwners;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository;
@@ -104,7 +105,7 @@ public class RunService {
 
     private String encryptedEnvVars(UUID runId, Map<String, String> envVars) {
         return envVars.isEmpty() ? null
-                : cipher.encrypt(json.write(envVars), EnvironmentVariables.runOwner(runId));
+                : cipher.encrypt(json.write(envVars), SecretOwners.runVariables(runId));
     }
 
     /**

@@ -67,8 +67,12 @@ public class ChatCompletionResource {
         ChatCompletionResponse answer = simulator.answer(request, body, Instant.now());
         Duration delay = latency.delayFor(override);
         return latency.delayed(answer, delay)
-                .onItem().invoke(() -> calls.record(request.model()))
+                .onItem().invoke(() -> calls.record(request.model(), bearerToken(authorization)))
                 .onItem().transform(a -> Response.ok(a, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    private static String bearerToken(String authorization) {
+        return authorization.trim().substring("Bearer".length()).trim();
     }
 
     /** {@code Authorization: Bearer <non-empty>}; the scheme is case-insensitive, any key is accepted. */

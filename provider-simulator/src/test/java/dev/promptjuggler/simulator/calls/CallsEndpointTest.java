@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.promptjuggler.simulator.shared.CallCounter;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
@@ -32,14 +33,18 @@ class CallsEndpointTest {
 
         chat("gpt-4o-mini", "Bearer sk-test", 200);
         chat("gpt-4o-mini", "Bearer sk-test", 200);
-        chat("gpt-4o", "Bearer sk-test", 200);
+        chat("gpt-4o", "Bearer sk-other", 200);
         chat("gpt-4o", null, 401); // rejected calls are not answered, so not counted
 
         given().when().get("/__simulator/calls").then()
                 .statusCode(200)
                 .body("total", equalTo(3))
                 .body("byModel.'gpt-4o-mini'", equalTo(2))
-                .body("byModel.'gpt-4o'", equalTo(1));
+                .body("byModel.'gpt-4o'", equalTo(1))
+                // sha256("sk-test") and sha256("sk-other"), first 12 hex digits: keys are never kept
+                .body("byKey.'" + CallCounter.fingerprint("sk-test") + "'", equalTo(2))
+                .body("byKey.'" + CallCounter.fingerprint("sk-other") + "'", equalTo(1))
+                .body("byKey.size()", equalTo(2));
 
         given().when().delete("/__simulator/calls").then().statusCode(204);
         given().when().get("/__simulator/calls").then()

@@ -21,22 +21,29 @@ public class PromptRunner {
         this.openAi = openAi;
     }
 
-    public Uni<Completion> run(PromptConfig config, Map<String, String> inputs) {
+    /**
+     * @param variables the run's environment variables: {@code ${VAR}} in templates, and the provider's
+     *                  key ({@code OPENAI_API_KEY}) when the run brings one
+     */
+    public Uni<Completion> run(PromptConfig config, Map<String, String> inputs, Map<String, String> variables) {
         return switch (config.provider()) {
-            case "openai" -> openAi.complete(openAiRequest(config, inputs)).map(PromptRunner::completion);
+            case "openai" -> Uni.createFrom().item(() -> openAiRequest(config, inputs, variables))
+                    .chain(request -> openAi.complete(request, variables.get(OpenAiClient.API_KEY_VARIABLE)))
+                    .map(PromptRunner::completion);
             default -> Uni.createFrom().failure(
                     new UnsupportedOperationException("provider " + config.provider() + " is not supported yet"));
         };
     }
 
-    static ChatCompletionRequest openAiRequest(PromptConfig config, Map<String, String> inputs) {
+    static ChatCompletionRequest openAiRequest(PromptConfig config, Map<String, String> inputs,
+            Map<String, String> variables) {
         List<ChatCompletionRequest.Message> messages = new ArrayList<>();
         if (config.systemInstruction() != null && !config.systemInstruction().isBlank()) {
             messages.add(new ChatCompletionRequest.Message("system",
-                    PromptTemplate.render(config.systemInstruction(), inputs)));
+                    PromptTemplate.render(config.systemInstruction(), inputs, variables)));
         }
-        config.messages().forEach(message -> messages.add(
-                new ChatCompletionRequest.Message(message.role(), PromptTemplate.render(message.content(), inputs))));
+        config.messages().forEach(message -> messages.add(new ChatCompletionRequest.Message(message.role(),
+                PromptTemplate.render(message.content(), inputs, variables))));
         Map<String, Object> params = config.modelParams();
         Number maxTokens = number(params.get("maxCompletionTokens"));
         Number temperature = number(params.get("temperature"));

@@ -25,8 +25,11 @@ public class RunExecutionService {
     private final RunStore runs;
     private final PromptRunner prompts;
     private final RunFinishedPublisher finished;
+    private final EnvironmentResolver environment;
 
-    public RunExecutionService(RunStore runs, PromptRunner prompts, RunFinishedPublisher finished) {
+    public RunExecutionService(RunStore runs, PromptRunner prompts, RunFinishedPublisher finished,
+            EnvironmentResolver environment) {
+        this.environment = environment;
         this.runs = runs;
         this.prompts = prompts;
         this.finished = finished;
@@ -47,13 +50,16 @@ public class RunExecutionService {
                 return runs.failWorkflow(run.id(), "workflow runs are not supported by this deployment yet")
                         .chain(stored -> notify(run, RunStatus.FAILED, stored));
             }
-            return prompts.run(runs.promptConfig(run), run.inputs())
-                    .onItemOrFailure().transformToUni((completion, failure) -> failure == null
-                            ? runs.complete(run.id(), completion.output(), completion.tokenUsage(),
-                                            List.of(new TranscriptText(completion.output())))
-                                    .chain(stored -> notify(run, RunStatus.COMPLETED, stored))
-                            : runs.fail(run.id(), describe(run, failure))
-                                    .chain(stored -> notify(run, RunStatus.FAILED, stored)));
+            // Only what the prompt itself causes fails the run; a database failure while reading the
+            // variables propagates, and the request is retried.
+            return environment.variables(run.tenantId(), run.id(), run.environment())
+                    .chain(variables -> prompts.run(runs.promptConfig(run), run.inputs(), variables)
+                            .onItemOrFailure().transformToUni((completion, failure) -> failure == null
+                                    ? runs.complete(run.id(), completion.output(), completion.tokenUsage(),
+                                                    List.of(new TranscriptText(completion.output())))
+                                            .chain(stored -> notify(run, RunStatus.COMPLETED, stored))
+                                    : runs.fail(run.id(), describe(run, failure))
+                                            .chain(stored -> notify(run, RunStatus.FAILED, stored))));
         });
     }
 

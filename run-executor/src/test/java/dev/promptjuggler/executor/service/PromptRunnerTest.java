@@ -23,7 +23,7 @@ class PromptRunnerTest {
                 null, null);
 
         ChatCompletionRequest request = PromptRunner.openAiRequest(config,
-                Map.of("company", "Acme", "name", "Ada", "question", "Why?"));
+                Map.of("company", "Acme", "name", "Ada", "question", "Why?"), Map.of());
 
         assertEquals("gpt-5.5", request.model());
         assertEquals(List.of(new Message("system", "You answer for Acme."), new Message("user", "Hi, I am Ada"),
@@ -38,11 +38,23 @@ class PromptRunnerTest {
         var config = new PromptConfig("openai", "gpt-5.5", null, null, null,
                 List.of(new PromptMessage("user", "Hello")), null, null);
 
-        ChatCompletionRequest request = PromptRunner.openAiRequest(config, Map.of());
+        ChatCompletionRequest request = PromptRunner.openAiRequest(config, Map.of(), Map.of());
 
         assertEquals(List.of(new Message("user", "Hello")), request.messages());
         assertNull(request.maxCompletionTokens());
         assertNull(request.temperature());
         assertNull(request.topP());
+    }
+
+    @Test
+    void environmentVariablesFillTheirPlaceholdersInEveryTemplate() {
+        var config = new PromptConfig("openai", "gpt-5.5", null, null, "Region ${REGION}.",
+                List.of(new PromptMessage("user", "{{question}} (tier ${TIER})")), null, null);
+
+        ChatCompletionRequest request = PromptRunner.openAiRequest(config, Map.of("question", "Why?"),
+                Map.of("REGION", "eu", "TIER", "gold"));
+
+        assertEquals(List.of(new Message("system", "Region eu."), new Message("user", "Why? (tier gold)")),
+                request.messages());
     }
 }

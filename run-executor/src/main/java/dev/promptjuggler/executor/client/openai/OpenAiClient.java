@@ -31,9 +31,13 @@ public class OpenAiClient {
         this.completionsUrl = this.config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
     }
 
-    public Uni<ChatCompletionResponse> complete(ChatCompletionRequest request) {
+    /** The run's environment variable that carries its own OpenAI key. */
+    public static final String API_KEY_VARIABLE = "OPENAI_API_KEY";
+
+    /** @param runApiKey the run's own key, or null for the service's */
+    public Uni<ChatCompletionResponse> complete(ChatCompletionRequest request, String runApiKey) {
         return client.postAbs(completionsUrl)
-                .bearerTokenAuthentication(config.apiKey())
+                .bearerTokenAuthentication(runApiKey != null ? runApiKey : config.apiKey())
                 .timeout(config.timeout().toMillis())
                 .sendJson(JsonObject.mapFrom(request))
                 .map(this::decode);

@@ -1,0 +1,75 @@
+package dev.promptjuggler.executor.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.EnvironmentGlob;
+import dev.promptjuggler.contracts.secret.SecretCipher;
+import dev.promptjuggler.contracts.secret.SecretOwners;
+import dev.promptjuggler.executor.persistence.VariableStore;
+import dev.promptjuggler.executor.persistence.VariableStore.StoredVariable;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The variables a run sees: the tenant's stored variables whose environment pattern matches the run's
+ * environment, then the run's own envVars, which win. Among stored variables with the same key, the
+ * most specific pattern wins: an exact name over a glob over no pattern. Values are decrypted here, in
+ * memory, for the run only.
+ */
+@ApplicationScoped
+public class EnvironmentResolver {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final VariableStore store;
+    private final SecretCipher cipher;
+    private final ObjectMapper json;
+
+    public EnvironmentResolver(VariableStore store, SecretCipher cipher, ObjectMapper json) {
+        this.store = store;
+        this.cipher = cipher;
+        this.json = json;
+    }
+
+    public Uni<Map<String, String>> variables(UUID tenantId, UUID runId, String environment) {
+        return store.tenantVariables(tenantId).chain(stored -> store.runVariables(runId).map(perRun -> {
+            Map<String, String> variables = new HashMap<>(stored(tenantId, stored, environment));
+            perRun.ifPresent(encrypted -> variables.putAll(
+                    read(cipher.decrypt(encrypted, SecretOwners.runVariables(runId)))));
+            return variables;
+        }));
+    }
+
+    private Map<String, String> stored(UUID tenantId, List<StoredVariable> variables, String environment) {
+        Map<String, String> resolved = new HashMap<>();
+        variables.stream()
+                .filter(variable -> EnvironmentGlob.matches(variable.environment(), environment))
+                .sorted(Comparator.comparingInt(EnvironmentResolver::specificity))
+                .forEach(variable -> resolved.put(variable.key(), cipher.decrypt(variable.encryptedValue(),
+                        SecretOwners.storedVariable(tenantId, variable.key(), variable.environment()))));
+        return resolved;
+    }
+
+    /** Later wins: no pattern (0), then a glob (1), then an exact environment name (2). */
+    static int specificity(StoredVariable variable) {
+        if (variable.environment() == null) {
+            return 0;
+        }
+        return variable.environment().contains("*") || variable.environment().contains("?") ? 1 : 2;
+    }
+
+    private Map<String, String> read(String plaintext) {
+        try {
+            return json.readValue(plaintext, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run's envVars are not a JSON object of strings");
+        }
+    }
+}
