@@ -67,6 +67,11 @@ public class DeliveryWorker {
         this.config = config;
         this.vertx = vertx;
         this.meters = meters;
+        if (config.queue().lease().compareTo(config.requestTimeout()) <= 0) {
+            throw new IllegalStateException("dispatcher.queue.lease (" + config.queue().lease() + ") must exceed"
+                    + " dispatcher.request-timeout (" + config.requestTimeout() + "), or attempts still running"
+                    + " would be handed to another dispatcher");
+        }
         this.schedule = new RetrySchedule(config.retry().schedule(), config.retry().jitter(),
                 () -> ThreadLocalRandom.current().nextDouble());
         this.rateLimiter = new EndpointRateLimiter(config.limits().ratePerEndpoint());
