@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.executor.scheduling.WorkerId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,8 +18,9 @@ import java.util.UUID;
 
 /**
  * Run records in {@code gateway.runs}. api-gateway inserts a run as pending; from then on this is its
- * only writer. Updates are guarded by {@code status = 'pending'}, so a redelivered request cannot
- * change an outcome that was already stored.
+ * only writer. Outcomes are written only while the run is pending and this worker holds its lease
+ * ({@link RunLeaseStore#claim}), so a redelivered request or a worker that lost its lease cannot change an
+ * outcome that was already stored.
  */
 @ApplicationScoped
 public class RunStore {
@@ -28,10 +30,12 @@ public class RunStore {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final String owner;
 
-    public RunStore(Pool pool, ObjectMapper json) {
+    public RunStore(Pool pool, ObjectMapper json, WorkerId worker) {
         this.pool = pool;
         this.json = json;
+        this.owner = worker.value();
     }
 
     /** The run with everything needed to execute it; empty when it does not exist. */
@@ -59,10 +63,12 @@ public class RunStore {
 
     /** A workflow run that could not start: the SDK's {@code WorkflowRun} reports it in {@code errors}. */
     public Uni<Optional<StoredOutcome>> failWorkflow(UUID runId, String error) {
-        return pool.preparedQuery("WITH purged AS (DELETE FROM gateway.run_env_vars WHERE run_id = $1)"
-                        + " UPDATE gateway.runs SET status = 'failed', error = $2, errors = $3::text::jsonb,"
-                        + " finished_at = now() WHERE id = $1 AND status = 'pending' RETURNING finished_at")
-                .execute(Tuple.of(runId, error, write(java.util.List.of(error))))
+        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = 'failed', error = $2,"
+                        + " errors = $3::text::jsonb, finished_at = now()"
+                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $4 RETURNING id, finished_at),"
+                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
+                        + " SELECT finished_at FROM done")
+                .execute(Tuple.of(runId, error, write(java.util.List.of(error)), owner))
                 .map(RunStore::outcome);
     }
 
@@ -75,12 +81,15 @@ public class RunStore {
 
     private Uni<Optional<StoredOutcome>> finish(UUID runId, String status, String output, String error,
             Object tokenUsage, Object transcript) {
-        // Per-run envVars are purged in the same statement that ends the run.
-        return pool.preparedQuery("WITH purged AS (DELETE FROM gateway.run_env_vars WHERE run_id = $1)"
-                        + " UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
+        // Per-run envVars are purged in the same statement that ends the run (and only when it does: a
+        // worker that lost its lease must not take them from the one that holds it now).
+        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
                         + " token_usage = $5::text::jsonb, transcript = $6::text::jsonb, finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' RETURNING finished_at")
-                .execute(Tuple.of(runId, status, output, error, write(tokenUsage), write(transcript)))
+                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $7 RETURNING id, finished_at),"
+                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
+                        + " SELECT finished_at FROM done")
+                .execute(Tuple.from(new Object[] {runId, status, output, error, write(tokenUsage), write(transcript),
+                        owner}))
                 .map(RunStore::outcome);
     }
 

@@ -1,0 +1,84 @@
+package dev.promptjuggler.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** How the executor takes runs: slots, priority, leases and the sweeper. */
+@ConfigMapping(prefix = "executor")
+public interface ExecutorConfig {
+
+    /**
+     * Runs in flight at once in this process (claimed and not yet finished). Runs wait on LLM calls, not
+     * on the CPU, so hundreds fit on two cores; the database pool and the provider's rate limits are the
+     * real bounds.
+     */
+    @WithDefault("256")
+    int maxInFlight();
+
+    Scheduling scheduling();
+
+    Lease lease();
+
+    Sweeper sweeper();
+
+    interface Scheduling {
+
+        /** Kafka consumer group of the run topics. */
+        @WithDefault("run-executor")
+        String groupId();
+
+        /** Where a group without committed offsets starts: {@code earliest} loses no run. */
+        @WithDefault("earliest")
+        String autoOffsetReset();
+
+        /**
+         * Aging: a waiting lower-priority run is started ahead of higher ones once this many runs of higher
+         * priority were started while it waited. Under a steady onsite load, normal and low still get about
+         * one slot in every {@code aging-bypasses + 1} starts.
+         */
+        @WithDefault("32")
+        int agingBypasses();
+
+        /**
+         * Fetched runs kept waiting per priority; past it, that topic's partitions are paused until the
+         * queue is down to half. Bounds memory, never the order.
+         */
+        @WithDefault("1000")
+        int maxWaiting();
+    }
+
+    interface Lease {
+
+        /** How long a claim holds without a heartbeat; a killed worker's runs come back after it. */
+        @WithDefault("30s")
+        Duration duration();
+
+        /** How often the leases of runs in flight are extended. */
+        @WithDefault("10s")
+        Duration heartbeat();
+    }
+
+    interface Sweeper {
+
+        /** How often each replica sweeps ({@code off} disables it). */
+        @WithDefault("10s")
+        String every();
+
+        /** A pending run never claimed for this long is published again (its request may be lost). */
+        @WithDefault("5m")
+        Duration unclaimedAfter();
+
+        /** A run the sweeper published is not published again before this long (a deep backlog). */
+        @WithDefault("5m")
+        Duration requeueAfter();
+
+        /** A finished run without notified_at this long after it finished gets its notice again. */
+        @WithDefault("30s")
+        Duration unnotifiedAfter();
+
+        /** Runs per sweep and per kind of work. */
+        @WithDefault("200")
+        int batch();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.promptjuggler.executor.persistence;
+
+import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.contracts.RunFinished;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.RunRequested;
+import dev.promptjuggler.contracts.RunStatus;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.scheduling.WorkerId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Claims on {@code gateway.runs}: who executes a run and until when (lease), and the sweeper's look at
+ * runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
+ * holds them, so one run executes in one place at a time; {@link RunStore}'s outcome writes also check
+ * that this worker still holds the lease.
+ */
+@ApplicationScoped
+public class RunLeaseStore {
+
+    private final Pool pool;
+    private final String owner;
+    private final ExecutorConfig config;
+
+    public RunLeaseStore(Pool pool, WorkerId worker, ExecutorConfig config) {
+        this.pool = pool;
+        this.owner = worker.value();
+        this.config = config;
+    }
+
+    /** @return true when this worker now holds the run; false when it is finished, leased elsewhere or unknown */
+    public Uni<Boolean> claim(UUID runId) {
+        return pool.preparedQuery("UPDATE gateway.runs SET lease_owner = $2,"
+                        + " lease_expires_at = now() + make_interval(secs => $3), attempts = attempts + 1,"
+                        + " started_at = clock_timestamp()"
+                        + " WHERE id = $1 AND status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at < now())")
+                .execute(Tuple.of(runId, owner, seconds(config.lease().duration())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Extends the leases of the runs this worker executes. */
+    public Uni<Void> heartbeat(Collection<UUID> runIds) {
+        if (runIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now() + make_interval(secs => $3)"
+                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
+                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Pending runs that need their request published again: a lease expired (its worker died) and the run
+     * was not put back since, or the run was never claimed for {@code unclaimed-after} (its request may
+     * never have reached the broker). Locked with SKIP LOCKED, so concurrent sweepers share the work; the
+     * rows are marked {@code requeued_at} in the same transaction, after {@code publish} succeeded.
+     *
+     * @return the number of runs published
+     */
+    public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
+        var sweeper = config.sweeper();
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                        "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at FROM gateway.runs"
+                                + " WHERE status = 'pending' AND ("
+                                + "   (lease_expires_at < now() AND (requeued_at IS NULL OR requeued_at < lease_expires_at"
+                                + "     OR requeued_at < now() - make_interval(secs => $1)))"
+                                + "   OR (lease_expires_at IS NULL AND created_at < now() - make_interval(secs => $2)"
+                                + "     AND (requeued_at IS NULL OR requeued_at < now() - make_interval(secs => $1))))"
+                                + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch()))
+                .chain(rows -> {
+                    List<RunRequested> runs = new ArrayList<>();
+                    rows.forEach(row -> runs.add(requested(row)));
+                    if (runs.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return publish.apply(runs)
+                            .chain(() -> connection.preparedQuery(
+                                            "UPDATE gateway.runs SET requeued_at = now() WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids(runs, RunRequested::runId))))
+                            .replaceWith(runs.size());
+                }));
+    }
+
+    /**
+     * Finished runs whose notice never reached the broker (the worker died between commit and publish, or
+     * the publish failed). Published again with the stored outcome, the same event id, then marked.
+     *
+     * @return the number of notices published
+     */
+    public Uni<Integer> renotify(Function<List<RunFinished>, Uni<Void>> publish) {
+        var sweeper = config.sweeper();
+        return pool.withTransaction(connection -> connection.preparedQuery(
+                        "SELECT id, tenant_id, kind, status, environment, finished_at FROM gateway.runs"
+                                + " WHERE finished_at IS NOT NULL AND notified_at IS NULL"
+                                + " AND finished_at < now() - make_interval(secs => $1)"
+                                + " ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(seconds(sweeper.unnotifiedAfter()), sweeper.batch()))
+                .chain(rows -> {
+                    List<RunFinished> notices = new ArrayList<>();
+                    rows.forEach(row -> notices.add(finished(row)));
+                    if (notices.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    return publish.apply(notices)
+                            .chain(() -> connection.preparedQuery(
+                                            "UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids(notices, RunFinished::runId))))
+                            .replaceWith(notices.size());
+                }));
+    }
+
+    private static RunRequested requested(Row row) {
+        return new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
+                kind(row), Priority.fromWireName(row.getString("priority")), row.getUUID("revision_id"),
+                row.getOffsetDateTime("created_at").toInstant());
+    }
+
+    private static RunFinished finished(Row row) {
+        return new RunFinished(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
+                RunStatus.fromWireName(row.getString("status")), row.getString("environment"),
+                row.getOffsetDateTime("finished_at").toInstant());
+    }
+
+    private static RunKind kind(Row row) {
+        return RunKind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT));
+    }
+
+    private static <T> UUID[] ids(List<T> items, Function<T, UUID> id) {
+        return items.stream().map(id).toArray(UUID[]::new);
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,370 @@
+package dev.promptjuggler.executor.scheduling;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.contracts.RunRequested;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.persistence.RunLeaseStore;
+import dev.promptjuggler.executor.service.RunExecutionService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes runs from {@code runs.onsite}, {@code runs.normal} and {@code runs.low} with priority, under a
+ * bounded number of runs in flight.
+ *
+ * <p>One Kafka consumer on its own thread polls the three topics and moves every fetched record into
+ * this worker's waiting queues at once (a queue per priority, {@link PriorityQueues}); it never hands
+ * records out in fetch order. Whenever a slot is free, the next run is picked from the queues: onsite
+ * before normal before low, with aging so lower work still progresses. A run fetched from a lower topic
+ * therefore never delays an onsite run this worker has fetched, and onsite partitions are never paused
+ * behind lower work: only a queue past {@code max-waiting} pauses its own topic.
+ *
+ * <p>A started run is first claimed in PostgreSQL (lease); its record's offset becomes committable once
+ * the claim is durable or the run turned out to need nothing. From then on the lease, its heartbeats and
+ * the {@link Sweeper} guarantee the run, so a crash redelivers only records whose run was not yet claimed.
+ */
+@ApplicationScoped
+public class RunScheduler {
+
+    private static final Logger LOG = Logger.getLogger(RunScheduler.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY_MIN = Duration.ofMillis(500);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    private static final int EXECUTE_RETRIES = 5;
+
+    private final RunExecutionService executions;
+    private final RunLeaseStore leases;
+    private final ObjectMapper json;
+    private final ExecutorConfig config;
+    private final String bootstrapServers;
+    private final String worker;
+
+    private final Object lock = new Object();
+    private final PriorityQueues<Waiting> queues;
+    private int inFlight;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Set<Priority> paused = java.util.EnumSet.noneOf(Priority.class);
+
+    private volatile boolean active;
+    private volatile boolean assigned;
+    private KafkaConsumer<String, String> consumer;
+    private Thread thread;
+
+    public RunScheduler(RunExecutionService executions, RunLeaseStore leases, ObjectMapper json, ExecutorConfig config,
+            WorkerId worker, MeterRegistry registry,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.executions = executions;
+        this.leases = leases;
+        this.json = json;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.worker = worker.value();
+        this.queues = new PriorityQueues<>(config.scheduling().agingBypasses());
+        Gauge.builder("executor.runs.in.flight", this, RunScheduler::inFlight)
+                .description("Runs claimed by this worker and not finished").register(registry);
+        for (Priority priority : Priority.values()) {
+            Gauge.builder("executor.runs.waiting", this, scheduler -> scheduler.waiting(priority))
+                    .tag("priority", priority.wireName())
+                    .description("Runs fetched by this worker that wait for a slot").register(registry);
+        }
+    }
+
+    /** A fetched run waiting for a slot, with the record that brought it. */
+    private record Waiting(TopicPartition partition, long offset, RunRequested request) {
+    }
+
+    void start(@Observes StartupEvent event) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.scheduling().groupId());
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "run-executor-" + worker);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.scheduling().autoOffsetReset());
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        // Small fetches per partition: a deep low backlog is paused soon after its queue is full.
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+        consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+        active = true;
+        thread = new Thread(this::loop, "run-scheduler");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        active = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Runs this worker fetched that wait for a slot. */
+    public int waiting(Priority priority) {
+        synchronized (lock) {
+            return queues.waiting(priority);
+        }
+    }
+
+    /** Runs this worker claimed and has not finished. */
+    public int inFlight() {
+        synchronized (lock) {
+            return inFlight;
+        }
+    }
+
+    /** Whether the consumer has its partitions and their positions (tests wait for it before producing). */
+    public boolean assigned() {
+        return assigned;
+    }
+
+    private void loop() {
+        List<String> topics = Arrays.stream(Priority.values()).map(Priority::topic).toList();
+        try {
+            consumer.subscribe(topics, new Rebalance());
+            while (active) {
+                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                    receive(record);
+                }
+                dispatch();
+                pauseFullQueues();
+                commit();
+            }
+        } catch (WakeupException e) {
+            if (active) {
+                LOG.error("run consumer woken up while active", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("run consumer stopped", e);
+        } finally {
+            try {
+                consumer.commitSync(committable(progress.keySet()));
+            } catch (RuntimeException e) {
+                LOG.warnf("final offset commit failed: %s", e.toString());
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void receive(ConsumerRecord<String, String> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        PartitionProgress partitionProgress = progress.computeIfAbsent(partition, p -> new PartitionProgress());
+        partitionProgress.received(record.offset());
+        Priority priority = priority(record.topic());
+        RunRequested request;
+        try {
+            request = json.readValue(record.value(), RunRequested.class);
+        } catch (Exception e) {
+            LOG.errorf("unreadable run request at %s@%d skipped: %s", partition, record.offset(), e.getMessage());
+            partitionProgress.settled(record.offset());
+            return;
+        }
+        synchronized (lock) {
+            queues.add(priority, new Waiting(partition, record.offset(), request));
+        }
+    }
+
+    /** Fills free slots from the queues. Called by the consumer thread and whenever a run ends. */
+    private void dispatch() {
+        List<Waiting> starts = new ArrayList<>();
+        synchronized (lock) {
+            while (inFlight < config.maxInFlight()) {
+                Waiting next = queues.next();
+                if (next == null) {
+                    break;
+                }
+                inFlight++;
+                starts.add(next);
+            }
+        }
+        starts.forEach(this::begin);
+    }
+
+    private void begin(Waiting waiting) {
+        UUID runId = waiting.request().runId();
+        leases.claim(runId)
+                .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
+                .subscribe().with(claimed -> {
+                    settle(waiting);
+                    if (!claimed) {
+                        LOG.debugf("run %s is finished or held by another worker; nothing to do", runId);
+                        release();
+                        return;
+                    }
+                    running.add(runId);
+                    // Provider failures end as failed runs inside execute(); what fails here is
+                    // infrastructure. After a few tries the run is left to its lease and the sweeper.
+                    executions.execute(waiting.request())
+                            .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
+                            .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
+                            .subscribe().with(done -> end(runId), failure -> {
+                                LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
+                                end(runId);
+                            });
+                }, failure -> {
+                    // Only when shutting down: the record stays unsettled and is redelivered.
+                    LOG.warnf("claiming run %s failed: %s", runId, failure.toString());
+                    release();
+                });
+    }
+
+    private void end(UUID runId) {
+        running.remove(runId);
+        release();
+    }
+
+    private void release() {
+        synchronized (lock) {
+            inFlight--;
+        }
+        if (active) {
+            dispatch();
+        }
+    }
+
+    private void settle(Waiting waiting) {
+        PartitionProgress partitionProgress = progress.get(waiting.partition());
+        if (partitionProgress != null) {
+            partitionProgress.settled(waiting.offset());
+        }
+    }
+
+    @Scheduled(every = "${executor.lease.heartbeat:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> heartbeat() {
+        return leases.heartbeat(List.copyOf(running)).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("extending the leases of %d run(s) failed: %s", running.size(), failure.toString());
+            return null;
+        });
+    }
+
+    private void pauseFullQueues() {
+        int max = config.scheduling().maxWaiting();
+        for (Priority priority : Priority.values()) {
+            int waiting = waiting(priority);
+            if (waiting >= max) {
+                paused.add(priority);
+            } else if (waiting <= max / 2) {
+                paused.remove(priority);
+            }
+        }
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            (paused.contains(priority(partition.topic())) ? pause : resume).add(partition);
+        }
+        consumer.pause(pause);
+        consumer.resume(resume);
+    }
+
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(progress.keySet());
+        offsets.entrySet().removeIf(entry -> committed.get(entry.getKey()) != null
+                && committed.get(entry.getKey()) == entry.getValue().offset());
+        if (offsets.isEmpty()) {
+            return;
+        }
+        offsets.forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        consumer.commitAsync(offsets, (done, failure) -> {
+            if (failure != null) {
+                LOG.warnf("offset commit failed (the records are redelivered, their claims make that harmless): %s",
+                        failure.toString());
+                done.keySet().forEach(committed::remove);
+            }
+        });
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            PartitionProgress partitionProgress = progress.get(partition);
+            long offset = partitionProgress == null ? -1 : partitionProgress.committable();
+            if (offset >= 0) {
+                offsets.put(partition, new OffsetAndMetadata(offset));
+            }
+        }
+        return offsets;
+    }
+
+    private static Priority priority(String topic) {
+        for (Priority priority : Priority.values()) {
+            if (priority.topic().equals(topic)) {
+                return priority;
+            }
+        }
+        throw new IllegalArgumentException("not a run topic: " + topic);
+    }
+
+    /** Runs on the consumer thread, inside poll(). */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Runs not yet started belong to the partitions' next owner; what this worker claimed it finishes.
+            synchronized (lock) {
+                queues.removeIf(waiting -> partitions.contains(waiting.partition()));
+            }
+            try {
+                consumer.commitSync(committable(partitions));
+            } catch (RuntimeException e) {
+                LOG.warnf("offset commit on revocation failed: %s", e.toString());
+            }
+            partitions.forEach(partition -> {
+                progress.remove(partition);
+                committed.remove(partition);
+            });
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            synchronized (lock) {
+                queues.removeIf(waiting -> partitions.contains(waiting.partition()));
+            }
+            partitions.forEach(partition -> {
+                progress.remove(partition);
+                committed.remove(partition);
+            });
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Resolves each partition's starting position now, so "assigned" means records produced from
+            // here on will be seen, whatever auto.offset.reset says.
+            partitions.forEach(consumer::position);
+            assigned = true;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.promptjuggler.executor.scheduling;
+
+import static dev.promptjuggler.contracts.Priority.LOW;
+import static dev.promptjuggler.contracts.Priority.ONSITE;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.promptjuggler.contracts.RunFinished;
+import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.executor.support.TestPlatform;
+import dev.promptjuggler.executor.support.TwoSlots;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/** What no event brings back: the sweeper puts it back, and a finished run's outcome never changes. */
+@QuarkusTest
+@TestProfile(TwoSlots.class)
+class SweeperTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @Inject
+    Sweeper sweeper;
+
+    @Inject
+    RunScheduler scheduler;
+
+    @Inject
+    WorkerId worker;
+
+    @Test
+    void aRunWhoseWorkerDiedIsRequeuedAndFinishedByTheNextClaim() {
+        await().atMost(PATIENCE).until(scheduler::assigned);
+        var prompt = TestPlatform.prompt();
+        UUID run = TestPlatform.storeRun(prompt, ONSITE, "orphaned");
+        // Claimed by a worker that died: its lease ran out and no record of the run is left in Kafka.
+        TestPlatform.update("UPDATE gateway.runs SET lease_owner = 'dead-worker', attempts = 1,"
+                + " started_at = now() - interval '2 minutes', lease_expires_at = now() - interval '1 minute' WHERE id = ?", run);
+
+        assertTrue(sweeper.sweep().await().atMost(PATIENCE).requeued() >= 1);
+
+        await().atMost(PATIENCE).until(() -> "completed".equals(TestPlatform.status(run)));
+        Object[] row = TestPlatform.query("SELECT lease_owner, attempts, output FROM gateway.runs WHERE id = ?", run).get(0);
+        assertEquals(worker.value(), row[0]);
+        assertEquals(2, row[1]);
+        assertEquals("answered", row[2]);
+    }
+
+    @Test
+    void aRunNeverClaimedIsPublishedAgain() {
+        await().atMost(PATIENCE).until(scheduler::assigned);
+        var prompt = TestPlatform.prompt();
+        // The gateway stored it and died before publishing.
+        UUID run = TestPlatform.storeRun(prompt, LOW, "never published");
+        TestPlatform.update("UPDATE gateway.runs SET created_at = now() - interval '1 hour' WHERE id = ?", run);
+
+        sweeper.sweep().await().atMost(PATIENCE);
+
+        await().atMost(PATIENCE).until(() -> "completed".equals(TestPlatform.status(run)));
+        assertNotNull(TestPlatform.query("SELECT requeued_at FROM gateway.runs WHERE id = ?", run).get(0)[0]);
+    }
+
+    @Test
+    void aFinishedRunWhoseNoticeWasLostGetsItAgainWithTheStoredOutcomeAndTheSameEventId() {
+        var prompt = TestPlatform.prompt();
+        UUID run = TestPlatform.storeRun(prompt, ONSITE, "finished, notice lost");
+        TestPlatform.update("UPDATE gateway.runs SET status = 'failed', error = 'stored error',"
+                + " finished_at = now() - interval '5 minutes' WHERE id = ?", run);
+
+        try (KafkaConsumer<String, String> finished = finishedTopicFromNow()) {
+            sweeper.sweep().await().atMost(PATIENCE);
+
+            ConsumerRecord<String, String> notice = await().atMost(PATIENCE).until(() -> next(finished, run), found -> found != null);
+            assertTrue(notice.value().contains("\"status\":\"failed\""), notice.value());
+            String eventId = new String(notice.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8);
+            assertEquals(new RunFinished(run, prompt.tenantId(), RunKind.PROMPT, null, null, null).eventId().toString(), eventId);
+        }
+        assertNotNull(TestPlatform.query("SELECT notified_at FROM gateway.runs WHERE id = ?", run).get(0)[0]);
+        assertEquals("failed", TestPlatform.status(run));
+    }
+
+    @Test
+    void aRepeatedRequestForAFinishedRunChangesNothing() {
+        await().atMost(PATIENCE).until(scheduler::assigned);
+        var prompt = TestPlatform.prompt();
+        try (var platform = new TestPlatform()) {
+            UUID done = platform.requestRun(prompt, ONSITE, "first");
+            await().atMost(PATIENCE).until(() -> "completed".equals(TestPlatform.status(done)));
+            TestPlatform.update("UPDATE gateway.runs SET output = 'the stored outcome' WHERE id = ?", done);
+            Object finishedAt = TestPlatform.query("SELECT finished_at FROM gateway.runs WHERE id = ?", done).get(0)[0];
+
+            platform.publish(prompt, done, ONSITE);
+            // A later run on the same topic and partition (same thread) is taken after the repeat.
+            UUID later = TestPlatform.storeRun(prompt, ONSITE, "later");
+            TestPlatform.update("UPDATE gateway.runs SET thread_id = (SELECT thread_id FROM gateway.runs WHERE id = ?)"
+                    + " WHERE id = ?", done, later);
+            platform.publish(prompt, later, ONSITE);
+            await().atMost(PATIENCE).until(() -> "completed".equals(TestPlatform.status(later)));
+
+            Object[] row = TestPlatform.query("SELECT status, output, finished_at, attempts FROM gateway.runs WHERE id = ?", done).get(0);
+            assertEquals("completed", row[0]);
+            assertEquals("the stored outcome", row[1]);
+            assertEquals(finishedAt, row[2]);
+            assertEquals(1, row[3]);
+        }
+    }
+
+    private static KafkaConsumer<String, String> finishedTopicFromNow() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        var consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor("runs.finished").stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static ConsumerRecord<String, String> next(KafkaConsumer<String, String> consumer, UUID run) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+            if (run.toString().equals(record.key())) {
+                return record;
+            }
+        }
+        return null;
+    }
+}

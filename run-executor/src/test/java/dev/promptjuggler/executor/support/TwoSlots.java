@@ -1,0 +1,19 @@
+package dev.promptjuggler.executor.support;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/** Two runs in flight at most, against a provider whose answers the test hands out. */
+public class TwoSlots implements QuarkusTestProfile {
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("executor.max-in-flight", "2");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(GatewaySchema.class), new TestResourceEntry(HeldProvider.class));
+    }
+}
