@@ -113,6 +113,8 @@ public class RunScheduler {
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         // Small fetches per partition: a deep low backlog is paused soon after its queue is full.
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 256 * 1024);
+        // A dead worker's partitions move to the others after this long (the default is 45 s).
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
         consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
         active = true;
         thread = new Thread(this::loop, "run-scheduler");

@@ -3,6 +3,7 @@ package dev.promptjuggler.executor.client.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.client.ProviderException;
+import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.config.ProvidersConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -22,11 +23,13 @@ public class OpenAiClient {
     private final ObjectMapper json;
     private final String completionsUrl;
 
-    public OpenAiClient(Vertx vertx, ProvidersConfig config, ObjectMapper json) {
+    public OpenAiClient(Vertx vertx, ProvidersConfig config, ExecutorConfig executor, ObjectMapper json) {
         this.config = config.openai();
         this.json = json;
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setUserAgent("promptjuggler-platform/run-executor")
+                // One connection per run in flight: the default pool (5) would queue the rest of the slots.
+                .setMaxPoolSize(executor.maxInFlight())
                 .setConnectTimeout((int) this.config.timeout().toMillis()));
         this.completionsUrl = this.config.baseUrl().replaceAll("/+$", "") + "/chat/completions";
     }
