@@ -129,6 +129,19 @@ class DeliveryFlowTest {
     }
 
     @Test
+    void anUnreadableRecordIsSkippedAndWhatFollowsIsDelivered() {
+        UUID tenant = Platform.tenant();
+        Platform.endpoint(tenant, receiver.url("/after-garbage"));
+        UUID runId = UUID.randomUUID();
+
+        platform.send("runs.finished", runId.toString(), "{not json", Map.of("ce_id", UUID.randomUUID().toString()));
+        platform.runFinished(tenant, runId, "production");
+
+        await().atMost(PATIENCE).until(() -> receiver.received("/after-garbage").size() == 1);
+        assertTrue(receiver.received("/after-garbage").get(0).body().contains(runId.toString()));
+    }
+
+    @Test
     void endpointsMatchByEventFilterAndEnvironmentGlob() {
         UUID tenant = Platform.tenant();
         Platform.endpoint(tenant, receiver.url("/glob/prod"), List.of(), "prod*");
