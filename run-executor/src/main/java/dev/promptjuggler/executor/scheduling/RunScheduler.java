@@ -159,13 +159,23 @@ public class RunScheduler {
         try {
             consumer.subscribe(topics, new Rebalance());
             while (active) {
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    receive(record);
+                try {
+                    for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+                        receive(record);
+                    }
+                    dispatch();
+                    pauseFullQueues();
+                    commit();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // The consumer must outlive a bad moment; what it missed, redelivery or the sweeper brings.
+                    LOG.errorf(e, "run consumer: %s; polling again in 1 s", e.toString());
+                    Thread.sleep(1000);
                 }
-                dispatch();
-                pauseFullQueues();
-                commit();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (WakeupException e) {
             if (active) {
                 LOG.error("run consumer woken up while active", e);
