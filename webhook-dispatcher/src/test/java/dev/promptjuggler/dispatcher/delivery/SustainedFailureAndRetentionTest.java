@@ -38,7 +38,9 @@ class SustainedFailureAndRetentionTest {
             return Map.of("dispatcher.circuit.disable-after", "2s",
                     "dispatcher.circuit.failure-threshold", "2",
                     "dispatcher.retry.schedule", "0s,200ms,200ms,200ms,200ms,200ms,200ms,200ms",
-                    "dispatcher.retention.deliveries", "4s",
+                    // Long enough that the first test reads the missed delivery before it is pruned, even on
+                    // a loaded machine; the second test waits it out.
+                    "dispatcher.retention.deliveries", "15s",
                     "dispatcher.retention.prune-interval", "500ms");
         }
     }
