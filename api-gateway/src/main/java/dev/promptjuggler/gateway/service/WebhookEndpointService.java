@@ -1,6 +1,8 @@
 package dev.promptjuggler.gateway.service;
 
+import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.persistence.WebhookEndpointRepository;
+import dev.promptjuggler.gateway.persistence.WebhookEndpointRepository.EndpointRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -26,6 +28,24 @@ public class WebhookEndpointService {
         UUID id = UUID.randomUUID();
         return endpoints.insert(id, tenantId, url, secret, events, environment)
                 .replaceWith(new CreatedEndpoint(id, url, events, environment, true, secret));
+    }
+
+    public Uni<List<EndpointRow>> list(UUID tenantId) {
+        return endpoints.list(tenantId);
+    }
+
+    public Uni<EndpointRow> update(UUID tenantId, UUID id, String url, List<String> events, String environment,
+            boolean enabled) {
+        return endpoints.update(tenantId, id, url, events, environment, enabled)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("webhook endpoint " + id + " not found")));
+    }
+
+    public Uni<Void> delete(UUID tenantId, UUID id) {
+        return endpoints.delete(tenantId, id).invoke(deleted -> {
+            if (!deleted) {
+                throw ApiException.notFound("webhook endpoint " + id + " not found");
+            }
+        }).replaceWithVoid();
     }
 
     public record CreatedEndpoint(UUID id, String url, List<String> events, String environment, boolean enabled,

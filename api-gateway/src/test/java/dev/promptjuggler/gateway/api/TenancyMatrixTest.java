@@ -29,6 +29,9 @@ class TenancyMatrixTest {
     private String thread;
     private String apiKeyId;
     private String variableId;
+    private String webhookId;
+    private String knowledgeBase;
+    private String documentId;
 
     @BeforeEach
     void ownerWithOneOfEverything() {
@@ -50,6 +53,14 @@ class TenancyMatrixTest {
                 .extract().path("key.id");
         variableId = as(owner).body(Map.of("value", "v")).put("/manage/v1/environment-variables/OWNER_ONLY")
                 .then().statusCode(200).extract().path("id");
+        webhookId = as(owner).body(Map.of("url", "https://hooks.example.com/owner")).post("/manage/v1/webhooks")
+                .then().statusCode(201).extract().path("id");
+        knowledgeBase = as(owner).body(Map.of("name", "Private KB " + UUID.randomUUID())).post("/manage/v1/knowledge-bases")
+                .then().statusCode(201).extract().path("slug");
+        documentId = io.restassured.RestAssured.given().auth().oauth2(owner)
+                .multiPart("files[0]", "secret.txt", "Secret plans".getBytes(), "text/plain")
+                .post("/api/v1/knowledge-bases/{slug}/documents", knowledgeBase)
+                .then().statusCode(200).extract().path("[0].id");
     }
 
     @Test
@@ -75,6 +86,18 @@ class TenancyMatrixTest {
             calls.put("rename " + kind, k -> as(k).body(Map.of("name", "Taken Over")).post("/manage/v1/" + kind + "/{s}/rename", slug));
         }
         calls.put("revoke API key", k -> as(k).delete("/manage/v1/api-keys/{id}", apiKeyId));
+        calls.put("update webhook", k -> as(k).body(Map.of("url", "https://evil.example/")).put("/manage/v1/webhooks/{id}", webhookId));
+        calls.put("delete webhook", k -> as(k).delete("/manage/v1/webhooks/{id}", webhookId));
+        calls.put("GET knowledge base", k -> as(k).get("/api/v1/knowledge-bases/{s}", knowledgeBase));
+        calls.put("upload to knowledge base", k -> io.restassured.RestAssured.given().auth().oauth2(k)
+                .multiPart("files[0]", "x.txt", "x".getBytes(), "text/plain")
+                .post("/api/v1/knowledge-bases/{s}/documents", knowledgeBase));
+        calls.put("GET knowledge document", k -> as(k).get("/api/v1/knowledge-documents/{id}", documentId));
+        calls.put("DELETE knowledge document", k -> as(k).delete("/api/v1/knowledge-documents/{id}", documentId));
+        calls.put("manage knowledge base", k -> as(k).get("/manage/v1/knowledge-bases/{s}", knowledgeBase));
+        calls.put("search knowledge base", k -> as(k).body(Map.of("query", "plans"))
+                .post("/manage/v1/knowledge-bases/{s}/search", knowledgeBase));
+        calls.put("delete knowledge base", k -> as(k).delete("/manage/v1/knowledge-bases/{s}", knowledgeBase));
         calls.put("delete variable", k -> as(k).delete("/manage/v1/environment-variables/{id}", variableId));
 
         calls.forEach((name, call) -> call.apply(stranger).then().statusCode(404).body("$", hasKey("error"))
@@ -86,10 +109,18 @@ class TenancyMatrixTest {
         as(owner).get("/manage/v1/api-keys").then().body("find { it.id == '" + apiKeyId + "' }.revokedAt",
                 org.hamcrest.Matchers.nullValue());
         as(owner).get("/manage/v1/environment-variables").then().body("id", org.hamcrest.Matchers.hasItem(variableId));
+        as(owner).get("/manage/v1/webhooks").then().body("find { it.id == '" + webhookId + "' }.url",
+                org.hamcrest.Matchers.equalTo("https://hooks.example.com/owner"));
+        as(owner).get("/api/v1/knowledge-documents/{id}", documentId).then().statusCode(200);
+        as(owner).get("/api/v1/knowledge-bases/{s}", knowledgeBase).then().statusCode(200)
+                .body("documents.size()", org.hamcrest.Matchers.equalTo(1));
         // Lists show only the caller's own resources.
         as(stranger).get("/manage/v1/prompts").then().statusCode(200).body("slug", not(org.hamcrest.Matchers.hasItem(prompt)));
         as(stranger).get("/manage/v1/workflows").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/environment-variables").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+        as(stranger).get("/manage/v1/webhooks").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+        as(stranger).get("/manage/v1/knowledge-bases").then().statusCode(200).body("slug",
+                not(org.hamcrest.Matchers.hasItem(knowledgeBase)));
     }
 
     /** The stranger's own prompt, to show that only the owner's thread is refused. */
