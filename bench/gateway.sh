@@ -13,6 +13,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT
 source "$root/deploy/local/env.sh"
 trap '"$root/deploy/local/infra.sh" stop' EXIT
+# A fresh database each run: the figures must not depend on what an earlier run left behind.
+"$root/deploy/local/infra.sh" stop
+case "$(realpath -m "$PJ_STATE_DIR")" in "$root/.local/"*) rm -rf "$PJ_STATE_DIR" ;; esac
 "$root/deploy/local/infra.sh" start
 "$root/mvnw" -B -q -N install
 "$root/mvnw" -B -q -pl contracts install -DskipTests
