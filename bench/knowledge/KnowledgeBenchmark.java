@@ -24,12 +24,15 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 
 /**
@@ -181,13 +184,14 @@ public final class KnowledgeBenchmark {
         }
         // The service's JIT and model warm up on documents of another base, outside the timed runs.
         JsonNode warmUp = api.createBase(key, "Bench warm-up");
-        List<Corpus.Document> warmUpDocuments = Corpus.documents(settings.seed() + 1, 4);
+        List<Corpus.Document> warmUpDocuments = Corpus.documents(settings.seed() + 1, FILES_PER_UPLOAD);
         api.upload(key, warmUp.get("slug").asText(), warmUpDocuments);
         watcher.awaitBase(warmUp.get("id").asText(), warmUpDocuments.size(), Duration.ofMinutes(5));
 
         // Slices in the order bare, end to end / end to end, bare / …: the machine's load drifts (other work
         // shares its two cores), and each pair is measured within seconds of each other, in alternating order.
         List<Slice> slices = new ArrayList<>();
+        Map<String, Long> threadCpu = new HashMap<>();
         long commitsBefore = commits(db);
         double uploadSeconds = 0;
         FinishedWatcher.BaseFinished finished = null;
@@ -208,6 +212,7 @@ public final class KnowledgeBenchmark {
                 }
                 long cpu = serviceCpuNanos();
                 long[] schedule = encoderSchedule();
+                Map<String, Long> threadsBefore = serviceThreadCpu();
                 long start = System.nanoTime();
                 for (int upload = from; upload < to; upload += FILES_PER_UPLOAD) {
                     api.upload(key, slug, corpus.subList(upload, Math.min(to, upload + FILES_PER_UPLOAD)));
@@ -216,6 +221,8 @@ public final class KnowledgeBenchmark {
                 finished = watcher.awaitBase(baseId, to, Duration.ofMinutes(15));
                 endToEnd = new double[] {(finished.receivedAtNanos() - start) / 1e9, (serviceCpuNanos() - cpu) / 1e9};
                 long[] after = encoderSchedule();
+                serviceThreadCpu().forEach((thread, nanos) -> threadCpu.merge(thread,
+                        nanos - threadsBefore.getOrDefault(thread, 0L), Long::sum));
                 schedule = new long[] {after[0] - schedule[0], after[1] - schedule[1]};
                 encoder = schedule;
             }
@@ -279,6 +286,13 @@ public final class KnowledgeBenchmark {
                 bareCpu * 1000 / chunks, serviceCpu * 1000 / chunks, bareCpu / serviceCpu,
                 100 * encoderRunning / endToEndSeconds, 100 * encoderWaiting / endToEndSeconds,
                 100 * (endToEndSeconds - encoderRunning - encoderWaiting) / endToEndSeconds));
+        report.append("knowledge-ingest's CPU time by thread during the end-to-end runs, per chunk: ")
+                .append(threadCpu.entrySet().stream().filter(entry -> entry.getValue() > 0)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                        .map(entry -> String.format(Locale.ROOT, "`%s` %.1f ms", entry.getKey(),
+                                entry.getValue() / 1e6 / chunks))
+                        .collect(Collectors.joining(", ")))
+                .append(".\n\n");
         return new IngestBases(baseId, slug, warmUp.get("slug").asText());
     }
 
@@ -587,6 +601,26 @@ public final class KnowledgeBenchmark {
             }
         }
         return new long[] {running, waiting};
+    }
+
+    /** CPU time of each of the service's threads, summed by name with the numbers taken out (GC Thread#N …). */
+    private Map<String, Long> serviceThreadCpu() throws Exception {
+        Map<String, Long> cpu = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + settings.ingestPid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1_000_000_000L
+                            / settings.clockTicks();
+                    cpu.merge(name, nanos, Long::sum);
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return cpu;
     }
 
     private static long commits(Connection db) throws Exception {
