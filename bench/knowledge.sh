@@ -37,14 +37,15 @@ update_docs() {
   local tmp
   [[ -f "$DOC" ]] || printf '# Benchmarks\n\nEach benchmark runs with `./platform bench NAME` (bench/NAME.sh) on a stack of its own.\n' >"$DOC"
   if ! grep -qF -- "$BLOCK_START" "$DOC"; then
-    printf '\n## Knowledge ingest and search\n\n%s\n%s\n' "$BLOCK_START" "$BLOCK_END" >>"$DOC"
+    printf '\n## knowledge: ingest and search (knowledge-ingest)\n\n%s\n%s\n' "$BLOCK_START" "$BLOCK_END" >>"$DOC"
   fi
   tmp=$(mktemp "$DOC.XXXXXX")
   awk -v start="$BLOCK_START" -v end="$BLOCK_END" -v block="$RESULT" '
     $0 == start { print; while ((getline line < block) > 0) print line; skipping = 1; next }
     $0 == end { skipping = 0 }
     !skipping { print }' "$DOC" >"$tmp"
-  mv "$tmp" "$DOC"
+  cat "$tmp" >"$DOC"
+  rm -f "$tmp"
 }
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
