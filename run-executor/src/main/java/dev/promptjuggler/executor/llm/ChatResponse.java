@@ -1,0 +1,27 @@
+package dev.promptjuggler.executor.llm;
+
+import java.util.List;
+
+/**
+ * One model turn, in provider-neutral terms.
+ *
+ * @param text        the answer's text, or null when the turn was only tool calls
+ * @param toolCalls   function calls the model asked for (empty: the turn is final)
+ * @param usage       tokens of this turn
+ * @param webSearches the provider's native web searches during this turn
+ */
+public record ChatResponse(String text, List<ToolCall> toolCalls, TokenUsage usage, List<WebSearchCall> webSearches) {
+
+    public ChatResponse {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        webSearches = webSearches == null ? List.of() : List.copyOf(webSearches);
+    }
+
+    /** A native web search: the SDK's {@code TranscriptTool} for {@code web_search}. */
+    public record WebSearchCall(List<String> queries, List<Citation> citations) {
+    }
+
+    /** The SDK's {@code Citation}. */
+    public record Citation(String title, String url) {
+    }
+}
