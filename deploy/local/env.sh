@@ -23,3 +23,5 @@ export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
 
 # Webhooks to non-public addresses are refused; the local stack's own receivers listen on loopback.
 export PJ_WEBHOOK_ALLOW_NETWORKS="${PJ_WEBHOOK_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"
+# The same for the executor's http tool.
+export PJ_HTTP_TOOL_ALLOW_NETWORKS="${PJ_HTTP_TOOL_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"

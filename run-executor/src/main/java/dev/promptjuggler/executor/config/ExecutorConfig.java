@@ -3,8 +3,10 @@ package dev.promptjuggler.executor.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
-/** How the executor takes runs: slots, priority, leases and the sweeper. */
+/** How the executor takes and runs prompts: slots, priority, leases, the sweeper, memory and tools. */
 @ConfigMapping(prefix = "executor")
 public interface ExecutorConfig {
 
@@ -21,6 +23,10 @@ public interface ExecutorConfig {
     Lease lease();
 
     Sweeper sweeper();
+
+    Memory memory();
+
+    Tools tools();
 
     interface Scheduling {
 
@@ -80,5 +86,53 @@ public interface ExecutorConfig {
         /** Runs per sweep and per kind of work. */
         @WithDefault("200")
         int batch();
+    }
+
+    interface Memory {
+
+        /**
+         * The most recent messages of a thread's channel a {@code read_only} or {@code read_write} prompt
+         * sees, oldest first (a user message and its answer are two). Older ones stay stored, unseen.
+         */
+        @WithDefault("40")
+        int window();
+    }
+
+    interface Tools {
+
+        /** Model turns one run may take; a model still calling tools after that fails the run. */
+        @WithDefault("10")
+        int maxTurns();
+
+        Http http();
+
+        Knowledge knowledge();
+
+        interface Http {
+
+            /** Upper bound of one http tool call, connection included. */
+            @WithDefault("30s")
+            Duration timeout();
+
+            /** Bytes of a response body handed to the model; the rest is cut off. */
+            @WithDefault("65536")
+            int maxResponseBytes();
+
+            /**
+             * Address ranges (CIDR) an http tool may reach although they are not public, e.g.
+             * {@code 127.0.0.0/8} for a local stack. Everything else that is not a public address is refused.
+             */
+            Optional<List<String>> allowNetworks();
+        }
+
+        interface Knowledge {
+
+            /** knowledge-ingest's base URL, for the {@code knowledge_search} tool. */
+            String url();
+
+            /** Chunks one search returns to the model. */
+            @WithDefault("5")
+            int topK();
+        }
     }
 }

@@ -29,6 +29,11 @@ public record ChatRequest(
         modelParams = modelParams == null ? Map.of() : modelParams;
     }
 
+    /** The same request offering these tools. */
+    public ChatRequest withTools(List<ToolSpec> offered, WebSearch search) {
+        return new ChatRequest(model, system, messages, offered, search, responseFormat, modelParams);
+    }
+
     /** The same request one turn later. */
     public ChatRequest withMessages(List<ChatMessage> next) {
         return new ChatRequest(model, system, next, tools, webSearch, responseFormat, modelParams);

@@ -15,7 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Puts a run back on the topic of its priority, keyed by thread as api-gateway does: the sweeper's way of
- * re-queueing runs whose worker died or whose request never reached the broker.
+ * re-queueing runs whose worker died or whose request never reached the broker, and a finished run's way
+ * of handing on the next run of its lane, which waited for it.
  */
 @ApplicationScoped
 public class RunRequestPublisher {

@@ -39,12 +39,23 @@ public class RunLeaseStore {
         this.config = config;
     }
 
-    /** @return true when this worker now holds the run; false when it is finished, leased elsewhere or unknown */
+    /**
+     * Claims a pending run that no live lease holds and that is next in its lane: no run accepted earlier on
+     * the same thread and channel is still pending. A run that has to wait is left unclaimed; the run before
+     * it hands it on when it finishes ({@link RunStore}'s outcome statement names the successor), and the
+     * sweeper re-queues it should that hand-off be lost.
+     *
+     * @return true when this worker now holds the run; false when it is finished, leased elsewhere, waits
+     *         for an earlier run of its lane, or is unknown
+     */
     public Uni<Boolean> claim(UUID runId) {
-        return pool.preparedQuery("UPDATE gateway.runs SET lease_owner = $2,"
+        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
                         + " lease_expires_at = now() + make_interval(secs => $3), attempts = attempts + 1,"
                         + " started_at = clock_timestamp()"
-                        + " WHERE id = $1 AND status = 'pending' AND (lease_expires_at IS NULL OR lease_expires_at < now())")
+                        + " WHERE r.id = $1 AND r.status = 'pending' AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now())"
+                        + " AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier WHERE earlier.thread_id = r.thread_id"
+                        + "   AND earlier.channel = r.channel AND earlier.status = 'pending'"
+                        + "   AND earlier.accepted_seq < r.accepted_seq)")
                 .execute(Tuple.of(runId, owner, seconds(config.lease().duration())))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -121,7 +132,8 @@ public class RunLeaseStore {
                 }));
     }
 
-    private static RunRequested requested(Row row) {
+    /** A run's request as the gateway published it, rebuilt from its row. */
+    static RunRequested requested(Row row) {
         return new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                 kind(row), Priority.fromWireName(row.getString("priority")), row.getUUID("revision_id"),
                 row.getOffsetDateTime("created_at").toInstant());

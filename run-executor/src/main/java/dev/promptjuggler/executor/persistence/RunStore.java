@@ -4,14 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.RunRequested;
+import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.executor.scheduling.WorkerId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -40,8 +45,8 @@ public class RunStore {
 
     /** The run with everything needed to execute it; empty when it does not exist. */
     public Uni<Optional<PendingRun>> find(UUID runId) {
-        return pool.preparedQuery("SELECT r.id, r.tenant_id, r.kind, r.status, r.environment, r.inputs::text AS inputs,"
-                        + " v.config::text AS config"
+        return pool.preparedQuery("SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.status, r.environment,"
+                        + " r.inputs::text AS inputs, v.config::text AS config"
                         + " FROM gateway.runs r JOIN gateway.revisions v ON v.id = r.revision_id"
                         + " WHERE r.id = $1")
                 .execute(Tuple.of(runId))
@@ -51,26 +56,52 @@ public class RunStore {
                 });
     }
 
-    /** @return the stored outcome, or empty when the run had already finished */
-    public Uni<Optional<StoredOutcome>> complete(UUID runId, String output, Object tokenUsage, Object transcript) {
-        return finish(runId, "completed", output, null, tokenUsage, transcript);
-    }
-
-    /** @return the stored outcome, or empty when the run had already finished */
-    public Uni<Optional<StoredOutcome>> fail(UUID runId, String error) {
-        return finish(runId, "failed", null, error, null, java.util.List.of());
+    /**
+     * Stores a prompt run's outcome, in one statement: the run's final state, the purge of its per-run
+     * environment variables, and what its memory mode keeps of the conversation. Nothing is written unless
+     * the run is pending and this worker holds its lease.
+     *
+     * @return the stored outcome, or empty when the run had already finished
+     */
+    public Uni<Optional<StoredOutcome>> finish(UUID runId, Outcome outcome) {
+        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
+                        + " token_usage = $5::text::jsonb, cost = $6::text::jsonb, transcript = $7::text::jsonb,"
+                        + " emitted = $8::text::jsonb, finished_at = now()"
+                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $9"
+                        + " RETURNING id, thread_id, channel, finished_at),"
+                        // Per-run envVars go with the run's end (and only then: a worker that lost its lease
+                        // must not take them from the one that holds it now).
+                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done)),"
+                        + " remembered AS (INSERT INTO gateway.thread_messages (thread_id, channel, run_id, role, content)"
+                        + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d,"
+                        + "   ROWS FROM (jsonb_to_recordset($10::text::jsonb) AS (role text, content text))"
+                        + "   WITH ORDINALITY AS m(role, content, position) ORDER BY m.position)"
+                        + SUCCESSOR_AND_OUTCOME)
+                .execute(Tuple.from(new Object[] {runId, outcome.status().wireName(), outcome.output(), outcome.error(),
+                        write(outcome.tokenUsage()), write(outcome.cost()), write(outcome.transcript()),
+                        write(outcome.emitted()), owner, write(outcome.remember())}))
+                .map(RunStore::stored);
     }
 
     /** A workflow run that could not start: the SDK's {@code WorkflowRun} reports it in {@code errors}. */
     public Uni<Optional<StoredOutcome>> failWorkflow(UUID runId, String error) {
         return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = 'failed', error = $2,"
                         + " errors = $3::text::jsonb, finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $4 RETURNING id, finished_at),"
+                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $4"
+                        + " RETURNING id, thread_id, channel, finished_at),"
                         + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
-                        + " SELECT finished_at FROM done")
-                .execute(Tuple.of(runId, error, write(java.util.List.of(error)), owner))
-                .map(RunStore::outcome);
+                        + SUCCESSOR_AND_OUTCOME)
+                .execute(Tuple.of(runId, error, write(List.of(error)), owner))
+                .map(RunStore::stored);
     }
+
+    /** The next pending run of the finished run's lane (same thread and channel), which waited for it. */
+    private static final String SUCCESSOR_AND_OUTCOME = ", successor AS (SELECT n.id, n.tenant_id, n.thread_id, n.kind,"
+            + "   n.priority, n.revision_id, n.created_at FROM gateway.runs n, done d"
+            + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel AND n.status = 'pending' AND n.id <> d.id"
+            + "   ORDER BY n.accepted_seq LIMIT 1)"
+            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at"
+            + " FROM done d LEFT JOIN successor s ON true";
 
     /** Records that the finished event reached the broker; runs left unmarked still owe their notice. */
     public Uni<Void> markNotified(UUID runId) {
@@ -79,31 +110,21 @@ public class RunStore {
                 .replaceWithVoid();
     }
 
-    private Uni<Optional<StoredOutcome>> finish(UUID runId, String status, String output, String error,
-            Object tokenUsage, Object transcript) {
-        // Per-run envVars are purged in the same statement that ends the run (and only when it does: a
-        // worker that lost its lease must not take them from the one that holds it now).
-        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
-                        + " token_usage = $5::text::jsonb, transcript = $6::text::jsonb, finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $7 RETURNING id, finished_at),"
-                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
-                        + " SELECT finished_at FROM done")
-                .execute(Tuple.from(new Object[] {runId, status, output, error, write(tokenUsage), write(transcript),
-                        owner}))
-                .map(RunStore::outcome);
-    }
-
-    private static Optional<StoredOutcome> outcome(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+    private static Optional<StoredOutcome> stored(RowSet<Row> rows) {
         var iterator = rows.iterator();
-        return iterator.hasNext()
-                ? Optional.of(new StoredOutcome(iterator.next().getOffsetDateTime("finished_at").toInstant()))
-                : Optional.empty();
+        if (!iterator.hasNext()) {
+            return Optional.empty();
+        }
+        Row row = iterator.next();
+        Optional<RunRequested> successor = row.getUUID("id") == null
+                ? Optional.empty() : Optional.of(RunLeaseStore.requested(row));
+        return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
     }
 
     private PendingRun pendingRun(Row row) {
         try {
-            return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"),
-                    RunKind.valueOf(row.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+            return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
+                    row.getString("channel"), RunKind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT)),
                     "pending".equals(row.getString("status")), row.getString("environment"),
                     json.readValue(row.getString("inputs"), STRING_MAP), row.getString("config"));
         } catch (JsonProcessingException e) {
@@ -119,11 +140,6 @@ public class RunStore {
         }
     }
 
-    /** @param config the revision's configuration as stored (JSON); its shape depends on {@code kind} */
-    public record PendingRun(UUID id, UUID tenantId, RunKind kind, boolean pending, String environment,
-            Map<String, String> inputs, String config) {
-    }
-
     public PromptConfig promptConfig(PendingRun run) {
         try {
             return json.readValue(run.config(), PromptConfig.class);
@@ -132,6 +148,29 @@ public class RunStore {
         }
     }
 
-    public record StoredOutcome(Instant finishedAt) {
+    /** @param config the revision's configuration as stored (JSON); its shape depends on {@code kind} */
+    public record PendingRun(UUID id, UUID tenantId, UUID threadId, String channel, RunKind kind, boolean pending,
+            String environment, Map<String, String> inputs, String config) {
+    }
+
+    /**
+     * A prompt run's end as the SDK's {@code PromptRun} reports it.
+     *
+     * @param error      for a completed run, the latest failed attempt that a retry recovered from, if any
+     * @param cost       the SDK's {@code RunCost}, or null when no price covers the run
+     * @param transcript the SDK's {@code TranscriptItem}s
+     * @param emitted    the SDK's {@code EmittedItem}s
+     * @param remember   messages appended to the run's lane of thread memory, in order
+     */
+    public record Outcome(RunStatus status, String output, String error, Object tokenUsage, Object cost,
+            List<?> transcript, List<?> emitted, List<Remembered> remember) {
+    }
+
+    /** One message of thread memory. @param role {@code user} or {@code assistant} */
+    public record Remembered(String role, String content) {
+    }
+
+    /** @param successor the next run of the lane, which waited for this one and is now to be requested again */
+    public record StoredOutcome(Instant finishedAt, Optional<RunRequested> successor) {
     }
 }

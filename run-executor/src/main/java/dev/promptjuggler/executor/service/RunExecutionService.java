@@ -4,18 +4,30 @@ import dev.promptjuggler.contracts.RunFinished;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
+import dev.promptjuggler.executor.messaging.RunRequestPublisher;
+import dev.promptjuggler.executor.persistence.MemoryStore;
 import dev.promptjuggler.executor.persistence.RunStore;
+import dev.promptjuggler.executor.persistence.RunStore.Outcome;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
+import dev.promptjuggler.executor.persistence.RunStore.Remembered;
+import dev.promptjuggler.executor.service.PromptExecution.PromptInput;
+import dev.promptjuggler.executor.service.PromptExecution.PromptResult;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Executes one requested run: provider call, then the outcome is committed, then {@code runs.finished}
- * is published (result before notice), then the run is marked notified.
+ * Executes one claimed run: environment variables, thread memory for its channel, the prompt with its
+ * tool loop; then the outcome (with what memory keeps) is committed, then {@code runs.finished} is
+ * published (result before notice), then the run is marked notified, then the next run of its lane is
+ * handed on.
  */
 @ApplicationScoped
 public class RunExecutionService {
@@ -23,16 +35,25 @@ public class RunExecutionService {
     private static final Logger LOG = Logger.getLogger(RunExecutionService.class);
 
     private final RunStore runs;
-    private final PromptRunner prompts;
+    private final MemoryStore memory;
+    private final PromptExecution prompts;
+    private final RunCosts costs;
     private final RunFinishedPublisher finished;
+    private final RunRequestPublisher requests;
     private final EnvironmentResolver environment;
+    private final int memoryWindow;
 
-    public RunExecutionService(RunStore runs, PromptRunner prompts, RunFinishedPublisher finished,
-            EnvironmentResolver environment) {
-        this.environment = environment;
+    public RunExecutionService(RunStore runs, MemoryStore memory, PromptExecution prompts, RunCosts costs,
+            RunFinishedPublisher finished, RunRequestPublisher requests, EnvironmentResolver environment,
+            ExecutorConfig config) {
         this.runs = runs;
+        this.memory = memory;
         this.prompts = prompts;
+        this.costs = costs;
         this.finished = finished;
+        this.requests = requests;
+        this.environment = environment;
+        this.memoryWindow = config.memory().window();
     }
 
     public Uni<Void> execute(RunRequested request) {
@@ -50,17 +71,40 @@ public class RunExecutionService {
                 return runs.failWorkflow(run.id(), "workflow runs are not supported by this deployment yet")
                         .chain(stored -> notify(run, RunStatus.FAILED, stored));
             }
-            // Only what the prompt itself causes fails the run; a database failure while reading the
-            // variables propagates, and the request is retried.
+            PromptConfig config = runs.promptConfig(run);
+            MemoryMode mode = MemoryMode.of(config.memory());
+            // Only what the prompt itself causes fails the run; a database failure while reading variables or
+            // memory propagates, and the request is retried.
             return environment.variables(run.tenantId(), run.id(), run.environment())
-                    .chain(variables -> prompts.run(runs.promptConfig(run), run.inputs(), variables)
-                            .onItemOrFailure().transformToUni((completion, failure) -> failure == null
-                                    ? runs.complete(run.id(), completion.output(), completion.tokenUsage(),
-                                                    List.of(new TranscriptText(completion.output())))
-                                            .chain(stored -> notify(run, RunStatus.COMPLETED, stored))
-                                    : runs.fail(run.id(), describe(run, failure))
-                                            .chain(stored -> notify(run, RunStatus.FAILED, stored))));
+                    .chain(variables -> history(run, mode)
+                            .chain(history -> prompts.run(config,
+                                    new PromptInput(run.tenantId(), run.inputs(), variables, history, 0))))
+                    .chain(result -> {
+                        Outcome outcome = outcome(result, mode);
+                        if (result.failure() != null) {
+                            LOG.infof("Run %s failed: %s", run.id(), result.failure());
+                        }
+                        return runs.finish(run.id(), outcome).chain(stored -> notify(run, outcome.status(), stored));
+                    });
         });
+    }
+
+    private Uni<List<ChatMessage>> history(PendingRun run, MemoryMode mode) {
+        return mode.reads() ? memory.history(run.threadId(), run.channel(), memoryWindow) : Uni.createFrom().item(List.of());
+    }
+
+    private Outcome outcome(PromptResult result, MemoryMode mode) {
+        boolean completed = result.failure() == null;
+        List<Remembered> remember = new ArrayList<>();
+        if (completed && mode.writes()) {
+            result.userMessages().forEach(text -> remember.add(new Remembered("user", text)));
+            if (result.output() != null) {
+                remember.add(new Remembered("assistant", result.output()));
+            }
+        }
+        return new Outcome(completed ? RunStatus.COMPLETED : RunStatus.FAILED, result.output(),
+                completed ? result.lastAttemptError() : result.failure(), RunCosts.usage(result.turns()),
+                costs.cost(result.turns()), result.transcript(), result.emitted(), remember);
     }
 
     private Uni<Void> notify(PendingRun run, RunStatus status, Optional<RunStore.StoredOutcome> stored) {
@@ -69,18 +113,33 @@ public class RunExecutionService {
         }
         var event = new RunFinished(run.id(), run.tenantId(), run.kind(), status, run.environment(),
                 stored.get().finishedAt());
-        return finished.publish(event).chain(() -> runs.markNotified(run.id()));
+        return finished.publish(event)
+                .chain(() -> runs.markNotified(run.id()))
+                .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()));
     }
 
-    private static String describe(PendingRun run, Throwable failure) {
-        LOG.infof("Run %s failed: %s", run.id(), failure.getMessage());
-        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-    }
+    /** The SDK's {@code Memory}: whether a prompt reads its channel's history, appends to it, both or neither. */
+    enum MemoryMode {
+        STATELESS(false, false), READ_ONLY(true, false), READ_WRITE(true, true), WRITE_ONLY(false, true);
 
-    /** The SDK's {@code TranscriptText}: the model's answer as the transcript's one item. */
-    public record TranscriptText(String type, String content, List<Object> citations) {
-        TranscriptText(String content) {
-            this("text", content, List.of());
+        private final boolean reads;
+        private final boolean writes;
+
+        MemoryMode(boolean reads, boolean writes) {
+            this.reads = reads;
+            this.writes = writes;
+        }
+
+        static MemoryMode of(String wireName) {
+            return valueOf(wireName.toUpperCase(java.util.Locale.ROOT));
+        }
+
+        boolean reads() {
+            return reads;
+        }
+
+        boolean writes() {
+            return writes;
         }
     }
 }

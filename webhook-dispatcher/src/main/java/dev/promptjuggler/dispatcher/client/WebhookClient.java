@@ -1,7 +1,7 @@
 package dev.promptjuggler.dispatcher.client;
 
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
-import dev.promptjuggler.dispatcher.delivery.AddressPolicy;
+import dev.promptjuggler.contracts.net.AddressPolicy;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.NetUtil;

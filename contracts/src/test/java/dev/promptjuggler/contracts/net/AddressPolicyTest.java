@@ -1,4 +1,4 @@
-package dev.promptjuggler.dispatcher.delivery;
+package dev.promptjuggler.contracts.net;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

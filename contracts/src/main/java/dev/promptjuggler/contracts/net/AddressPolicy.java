@@ -1,11 +1,11 @@
-package dev.promptjuggler.dispatcher.delivery;
+package dev.promptjuggler.contracts.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * Which resolved addresses a webhook may connect to. Everything that is not a public unicast address
+ * Which resolved addresses an outgoing request (a webhook, an http tool) may connect to. Everything that is not a public unicast address
  * is refused (loopback, private, link-local with the cloud metadata address, unique-local, multicast,
  * unspecified, carrier-grade NAT, benchmarking and documentation ranges, IPv4 inside IPv6), unless an
  * allow-list range covers it.

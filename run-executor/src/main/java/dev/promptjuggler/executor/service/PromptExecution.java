@@ -1,0 +1,219 @@
+package dev.promptjuggler.executor.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.prompt.PromptMessage;
+import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.llm.ChatMessage;
+import dev.promptjuggler.executor.llm.ChatModels;
+import dev.promptjuggler.executor.llm.ChatRequest;
+import dev.promptjuggler.executor.llm.ChatResponse;
+import dev.promptjuggler.executor.llm.ModelTurn;
+import dev.promptjuggler.executor.llm.ResponseFormat;
+import dev.promptjuggler.executor.llm.ToolCall;
+import dev.promptjuggler.executor.tools.FunctionTool;
+import dev.promptjuggler.executor.tools.ToolContext;
+import dev.promptjuggler.executor.tools.ToolOutcome;
+import dev.promptjuggler.executor.tools.Toolbox;
+import dev.promptjuggler.executor.tools.Toolset;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs one prompt: renders its templates, puts the thread's memory before its messages, asks the model,
+ * and runs the tool loop: the tools the model calls are run (in call order) and their results handed back,
+ * until the model answers without calling a tool or {@code executor.tools.max-turns} is reached. A tool that
+ * fails is reported to the model, unless it is {@code failFast}: then the run fails.
+ *
+ * <p>Never fails: what went wrong is the result's {@code failure}, with everything the run did before it
+ * (token usage of earlier turns, transcript, emitted payloads), as the SDK reports a failed run.
+ */
+@ApplicationScoped
+public class PromptExecution {
+
+    private final ChatModels models;
+    private final Toolbox toolbox;
+    private final int maxTurns;
+
+    public PromptExecution(ChatModels models, Toolbox toolbox, ExecutorConfig config) {
+        this.models = models;
+        this.toolbox = toolbox;
+        this.maxTurns = config.tools().maxTurns();
+    }
+
+    /**
+     * @param history the thread memory the prompt reads (empty for stateless and write-only prompts)
+     * @param depth   0 for a run, 1 and more for prompts called as tools
+     */
+    public record PromptInput(UUID tenantId, Map<String, String> inputs, Map<String, String> variables,
+            List<ChatMessage> history, int depth) {
+    }
+
+    /**
+     * @param output           the final answer's text; null when the run failed or the model gave no text
+     * @param failure          why the run failed, or null when it completed
+     * @param lastAttemptError the latest failed provider attempt, even when a retry recovered (SDK's {@code error})
+     * @param userMessages     the prompt's rendered user messages (what memory keeps of the request)
+     * @param transcript       the SDK's {@code TranscriptItem}s
+     * @param emitted          the SDK's {@code EmittedItem}s
+     * @param turns            every successful model turn, nested prompts' included (tokens and cost)
+     */
+    public record PromptResult(String output, String failure, String lastAttemptError, List<String> userMessages,
+            List<Object> transcript, List<EmittedItem> emitted, List<ModelTurn> turns) {
+    }
+
+    public Uni<PromptResult> run(PromptConfig config, PromptInput input) {
+        Progress progress = new Progress();
+        return Uni.createFrom().item(() -> request(config, input, progress))
+                .chain(request -> toolbox.build(config.tools(), new ToolContext(input.tenantId(), input.inputs(),
+                                input.variables(), input.depth(), this))
+                        .chain(tools -> turn(config.provider(), request.withTools(tools.specs(), tools.webSearch()), tools, input, progress, 1)))
+                .map(output -> progress.result(output, null))
+                .onFailure().recoverWithItem(failure -> progress.result(null, describe(failure)));
+    }
+
+    private ChatRequest request(PromptConfig config, PromptInput input, Progress progress) {
+        String system = config.systemInstruction() == null || config.systemInstruction().isBlank()
+                ? null : PromptTemplate.render(config.systemInstruction(), input.inputs(), input.variables());
+        List<ChatMessage> messages = new ArrayList<>(input.history());
+        for (PromptMessage message : config.messages()) {
+            String text = PromptTemplate.render(message.content(), input.inputs(), input.variables());
+            if ("assistant".equals(message.role())) {
+                messages.add(new ChatMessage.Assistant(text));
+            } else {
+                messages.add(new ChatMessage.User(text));
+                progress.userMessages.add(text);
+            }
+        }
+        return new ChatRequest(config.model(), system, messages, List.of(), null, responseFormat(config.responseFormat()),
+                config.modelParams());
+    }
+
+    private Uni<String> turn(String provider, ChatRequest request, Toolset tools, PromptInput input, Progress progress,
+            int turn) {
+        return models.complete(provider, request, input.variables(), progress::attemptFailed).chain(response -> {
+            progress.answered(provider, request.model(), response);
+            if (response.toolCalls().isEmpty()) {
+                return Uni.createFrom().item(response.text());
+            }
+            if (turn >= maxTurns) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "the model was still calling tools after " + maxTurns + " turns (executor.tools.max-turns)"));
+            }
+            return Multi.createFrom().iterable(response.toolCalls())
+                    .onItem().transformToUniAndConcatenate(call -> call(call, tools, progress))
+                    .collect().asList()
+                    .chain(results -> {
+                        List<ChatMessage> next = new ArrayList<>(request.messages());
+                        next.add(new ChatMessage.Assistant(response.text(), response.toolCalls()));
+                        next.addAll(results);
+                        return turn(provider, request.withMessages(next), tools, input, progress, turn + 1);
+                    });
+        });
+    }
+
+    private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress) {
+        FunctionTool tool = tools.find(call.name()).orElse(null);
+        if (tool == null) {
+            progress.transcript.add(new TranscriptTool(call.name(), "error"));
+            return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(),
+                    "there is no tool named " + call.name(), true));
+        }
+        return tool.call(call).chain(outcome -> {
+            progress.toolEnded(call.name(), outcome);
+            if (outcome.failed() && tool.failFast()) {
+                return Uni.createFrom().failure(new IllegalStateException(
+                        "tool '" + call.name() + "' failed: " + outcome.content()));
+            }
+            return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(), outcome.content(),
+                    outcome.failed()));
+        });
+    }
+
+    private static ResponseFormat responseFormat(Map<String, Object> format) {
+        if (format == null || format.get("type") == null || "text".equals(format.get("type"))) {
+            return null;
+        }
+        String type = String.valueOf(format.get("type"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> schema = format.get("schema") instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+        String name = format.get("name") == null ? "response" : String.valueOf(format.get("name"));
+        return new ResponseFormat(type, name, schema, Boolean.TRUE.equals(format.get("strict")));
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+    }
+
+    /** What one prompt run did so far; filled by one turn at a time (never concurrently). */
+    private static final class Progress {
+        final List<String> userMessages = new ArrayList<>();
+        final List<Object> transcript = new ArrayList<>();
+        final List<EmittedItem> emitted = new ArrayList<>();
+        final List<ModelTurn> turns = new ArrayList<>();
+        volatile String lastAttemptError;
+
+        void attemptFailed(Throwable failure) {
+            lastAttemptError = describe(failure);
+        }
+
+        void answered(String provider, String model, ChatResponse response) {
+            turns.add(new ModelTurn(provider, model, response.usage(), response.webSearches().size()));
+            response.webSearches().forEach(search -> transcript.add(
+                    new TranscriptTool("web_search", "ok", search.queries(), search.citations())));
+            if (response.text() != null && !response.text().isBlank()) {
+                transcript.add(new TranscriptText(response.text()));
+            }
+        }
+
+        void toolEnded(String name, ToolOutcome outcome) {
+            turns.addAll(outcome.turns());
+            transcript.add(new TranscriptTool(name, outcome.failed() ? "error" : "ok"));
+            if (outcome.emitted() != null) {
+                emitted.add(new EmittedItem(name, outcome.emitted()));
+                transcript.add(new TranscriptData(name, outcome.emitted()));
+            }
+        }
+
+        PromptResult result(String output, String failure) {
+            return new PromptResult(failure == null ? output : null, failure, lastAttemptError, List.copyOf(userMessages),
+                    List.copyOf(transcript), List.copyOf(emitted), List.copyOf(turns));
+        }
+    }
+
+    /** The SDK's {@code EmittedItem}: the emit tool and its payload, verbatim. */
+    public record EmittedItem(String tool, JsonNode payload) {
+    }
+
+    /** The SDK's {@code TranscriptText}. */
+    public record TranscriptText(String type, String content, List<ChatResponse.Citation> citations) {
+        TranscriptText(String content) {
+            this("text", content, List.of());
+        }
+    }
+
+    /** The SDK's {@code TranscriptTool}: a tool the model used and how the call ended ({@code ok}, {@code error}). */
+    public record TranscriptTool(String type, String name, String status, List<String> queries,
+            List<ChatResponse.Citation> citations) {
+        TranscriptTool(String name, String status) {
+            this("tool", name, status, List.of(), List.of());
+        }
+
+        TranscriptTool(String name, String status, List<String> queries, List<ChatResponse.Citation> citations) {
+            this("tool", name, status, queries, citations);
+        }
+    }
+
+    /** The SDK's {@code TranscriptData}: an emit tool's payload, in the position it was produced. */
+    public record TranscriptData(String type, String tool, JsonNode payload) {
+        TranscriptData(String tool, JsonNode payload) {
+            this("data", tool, payload);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.promptjuggler.executor.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.executor.llm.ToolCall;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A tool call's arguments, which the model writes as a JSON object. */
+final class Arguments {
+
+    private Arguments() {
+    }
+
+    /** @return the arguments, or null when they are not a JSON object */
+    static JsonNode parse(ToolCall call, ObjectMapper json) {
+        String text = call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
+        try {
+            JsonNode node = json.readTree(text);
+            return node != null && node.isObject() ? node : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Every argument as a string, the way inputs are: text as is, anything else as its JSON. */
+    static Map<String, String> asStrings(JsonNode arguments) {
+        Map<String, String> strings = new LinkedHashMap<>();
+        arguments.fields().forEachRemaining(field -> strings.put(field.getKey(),
+                field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString()));
+        return strings;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.promptjuggler.executor.tools;
+
+import dev.promptjuggler.executor.llm.ToolCall;
+import dev.promptjuggler.executor.llm.ToolSpec;
+import io.smallrye.mutiny.Uni;
+
+/** A tool of a prompt that the model calls as a function, ready for one run. */
+public interface FunctionTool {
+
+    /** What the model is told: name, description, parameters schema (placeholders rendered). */
+    ToolSpec spec();
+
+    /** Whether a failed call ends the run instead of being reported to the model. */
+    boolean failFast();
+
+    /** Runs one call; never fails: a failure is a {@link ToolOutcome#failed} outcome. */
+    Uni<ToolOutcome> call(ToolCall call);
+}

@@ -1,0 +1,184 @@
+package dev.promptjuggler.executor.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.llm.ChatRequest;
+import dev.promptjuggler.executor.llm.ToolSpec;
+import dev.promptjuggler.executor.persistence.DefinitionLookup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a prompt's tool definitions (the SDK's {@code Tool} types) into the tools of one run: placeholders
+ * in descriptions, schemas, URLs and headers rendered with the run's inputs and variables, references
+ * resolved within the run's tenant. A definition the run cannot work with ({@code mcp}, {@code script}, an
+ * unknown type, a bad schema, a missing reference) fails the run with a message naming the tool.
+ */
+@ApplicationScoped
+public class Toolbox {
+
+    /** Function names every provider accepts. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Header names that carry credentials: their value must come from a {@code ${VAR}}, never be written in. */
+    private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i)authorization|.*(-key|-token|secret|api-?key)");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** Nested prompt calls deeper than this fail: a prompt that calls itself must end somewhere. */
+    static final int MAX_DEPTH = 3;
+
+    private final DefinitionLookup definitions;
+    private final GuardedHttpClient http;
+    private final ExecutorConfig.Tools config;
+    private final ObjectMapper json;
+    private final WebClient web;
+
+    public Toolbox(DefinitionLookup definitions, GuardedHttpClient http, ExecutorConfig config, ObjectMapper json,
+            Vertx vertx) {
+        this.definitions = definitions;
+        this.http = http;
+        this.config = config.tools();
+        this.json = json;
+        this.web = WebClient.create(vertx);
+    }
+
+    /** @return the run's tools, or a failed Uni with a {@link ToolDefinitionException} naming the tool */
+    public Uni<Toolset> build(List<Map<String, Object>> definitions, ToolContext context) {
+        List<Uni<FunctionTool>> functions = new ArrayList<>();
+        ChatRequest.WebSearch webSearch = null;
+        Set<String> names = new HashSet<>();
+        try {
+            for (Map<String, Object> definition : definitions) {
+                String type = text(definition, "type");
+                if ("web_search".equals(type)) {
+                    webSearch = new ChatRequest.WebSearch(strings(definition.get("allowedDomains")));
+                    continue;
+                }
+                String name = text(definition, "name");
+                if (name == null || !NAME.matcher(name).matches()) {
+                    throw new ToolDefinitionException("a " + type + " tool needs a name of 1-64 letters, digits, _ or -, not '"
+                            + name + "'");
+                }
+                if (!names.add(name)) {
+                    throw new ToolDefinitionException("two tools are named '" + name + "'");
+                }
+                functions.add(function(type, name, definition, context));
+            }
+        } catch (RuntimeException e) {
+            // ToolDefinitionException, or a placeholder naming a variable the run does not have
+            return Uni.createFrom().failure(e);
+        }
+        ChatRequest.WebSearch search = webSearch;
+        if (functions.isEmpty()) {
+            return Uni.createFrom().item(new Toolset(List.of(), search));
+        }
+        return Uni.join().all(functions).andFailFast().map(built -> new Toolset(built, search));
+    }
+
+    private Uni<FunctionTool> function(String type, String name, Map<String, Object> definition, ToolContext context) {
+        boolean failFast = Boolean.TRUE.equals(definition.get("failFast"));
+        String description = render(text(definition, "description"), context);
+        return switch (type == null ? "" : type) {
+            case "emit" -> {
+                ParamsSchema schema = ParamsSchema.parse(name, render(text(definition, "paramsSchema"), context), json);
+                yield Uni.createFrom().item(new EmitTool(new ToolSpec(name, description, schema.asMap()), schema, failFast, json));
+            }
+            case "http" -> Uni.createFrom().item(http(name, description, failFast, definition, context));
+            case "knowledge_search" -> {
+                String base = text(definition, "knowledgeBaseId");
+                if (base == null || base.isBlank()) {
+                    throw new ToolDefinitionException("tool '" + name + "': knowledgeBaseId is required");
+                }
+                Uni<UUID> resolved = definitions.knowledgeBase(context.tenantId(), base)
+                        .map(found -> found.orElseThrow(() -> new IllegalStateException("knowledge base " + base + " not found")))
+                        .memoize().indefinitely();
+                yield Uni.createFrom().item(new KnowledgeSearchTool(new ToolSpec(name, description == null
+                        ? "Search the knowledge base for passages relevant to a query" : description,
+                        KnowledgeSearchTool.PARAMETERS), failFast, resolved, context.tenantId(), config.knowledge().topK(),
+                        config.knowledge().url().replaceAll("/+$", ""), web, json));
+            }
+            case "prompt" -> prompt(name, description, failFast, definition, context);
+            case "workflow" -> Uni.createFrom().item(new WorkflowTool(new ToolSpec(name, description,
+                    Map.of("type", "object", "properties", Map.of())), failFast));
+            case "mcp", "script" -> throw new ToolDefinitionException("tool '" + name + "': " + type
+                    + " tools are not supported by this deployment");
+            default -> throw new ToolDefinitionException("tool '" + name + "' has an unknown type '" + type + "'");
+        };
+    }
+
+    private FunctionTool http(String name, String description, boolean failFast, Map<String, Object> definition,
+            ToolContext context) {
+        String method = String.valueOf(definition.getOrDefault("method", "GET")).toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw new ToolDefinitionException("tool '" + name + "': method must be one of " + METHODS + ", not " + method);
+        }
+        String url = text(definition, "url");
+        if (url == null || url.isBlank()) {
+            throw new ToolDefinitionException("tool '" + name + "': url is required");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (definition.get("headers") instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> header && header.get("key") instanceof String key) {
+                    String value = header.get("value") == null ? "" : String.valueOf(header.get("value"));
+                    if (CREDENTIAL_HEADER.matcher(key).matches() && !value.contains("${")) {
+                        throw new ToolDefinitionException("tool '" + name + "': header " + key
+                                + " carries a credential and must take it from an environment variable (${NAME})");
+                    }
+                    headers.put(key, render(value, context));
+                }
+            }
+        }
+        ParamsSchema schema = ParamsSchema.parse(name, render(text(definition, "paramsSchema"), context), json);
+        return new HttpTool(new ToolSpec(name, description, schema.asMap()), schema, failFast, method,
+                render(url, context), headers, http, json);
+    }
+
+    private Uni<FunctionTool> prompt(String name, String description, boolean failFast, Map<String, Object> definition,
+            ToolContext context) {
+        if (context.depth() >= MAX_DEPTH) {
+            throw new ToolDefinitionException("tool '" + name + "': prompts nest at most " + MAX_DEPTH + " deep");
+        }
+        if (!(definition.get("versionRef") instanceof Map<?, ?> ref) || ref.get("definitionId") == null
+                || ref.get("idOrTag") == null) {
+            throw new ToolDefinitionException("tool '" + name + "': versionRef {definitionId, idOrTag} is required");
+        }
+        String target = String.valueOf(ref.get("definitionId"));
+        Object idOrTag = ref.get("idOrTag");
+        String revision = idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
+        return definitions.publishedPrompt(context.tenantId(), target, revision)
+                .map(found -> found.orElseThrow(() -> new ToolDefinitionException("tool '" + name + "': prompt "
+                        + target + " has no published revision " + revision)))
+                .map(config -> new PromptTool(new ToolSpec(name, description,
+                        PromptTool.parameters(PromptTemplate.placeholders(config))), failFast, config, context, json));
+    }
+
+    private static String render(String template, ToolContext context) {
+        return template == null ? null : PromptTemplate.render(template, context.inputs(), context.variables());
+    }
+
+    private static String text(Map<String, Object> definition, String key) {
+        Object value = definition.get(key);
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static List<String> strings(Object value) {
+        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    @PreDestroy
+    void close() {
+        web.close();
+    }
+}
