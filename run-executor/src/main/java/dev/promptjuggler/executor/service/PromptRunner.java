@@ -2,12 +2,14 @@ package dev.promptjuggler.executor.service;
 
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
-import dev.promptjuggler.executor.client.openai.ChatCompletionRequest;
-import dev.promptjuggler.executor.client.openai.ChatCompletionResponse;
-import dev.promptjuggler.executor.client.openai.OpenAiClient;
+import dev.promptjuggler.executor.llm.ChatMessage;
+import dev.promptjuggler.executor.llm.ChatModels;
+import dev.promptjuggler.executor.llm.ChatRequest;
+import dev.promptjuggler.executor.llm.ResponseFormat;
+import dev.promptjuggler.executor.llm.TokenUsage;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,70 +17,57 @@ import java.util.Map;
 @ApplicationScoped
 public class PromptRunner {
 
-    private final OpenAiClient openAi;
+    private final ChatModels models;
 
-    public PromptRunner(OpenAiClient openAi) {
-        this.openAi = openAi;
+    public PromptRunner(ChatModels models) {
+        this.models = models;
     }
 
     /**
-     * @param variables the run's environment variables: {@code ${VAR}} in templates, and the provider's
-     *                  key ({@code OPENAI_API_KEY}) when the run brings one
+     * @param variables the run's environment variables: {@code ${VAR}} in templates, and the provider's key
+     *                  ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}) when the run
+     *                  brings one
      */
     public Uni<Completion> run(PromptConfig config, Map<String, String> inputs, Map<String, String> variables) {
-        return switch (config.provider()) {
-            case "openai" -> Uni.createFrom().item(() -> openAiRequest(config, inputs, variables))
-                    .chain(request -> openAi.complete(request, variables.get(OpenAiClient.API_KEY_VARIABLE)))
-                    .map(PromptRunner::completion);
-            default -> Uni.createFrom().failure(
-                    new UnsupportedOperationException("provider " + config.provider() + " is not supported yet"));
-        };
+        return Uni.createFrom().item(() -> chatRequest(config, inputs, variables))
+                // The last attempt's failure fails the run; earlier ones are the tool loop's to record.
+                .chain(request -> models.complete(config.provider(), request, variables, failure -> {
+                }))
+                .map(response -> new Completion(response.text(), response.usage()));
     }
 
-    static ChatCompletionRequest openAiRequest(PromptConfig config, Map<String, String> inputs,
-            Map<String, String> variables) {
-        List<ChatCompletionRequest.Message> messages = new ArrayList<>();
-        if (config.systemInstruction() != null && !config.systemInstruction().isBlank()) {
-            messages.add(new ChatCompletionRequest.Message("system",
-                    PromptTemplate.render(config.systemInstruction(), inputs, variables)));
-        }
-        config.messages().forEach(message -> messages.add(new ChatCompletionRequest.Message(message.role(),
-                PromptTemplate.render(message.content(), inputs, variables))));
-        Map<String, Object> params = config.modelParams();
-        Number maxTokens = number(params.get("maxCompletionTokens"));
-        Number temperature = number(params.get("temperature"));
-        Number topP = number(params.get("topP"));
-        return new ChatCompletionRequest(config.model(), messages,
-                maxTokens == null ? null : maxTokens.intValue(),
-                temperature == null ? null : temperature.doubleValue(),
-                topP == null ? null : topP.doubleValue());
+    static ChatRequest chatRequest(PromptConfig config, Map<String, String> inputs, Map<String, String> variables) {
+        String system = config.systemInstruction() == null || config.systemInstruction().isBlank() ? null
+                : PromptTemplate.render(config.systemInstruction(), inputs, variables);
+        List<ChatMessage> messages = config.messages().stream().map(message -> {
+            String text = PromptTemplate.render(message.content(), inputs, variables);
+            return "assistant".equals(message.role()) ? (ChatMessage) new ChatMessage.Assistant(text)
+                    : new ChatMessage.User(text);
+        }).toList();
+        return new ChatRequest(config.model(), system, messages, List.of(), webSearch(config.tools()),
+                responseFormat(config.responseFormat()), config.modelParams());
     }
 
-    private static Completion completion(ChatCompletionResponse response) {
-        if (response.choices() == null || response.choices().isEmpty()) {
-            throw new IllegalStateException("openai returned no choices");
-        }
-        var message = response.choices().get(0).message();
-        if (message.refusal() != null) {
-            throw new IllegalStateException("the model refused: " + message.refusal());
-        }
-        var usage = response.usage();
-        TokenUsage tokens = usage == null ? null : new TokenUsage(usage.promptTokens(),
-                usage.promptTokensDetails() == null ? 0 : usage.promptTokensDetails().cachedTokens(),
-                usage.completionTokens(),
-                usage.completionTokensDetails() == null ? 0 : usage.completionTokensDetails().reasoningTokens(),
-                usage.totalTokens());
-        return new Completion(message.content(), tokens);
+    /** The SDK's {@code WebSearch} tool, the only one that needs no tool loop: the provider runs it. */
+    @SuppressWarnings("unchecked")
+    private static ChatRequest.WebSearch webSearch(List<Map<String, Object>> tools) {
+        return tools.stream().filter(tool -> "web_search".equals(tool.get("type"))).findFirst()
+                .map(tool -> new ChatRequest.WebSearch(tool.get("allowedDomains") instanceof List<?> domains
+                        ? (List<String>) domains : List.of()))
+                .orElse(null);
     }
 
-    private static Number number(Object value) {
-        return value instanceof Number number ? number : null;
+    /** The SDK's {@code ResponseFormat}; its {@code schema} is JSON text. */
+    private static ResponseFormat responseFormat(Map<String, Object> format) {
+        if (format == null || !(format.get("type") instanceof String type) || "text".equals(type)) {
+            return null;
+        }
+        Object raw = format.get("schema");
+        Map<String, Object> schema = raw instanceof String text ? new JsonObject(text).getMap()
+                : raw instanceof Map<?, ?> ? JsonObject.mapFrom(raw).getMap() : null;
+        return new ResponseFormat(type, (String) format.get("name"), schema, Boolean.TRUE.equals(format.get("strict")));
     }
 
     public record Completion(String output, TokenUsage tokenUsage) {
-    }
-
-    /** The SDK's {@code TokenUsage}. */
-    public record TokenUsage(long input, long inputCached, long output, long reasoning, long total) {
     }
 }

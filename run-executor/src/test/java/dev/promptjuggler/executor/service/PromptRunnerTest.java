@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptMessage;
-import dev.promptjuggler.executor.client.openai.ChatCompletionRequest;
-import dev.promptjuggler.executor.client.openai.ChatCompletionRequest.Message;
+import dev.promptjuggler.executor.llm.ChatMessage;
+import dev.promptjuggler.executor.llm.ChatRequest;
+import dev.promptjuggler.executor.llm.ResponseFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PromptRunnerTest {
 
     @Test
-    void rendersSystemInstructionAndMessagesIntoAnOpenAiRequest() {
+    void rendersSystemInstructionAndMessagesIntoAChatRequest() {
         var config = new PromptConfig("openai", "gpt-5.5",
                 Map.of("maxCompletionTokens", 256, "temperature", 0.2, "topP", 1),
                 null, "You answer for {{company}}.",
@@ -22,15 +23,14 @@ class PromptRunnerTest {
                         new PromptMessage("user", "{{question}}")),
                 null, null);
 
-        ChatCompletionRequest request = PromptRunner.openAiRequest(config,
+        ChatRequest request = PromptRunner.chatRequest(config,
                 Map.of("company", "Acme", "name", "Ada", "question", "Why?"), Map.of());
 
         assertEquals("gpt-5.5", request.model());
-        assertEquals(List.of(new Message("system", "You answer for Acme."), new Message("user", "Hi, I am Ada"),
-                new Message("assistant", "Hello Ada!"), new Message("user", "Why?")), request.messages());
-        assertEquals(256, request.maxCompletionTokens());
-        assertEquals(0.2, request.temperature());
-        assertEquals(1.0, request.topP());
+        assertEquals("You answer for Acme.", request.system());
+        assertEquals(List.of(new ChatMessage.User("Hi, I am Ada"), new ChatMessage.Assistant("Hello Ada!"),
+                new ChatMessage.User("Why?")), request.messages());
+        assertEquals(Map.of("maxCompletionTokens", 256, "temperature", 0.2, "topP", 1), request.modelParams());
     }
 
     @Test
@@ -38,12 +38,13 @@ class PromptRunnerTest {
         var config = new PromptConfig("openai", "gpt-5.5", null, null, null,
                 List.of(new PromptMessage("user", "Hello")), null, null);
 
-        ChatCompletionRequest request = PromptRunner.openAiRequest(config, Map.of(), Map.of());
+        ChatRequest request = PromptRunner.chatRequest(config, Map.of(), Map.of());
 
-        assertEquals(List.of(new Message("user", "Hello")), request.messages());
-        assertNull(request.maxCompletionTokens());
-        assertNull(request.temperature());
-        assertNull(request.topP());
+        assertNull(request.system());
+        assertEquals(List.of(new ChatMessage.User("Hello")), request.messages());
+        assertEquals(Map.of(), request.modelParams());
+        assertNull(request.responseFormat());
+        assertNull(request.webSearch());
     }
 
     @Test
@@ -51,10 +52,26 @@ class PromptRunnerTest {
         var config = new PromptConfig("openai", "gpt-5.5", null, null, "Region ${REGION}.",
                 List.of(new PromptMessage("user", "{{question}} (tier ${TIER})")), null, null);
 
-        ChatCompletionRequest request = PromptRunner.openAiRequest(config, Map.of("question", "Why?"),
+        ChatRequest request = PromptRunner.chatRequest(config, Map.of("question", "Why?"),
                 Map.of("REGION", "eu", "TIER", "gold"));
 
-        assertEquals(List.of(new Message("system", "Region eu."), new Message("user", "Why? (tier gold)")),
-                request.messages());
+        assertEquals("Region eu.", request.system());
+        assertEquals(List.of(new ChatMessage.User("Why? (tier gold)")), request.messages());
+    }
+
+    @Test
+    void jsonSchemaTextBecomesASchemaAndWebSearchItsDomains() {
+        var config = new PromptConfig("anthropic", "claude-haiku-4-5", null,
+                Map.of("type", "json_schema", "name", "answer", "strict", true,
+                        "schema", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
+                null, List.of(new PromptMessage("user", "Where?")),
+                List.of(Map.of("type", "web_search", "allowedDomains", List.of("example.org"))), null);
+
+        ChatRequest request = PromptRunner.chatRequest(config, Map.of(), Map.of());
+
+        assertEquals(new ResponseFormat("json_schema", "answer",
+                Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))), true),
+                request.responseFormat());
+        assertEquals(new ChatRequest.WebSearch(List.of("example.org")), request.webSearch());
     }
 }

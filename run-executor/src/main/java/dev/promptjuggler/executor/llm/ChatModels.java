@@ -1,0 +1,88 @@
+package dev.promptjuggler.executor.llm;
+
+import dev.promptjuggler.executor.client.ProviderException;
+import dev.promptjuggler.executor.config.ProvidersConfig;
+import io.quarkus.arc.All;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The chat model clients by provider name, with retries: a failed attempt that may succeed later (no answer, 408,
+ * 429, 5xx) is tried again, up to {@code providers.retry.max-attempts}, after the provider's own hint (Retry-After,
+ * retry-after-ms, Gemini's RetryInfo) when it gave one, else after an exponential backoff with jitter. Any other
+ * failure ends the call at once with the provider's own message.
+ *
+ * <p>Hand-written rather than Mutiny's {@code retry().withBackOff()} or SmallRye Fault Tolerance: both compute
+ * their own delays, and the provider's Retry-After must decide the wait exactly.
+ */
+@ApplicationScoped
+public class ChatModels {
+
+    private static final Logger LOG = Logger.getLogger(ChatModels.class);
+
+    private final Map<String, ChatModelClient> clients;
+    private final ProvidersConfig.Retry retry;
+
+    public ChatModels(@All List<ChatModelClient> clients, ProvidersConfig config) {
+        this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(ChatModelClient::provider, Function.identity()));
+        this.retry = config.retry();
+    }
+
+    /**
+     * @param onFailedAttempt told of every failed attempt, the last one included, before the next one starts: the
+     *                        run's {@code error} keeps the latest even when a retry recovers
+     * @return the first successful turn, or the last attempt's failure
+     */
+    public Uni<ChatResponse> complete(String provider, ChatRequest request, Map<String, String> variables,
+            Consumer<Throwable> onFailedAttempt) {
+        ChatModelClient client = clients.get(provider);
+        if (client == null) {
+            return Uni.createFrom().failure(new UnsupportedOperationException("provider " + provider + " is not supported"));
+        }
+        return attempt(client, request, variables, onFailedAttempt, 1);
+    }
+
+    private Uni<ChatResponse> attempt(ChatModelClient client, ChatRequest request, Map<String, String> variables,
+            Consumer<Throwable> onFailedAttempt, int attempt) {
+        return client.complete(request, variables).onFailure().recoverWithUni(failure -> {
+            onFailedAttempt.accept(failure);
+            Duration wait = waitBeforeNext(failure, attempt);
+            if (wait == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            LOG.infof("%s attempt %d of %d failed (%s); next attempt in %d ms", client.provider(), attempt,
+                    retry.maxAttempts(), status(failure), wait.toMillis());
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
+                    .chain(() -> attempt(client, request, variables, onFailedAttempt, attempt + 1));
+        });
+    }
+
+    /** @return how long to wait before the next attempt, or null when there is none */
+    Duration waitBeforeNext(Throwable failure, int attempt) {
+        if (!(failure instanceof ProviderException provider) || !provider.retryable() || attempt >= retry.maxAttempts()) {
+            return null;
+        }
+        if (provider.retryAfter() != null) {
+            return provider.retryAfter().compareTo(retry.maxRetryAfter()) <= 0 ? provider.retryAfter() : null;
+        }
+        long exponential = retry.baseBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(exponential, retry.maxBackoff().toMillis());
+        // Half fixed, half random: callers that failed together do not come back together.
+        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    }
+
+    /** Status only: a provider's message may quote what it was sent. */
+    private static String status(Throwable failure) {
+        return failure instanceof ProviderException provider
+                ? (provider.status() == 0 ? "no answer" : "status " + provider.status())
+                : failure.getClass().getSimpleName();
+    }
+}
