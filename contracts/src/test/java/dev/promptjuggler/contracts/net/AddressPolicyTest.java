@@ -38,7 +38,12 @@ class AddressPolicyTest {
         mapped[15] = 1;
 
         assertNotNull(strict.refusal(java.net.Inet6Address.getByAddress(null, mapped, -1)));
-        assertNotNull(strict.refusal(io.netty.util.NetUtil.createInetAddressFromIpAddressString("::ffff:169.254.169.254")));
+        byte[] metadata = mapped.clone();
+        metadata[12] = (byte) 169;
+        metadata[13] = (byte) 254;
+        metadata[14] = (byte) 169;
+        metadata[15] = (byte) 254;
+        assertNotNull(strict.refusal(java.net.Inet6Address.getByAddress(null, metadata, -1)));
     }
 
     @Test
