@@ -69,16 +69,31 @@ public final class TestPlatform implements AutoCloseable {
         return new Prompt(tenant, revision);
     }
 
-    /** Stores a pending run as the gateway does, without publishing its request. */
+    /** Stores a pending run on a new thread as the gateway does, without publishing its request. */
     public static UUID storeRun(Prompt prompt, Priority priority, String text) {
+        return storeRun(prompt, priority, text, thread(prompt), "default");
+    }
+
+    /** A new conversation thread of the prompt's tenant. */
+    public static UUID thread(Prompt prompt) {
         UUID thread = UUID.randomUUID();
-        UUID run = UUID.randomUUID();
         update("INSERT INTO gateway.threads (id, tenant_id) VALUES (?, ?)", thread, prompt.tenantId());
+        return thread;
+    }
+
+    /** Stores a pending run on {@code thread} and {@code channel}, accepted after every run stored before it. */
+    public static UUID storeRun(Prompt prompt, Priority priority, String text, UUID thread, String channel) {
+        UUID run = UUID.randomUUID();
         update("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment, revision_id,"
-                        + " revision_version, inputs) VALUES (?, ?, 'prompt', ?, 'default', ?, 'production', ?, 1,"
+                        + " revision_version, inputs) VALUES (?, ?, 'prompt', ?, ?, ?, 'production', ?, 1,"
                         + " jsonb_build_object('text', ?::text))",
-                run, prompt.tenantId(), thread, priority.wireName(), prompt.revisionId(), text);
+                run, prompt.tenantId(), thread, channel, priority.wireName(), prompt.revisionId(), text);
         return run;
+    }
+
+    public static Instant finishedAt(UUID run) {
+        Timestamp finished = (Timestamp) query("SELECT finished_at FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        return finished == null ? null : finished.toInstant();
     }
 
     /** Stores a pending run and publishes its request to the topic of its priority, as the gateway does. */
