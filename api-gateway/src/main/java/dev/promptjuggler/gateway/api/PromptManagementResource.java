@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.api;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptMessage;
+import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -60,7 +61,21 @@ public class PromptManagementResource extends DefinitionManagementResource {
                     message = "must be stateless, read_only, read_write or write_only")
             String memory) {
 
+        /** @throws ApiException 422 naming the tool or field that is not well-formed */
         PromptConfig toConfig() {
+            ToolRules.problem(tools == null ? List.of() : tools).ifPresent(problem -> {
+                throw ApiException.invalid(problem);
+            });
+            if (responseFormat != null) {
+                Object type = responseFormat.get("type");
+                if (!List.of("text", "json_object", "json_schema").contains(type)) {
+                    throw ApiException.invalid("responseFormat.type must be text, json_object or json_schema, not " + type);
+                }
+                if ("json_schema".equals(type) && ToolRules.jsonObject(responseFormat.get("schema")) == null) {
+                    throw ApiException.invalid("responseFormat.schema (a JSON Schema object, as JSON text) is required"
+                            + " for json_schema");
+                }
+            }
             List<PromptMessage> templates = messages.stream()
                     .map(message -> new PromptMessage(message.role(), message.content()))
                     .toList();

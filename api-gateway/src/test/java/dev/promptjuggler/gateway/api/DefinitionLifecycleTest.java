@@ -116,6 +116,36 @@ class DefinitionLifecycleTest {
         as(key).get("/manage/v1/workflows").then().statusCode(200).body("slug", contains(slug));
     }
 
+    @Test
+    void malformedToolsAndResponseFormatsAreRefusedNamingTheProblemAndChangeNothing() {
+        String slug = Api.createPrompt(key, "Tools", Api.promptDraft("Hello"));
+        Map<String, Object> literalKey = Map.of("type", "http", "name", "crm", "url", "https://crm.example.com/api",
+                "method", "GET", "failFast", false, "headers", List.of(Map.of("key", "Authorization", "value", "Bearer sk-live")));
+        assertDraftRefused(slug, Map.of("tools", List.of(literalKey)),
+                "tool 'crm': header Authorization carries a credential and must take it from an environment variable (${NAME})");
+        assertDraftRefused(slug, Map.of("tools", List.of(Map.of("type", "shell", "name", "x"))),
+                "tools[0].type must be one of [emit, http, knowledge_search, mcp, prompt, script, web_search, workflow], not shell");
+        assertDraftRefused(slug, Map.of("tools", List.of(Map.of("type", "emit", "name", "lead", "failFast", true,
+                "paramsSchema", "{not json"))), "tool 'lead': paramsSchema is not JSON");
+        assertDraftRefused(slug, Map.of("responseFormat", Map.of("type", "json_schema", "name", "x")),
+                "responseFormat.schema (a JSON Schema object, as JSON text) is required for json_schema");
+
+        Map<String, Object> withTools = new java.util.HashMap<>(Api.promptDraft("Hello"));
+        withTools.put("tools", List.of(Map.of("type", "http", "name", "crm", "url", "https://crm.example.com/api",
+                "method", "GET", "failFast", false, "headers", List.of(Map.of("key", "Authorization", "value", "Bearer ${CRM_KEY}")))));
+        as(key).body(withTools).put("/manage/v1/prompts/{slug}/draft", slug).then().statusCode(200)
+                .body("draft.tools[0].name", equalTo("crm"));
+    }
+
+    private void assertDraftRefused(String slug, Map<String, Object> change, String error) {
+        Map<String, Object> draft = new java.util.HashMap<>(Api.promptDraft("Changed"));
+        draft.putAll(change);
+        as(key).body(draft).put("/manage/v1/prompts/{slug}/draft", slug)
+                .then().statusCode(422).body("error", org.hamcrest.Matchers.startsWith(error));
+        as(key).get("/manage/v1/prompts/{slug}", slug).then().statusCode(200)
+                .body("draft.messages[0].content", equalTo("Hello"));
+    }
+
     private String runVersion(String slug, String version) {
         return as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/{version}/runs", slug, version)
                 .then().statusCode(200).extract().path("id");

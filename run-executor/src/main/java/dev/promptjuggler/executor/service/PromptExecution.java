@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptMessage;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.llm.ChatModels;
@@ -141,8 +142,7 @@ public class PromptExecution {
             return null;
         }
         String type = String.valueOf(format.get("type"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> schema = format.get("schema") instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
+        Map<String, Object> schema = ToolRules.jsonObject(format.get("schema"));
         String name = format.get("name") == null ? "response" : String.valueOf(format.get("name"));
         return new ResponseFormat(type, name, schema, Boolean.TRUE.equals(format.get("strict")));
     }

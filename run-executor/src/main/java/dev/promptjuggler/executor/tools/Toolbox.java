@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ToolSpec;
@@ -12,29 +13,21 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Turns a prompt's tool definitions (the SDK's {@code Tool} types) into the tools of one run: placeholders
  * in descriptions, schemas, URLs and headers rendered with the run's inputs and variables, references
- * resolved within the run's tenant. A definition the run cannot work with ({@code mcp}, {@code script}, an
- * unknown type, a bad schema, a missing reference) fails the run with a message naming the tool.
+ * resolved within the run's tenant. A definition the run cannot work with (one that breaks {@link ToolRules},
+ * {@code mcp}, {@code script}, a bad schema, a missing reference) fails the run with a message naming the tool.
  */
 @ApplicationScoped
 public class Toolbox {
 
-    /** Function names every provider accepts. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    /** Header names that carry credentials: their value must come from a {@code ${VAR}}, never be written in. */
-    private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i)authorization|.*(-key|-token|secret|api-?key)");
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     /** Nested prompt calls deeper than this fail: a prompt that calls itself must end somewhere. */
     static final int MAX_DEPTH = 3;
 
@@ -55,25 +48,20 @@ public class Toolbox {
 
     /** @return the run's tools, or a failed Uni with a {@link ToolDefinitionException} naming the tool */
     public Uni<Toolset> build(List<Map<String, Object>> definitions, ToolContext context) {
+        var problem = ToolRules.problem(definitions);
+        if (problem.isPresent()) {
+            return Uni.createFrom().failure(new ToolDefinitionException(problem.get()));
+        }
         List<Uni<FunctionTool>> functions = new ArrayList<>();
         ChatRequest.WebSearch webSearch = null;
-        Set<String> names = new HashSet<>();
         try {
             for (Map<String, Object> definition : definitions) {
                 String type = text(definition, "type");
                 if ("web_search".equals(type)) {
                     webSearch = new ChatRequest.WebSearch(strings(definition.get("allowedDomains")));
-                    continue;
+                } else {
+                    functions.add(function(type, text(definition, "name"), definition, context));
                 }
-                String name = text(definition, "name");
-                if (name == null || !NAME.matcher(name).matches()) {
-                    throw new ToolDefinitionException("a " + type + " tool needs a name of 1-64 letters, digits, _ or -, not '"
-                            + name + "'");
-                }
-                if (!names.add(name)) {
-                    throw new ToolDefinitionException("two tools are named '" + name + "'");
-                }
-                functions.add(function(type, name, definition, context));
             }
         } catch (RuntimeException e) {
             // ToolDefinitionException, or a placeholder naming a variable the run does not have
@@ -97,9 +85,6 @@ public class Toolbox {
             case "http" -> Uni.createFrom().item(http(name, description, failFast, definition, context));
             case "knowledge_search" -> {
                 String base = text(definition, "knowledgeBaseId");
-                if (base == null || base.isBlank()) {
-                    throw new ToolDefinitionException("tool '" + name + "': knowledgeBaseId is required");
-                }
                 Uni<UUID> resolved = definitions.knowledgeBase(context.tenantId(), base)
                         .map(found -> found.orElseThrow(() -> new IllegalStateException("knowledge base " + base + " not found")))
                         .memoize().indefinitely();
@@ -111,38 +96,25 @@ public class Toolbox {
             case "prompt" -> prompt(name, description, failFast, definition, context);
             case "workflow" -> Uni.createFrom().item(new WorkflowTool(new ToolSpec(name, description,
                     Map.of("type", "object", "properties", Map.of())), failFast));
-            case "mcp", "script" -> throw new ToolDefinitionException("tool '" + name + "': " + type
+            default -> throw new ToolDefinitionException("tool '" + name + "': " + type
                     + " tools are not supported by this deployment");
-            default -> throw new ToolDefinitionException("tool '" + name + "' has an unknown type '" + type + "'");
         };
     }
 
     private FunctionTool http(String name, String description, boolean failFast, Map<String, Object> definition,
             ToolContext context) {
         String method = String.valueOf(definition.getOrDefault("method", "GET")).toUpperCase(Locale.ROOT);
-        if (!METHODS.contains(method)) {
-            throw new ToolDefinitionException("tool '" + name + "': method must be one of " + METHODS + ", not " + method);
-        }
-        String url = text(definition, "url");
-        if (url == null || url.isBlank()) {
-            throw new ToolDefinitionException("tool '" + name + "': url is required");
-        }
         Map<String, String> headers = new LinkedHashMap<>();
         if (definition.get("headers") instanceof List<?> list) {
             for (Object item : list) {
-                if (item instanceof Map<?, ?> header && header.get("key") instanceof String key) {
-                    String value = header.get("value") == null ? "" : String.valueOf(header.get("value"));
-                    if (CREDENTIAL_HEADER.matcher(key).matches() && !value.contains("${")) {
-                        throw new ToolDefinitionException("tool '" + name + "': header " + key
-                                + " carries a credential and must take it from an environment variable (${NAME})");
-                    }
-                    headers.put(key, render(value, context));
-                }
+                Map<?, ?> header = (Map<?, ?>) item;
+                headers.put((String) header.get("key"),
+                        render(header.get("value") == null ? "" : String.valueOf(header.get("value")), context));
             }
         }
         ParamsSchema schema = ParamsSchema.parse(name, render(text(definition, "paramsSchema"), context), json);
         return new HttpTool(new ToolSpec(name, description, schema.asMap()), schema, failFast, method,
-                render(url, context), headers, http, json);
+                render(text(definition, "url"), context), headers, http, json);
     }
 
     private Uni<FunctionTool> prompt(String name, String description, boolean failFast, Map<String, Object> definition,
@@ -150,10 +122,7 @@ public class Toolbox {
         if (context.depth() >= MAX_DEPTH) {
             throw new ToolDefinitionException("tool '" + name + "': prompts nest at most " + MAX_DEPTH + " deep");
         }
-        if (!(definition.get("versionRef") instanceof Map<?, ?> ref) || ref.get("definitionId") == null
-                || ref.get("idOrTag") == null) {
-            throw new ToolDefinitionException("tool '" + name + "': versionRef {definitionId, idOrTag} is required");
-        }
+        Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
         String target = String.valueOf(ref.get("definitionId"));
         Object idOrTag = ref.get("idOrTag");
         String revision = idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
