@@ -1,5 +1,7 @@
 package dev.promptjuggler.simulator;
 
+import dev.promptjuggler.simulator.anthropic.AnthropicError;
+import dev.promptjuggler.simulator.gemini.GeminiError;
 import dev.promptjuggler.simulator.openai.OpenAiError;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotFoundException;
@@ -13,8 +15,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * rendered in a provider's error shape instead of Quarkus' defaults, so clients under test always see
  * provider-like errors.
  *
- * <p>Only the OpenAI format exists today, so every path gets OpenAI's shape. When another provider format is added,
- * pick the shape here by request path (e.g. Anthropic's {@code /v1/messages}).
+ * <p>The shape follows the path: Anthropic's under {@code /v1/messages}, Gemini's under {@code /v1beta/}, OpenAI's
+ * elsewhere.
  */
 public class FrameworkErrorMapper {
 
@@ -26,14 +28,23 @@ public class FrameworkErrorMapper {
         String message = e instanceof NotFoundException
                 ? "Invalid URL (" + request.method() + " " + request.path() + ")"
                 : e.getMessage();
-        String type = status >= 500 ? OpenAiError.SERVER_ERROR : OpenAiError.INVALID_REQUEST_ERROR;
-        return OpenAiError.of(message, type, null, null).toResponse(status);
+        return error(request.path(), status, message);
     }
 
     @ServerExceptionMapper
-    public Response mapUnexpected(RuntimeException e) {
+    public Response mapUnexpected(RuntimeException e, HttpServerRequest request) {
         LOG.error("Unexpected error in the provider simulator", e);
-        return OpenAiError.of("The server had an error while processing your request.", OpenAiError.SERVER_ERROR,
-                null, null).toResponse(500);
+        return error(request.path(), 500, "The server had an error while processing your request.");
+    }
+
+    private static Response error(String path, int status, String message) {
+        if (path.startsWith("/v1/messages")) {
+            return AnthropicError.response(status, message);
+        }
+        if (path.startsWith("/v1beta/")) {
+            return GeminiError.response(status, message, null);
+        }
+        String type = status >= 500 ? OpenAiError.SERVER_ERROR : OpenAiError.INVALID_REQUEST_ERROR;
+        return OpenAiError.of(message, type, null, null).toResponse(status);
     }
 }

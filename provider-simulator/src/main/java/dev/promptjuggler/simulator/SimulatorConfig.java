@@ -14,29 +14,57 @@ import jakarta.validation.constraints.PositiveOrZero;
 public interface SimulatorConfig {
 
     /**
-     * Simulated provider latency. It is applied to successful answers only (errors such as 400/401 are
-     * returned immediately) and is a non-blocking timer, so many concurrent slow requests cost no threads.
-     * A request header {@code X-Simulator-Latency-Ms} replaces the whole configured latency (fixed and jitter)
-     * for that one request.
+     * Simulated provider latency. It is applied to successful answers only (errors are returned immediately) and is
+     * a non-blocking timer, so many concurrent slow requests cost no threads. A request header
+     * {@code X-Simulator-Latency-Ms} replaces the configured latency for that one request.
      */
     Latency latency();
+
+    /** How answer delays are drawn. */
+    enum Distribution {
+        /** {@code fixed-ms + uniform(0..jitter-ms)}; with no jitter, a fixed delay. */
+        UNIFORM,
+        /** {@code normal(mean-ms, stddev-ms)}, never below 0. */
+        NORMAL,
+        /** {@code median-ms * exp(sigma * normal(0, 1))}: the long right tail real providers show. */
+        LOGNORMAL
+    }
 
     /** Simulated latency settings. */
     interface Latency {
 
-        /**
-         * Fixed delay in milliseconds before every successful simulated answer. Default 0 (no delay).
-         */
+        /** Which distribution delays are drawn from. Default {@code uniform}. */
+        @WithDefault("uniform")
+        Distribution distribution();
+
+        /** uniform: fixed delay in milliseconds before every successful answer. Default 0 (no delay). */
         @WithDefault("0")
         @PositiveOrZero
         long fixedMs();
 
-        /**
-         * Upper bound in milliseconds (inclusive) of a uniformly distributed random extra delay added on top of
-         * {@link #fixedMs()}: each answer waits {@code fixed-ms + uniform(0..jitter-ms)}. Default 0 (no jitter).
-         */
+        /** uniform: upper bound (inclusive) of a uniformly distributed extra delay on top of {@link #fixedMs()}. */
         @WithDefault("0")
         @PositiveOrZero
         long jitterMs();
+
+        /** normal: the mean delay in milliseconds. */
+        @WithDefault("0")
+        @PositiveOrZero
+        long meanMs();
+
+        /** normal: the standard deviation in milliseconds. */
+        @WithDefault("0")
+        @PositiveOrZero
+        long stddevMs();
+
+        /** lognormal: the median delay in milliseconds. */
+        @WithDefault("0")
+        @PositiveOrZero
+        long medianMs();
+
+        /** lognormal: the standard deviation of the delay's logarithm (0.5: p99 is about 3.2 times the median). */
+        @WithDefault("0.5")
+        @PositiveOrZero
+        double sigma();
     }
 }

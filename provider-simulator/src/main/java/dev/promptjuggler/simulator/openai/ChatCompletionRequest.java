@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * An OpenAI Chat Completions request body ({@code POST /v1/chat/completions}). Only the fields the simulator
- * looks at or validates are modelled; unknown fields are ignored, as OpenAI does. Fields whose exact shape does
- * not matter to the simulator ({@code response_format}, {@code tools}, ...) are kept as raw JSON.
+ * looks at or validates are modelled; unknown fields are ignored, as OpenAI does. Fields read only in part
+ * ({@code response_format}, {@code tools}, ...) are kept as raw JSON.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatCompletionRequest(
@@ -25,7 +25,8 @@ public record ChatCompletionRequest(
         JsonNode stop,
         Long seed,
         Boolean stream,
-        String user) {
+        String user,
+        @JsonProperty("web_search_options") JsonNode webSearchOptions) {
 
     /**
      * One chat message. {@code content} is either a string, an array of content parts
@@ -33,7 +34,9 @@ public record ChatCompletionRequest(
      * (assistant messages that only carry tool calls).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Message(String role, JsonNode content, String name) {
+    public record Message(String role, JsonNode content, String name,
+            @JsonProperty("tool_call_id") String toolCallId,
+            @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
 
         /**
          * The message's text: the string content, or the text parts joined by a single space, or "" when there
@@ -57,5 +60,14 @@ public record ChatCompletionRequest(
             }
             return text.toString();
         }
+    }
+
+    /** A function call of an earlier assistant message. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ToolCall(String id, Function function) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Function(String name, String arguments) {
     }
 }

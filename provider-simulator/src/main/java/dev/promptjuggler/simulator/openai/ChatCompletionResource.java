@@ -1,7 +1,9 @@
 package dev.promptjuggler.simulator.openai;
 
-import dev.promptjuggler.simulator.shared.CallCounter;
+import dev.promptjuggler.simulator.shared.Answering;
 import dev.promptjuggler.simulator.shared.LatencySimulator;
+import dev.promptjuggler.simulator.shared.ScriptedFailures;
+import dev.promptjuggler.simulator.shared.SimulatedTurn;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -9,7 +11,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -30,19 +31,19 @@ public class ChatCompletionResource {
     private final ChatCompletionRequestReader reader;
     private final ChatCompletionSimulator simulator;
     private final LatencySimulator latency;
-    private final CallCounter calls;
+    private final Answering answering;
 
     public ChatCompletionResource(ChatCompletionRequestReader reader, ChatCompletionSimulator simulator,
-            LatencySimulator latency, CallCounter calls) {
+            LatencySimulator latency, Answering answering) {
         this.reader = reader;
         this.simulator = simulator;
         this.latency = latency;
-        this.calls = calls;
+        this.answering = answering;
     }
 
     /**
-     * Order of checks as OpenAI: authentication (401), then the request (400). Errors are immediate; only a
-     * successful answer waits for the simulated latency, and is counted once it is sent.
+     * Order of checks as OpenAI: authentication (401), then the request (400), then scripted failures. Errors are
+     * immediate; only a successful answer waits for the simulated latency, and is counted once it is sent.
      */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
@@ -64,11 +65,17 @@ public class ChatCompletionResource {
         } catch (OpenAiApiException e) {
             return Uni.createFrom().item(e.toResponse());
         }
-        ChatCompletionResponse answer = simulator.answer(request, body, Instant.now());
-        Duration delay = latency.delayFor(override);
-        return latency.delayed(answer, delay)
-                .onItem().invoke(() -> calls.record(request.model(), bearerToken(authorization)))
-                .onItem().transform(a -> Response.ok(a, MediaType.APPLICATION_JSON_TYPE).build());
+        SimulatedTurn turn = simulator.turn(request);
+        return answering.answer("openai", bearerToken(authorization), override, turn, ChatCompletionResource::scripted,
+                reply -> simulator.answer(turn, reply, body, Instant.now()));
+    }
+
+    /** OpenAI's shapes: 429 {@code rate_limit_exceeded}, 5xx {@code server_error}, others invalid requests. */
+    private static Response scripted(ScriptedFailures.Failure failure) {
+        String type = failure.status() == 429 ? "requests" : failure.status() >= 500 ? OpenAiError.SERVER_ERROR
+                : OpenAiError.INVALID_REQUEST_ERROR;
+        String code = failure.status() == 429 ? "rate_limit_exceeded" : null;
+        return OpenAiError.of(failure.messageOrDefault(), type, null, code).toResponse(failure.status());
     }
 
     private static String bearerToken(String authorization) {

@@ -33,10 +33,30 @@ public record ChatCompletionResponse(
             @JsonProperty("finish_reason") String finishReason) {
     }
 
-    /** The generated message: {@code role} is always "assistant", {@code refusal} always null. */
+    /**
+     * The generated message: {@code role} is always "assistant", {@code refusal} always null; {@code content} is
+     * null when the message is only tool calls; {@code tool_calls} is left out when there are none.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    @JsonPropertyOrder({"role", "content", "refusal"})
-    public record AssistantMessage(String role, String content, String refusal) {
+    @JsonPropertyOrder({"role", "content", "refusal", "tool_calls", "annotations"})
+    public record AssistantMessage(String role, String content, String refusal,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+            List<Annotation> annotations) {
+    }
+
+    /** A function call; {@code arguments} is JSON text, as OpenAI sends it. */
+    public record ToolCall(String id, String type, Function function) {
+    }
+
+    public record Function(String name, String arguments) {
+    }
+
+    /** A web search citation: {@code {"type": "url_citation", "url_citation": {...}}}. */
+    public record Annotation(String type, @JsonProperty("url_citation") UrlCitation urlCitation) {
+    }
+
+    public record UrlCitation(@JsonProperty("start_index") int startIndex, @JsonProperty("end_index") int endIndex,
+            String title, String url) {
     }
 
     /** Token usage, counted with the simulator's crude word count. */

@@ -52,16 +52,20 @@ public class LatencySimulator {
     }
 
     /**
-     * The delay for one answer: the override if present, otherwise {@code fixed-ms + uniform(0..jitter-ms)}.
+     * The delay for one answer: the override if present, otherwise one draw from the configured distribution.
      */
     public Duration delayFor(OptionalLong override) {
         if (override.isPresent()) {
             return Duration.ofMillis(override.getAsLong());
         }
-        long fixed = config.latency().fixedMs();
-        long jitter = config.latency().jitterMs();
-        long extra = jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0;
-        return Duration.ofMillis(fixed + extra);
+        SimulatorConfig.Latency latency = config.latency();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long millis = switch (latency.distribution()) {
+            case UNIFORM -> latency.fixedMs() + (latency.jitterMs() > 0 ? random.nextLong(latency.jitterMs() + 1) : 0);
+            case NORMAL -> Math.round(latency.meanMs() + latency.stddevMs() * random.nextGaussian());
+            case LOGNORMAL -> Math.round(latency.medianMs() * Math.exp(latency.sigma() * random.nextGaussian()));
+        };
+        return Duration.ofMillis(Math.max(0, Math.min(millis, MAX_OVERRIDE_MS)));
     }
 
     /** Emits {@code item} after {@code delay}, using a non-blocking timer; immediately when the delay is zero. */

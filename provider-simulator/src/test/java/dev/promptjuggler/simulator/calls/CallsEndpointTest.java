@@ -41,6 +41,7 @@ class CallsEndpointTest {
                 .body("total", equalTo(3))
                 .body("byModel.'gpt-4o-mini'", equalTo(2))
                 .body("byModel.'gpt-4o'", equalTo(1))
+                .body("byProvider.openai", equalTo(3))
                 // sha256("sk-test") and sha256("sk-other"), first 12 hex digits: keys are never kept
                 .body("byKey.'" + CallCounter.fingerprint("sk-test") + "'", equalTo(2))
                 .body("byKey.'" + CallCounter.fingerprint("sk-other") + "'", equalTo(1))

@@ -94,15 +94,15 @@ class ChatCompletionsTest {
                 {"model":"gpt-4o-mini","messages":[
                   {"role":"developer","content":"Be helpful."},
                   {"role":"user","content":"first question"},
-                  {"role":"assistant","content":"first answer"},
-                  {"role":"user","content":"second question"},
                   {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
                      "function":{"name":"lookup","arguments":"{}"}}]},
-                  {"role":"tool","tool_call_id":"call_1","content":"tool output here"}
+                  {"role":"tool","tool_call_id":"call_1","content":"tool output here"},
+                  {"role":"assistant","content":"first answer"},
+                  {"role":"user","content":"second question"}
                 ]}""")
                 .statusCode(200)
                 .body("choices[0].message.content", equalTo("[simulated gpt-4o-mini] second question"))
-                // 2 + 2 + 2 + 2 + 0 + 3 words
+                // 2 + 2 + 0 + 3 + 2 + 2 words
                 .body("usage.prompt_tokens", equalTo(11))
                 .body("usage.completion_tokens", equalTo(4))
                 .body("usage.total_tokens", equalTo(15));
