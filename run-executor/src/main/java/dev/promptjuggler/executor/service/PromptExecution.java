@@ -71,26 +71,32 @@ public class PromptExecution {
 
     public Uni<PromptResult> run(PromptConfig config, PromptInput input) {
         Progress progress = new Progress();
-        return Uni.createFrom().item(() -> request(config, input, progress))
+        return Uni.createFrom().item(() -> request(config, input))
+                .invoke(request -> request.messages().subList(input.history().size(), request.messages().size())
+                        .forEach(message -> {
+                            if (message instanceof ChatMessage.User user) {
+                                progress.userMessages.add(user.text());
+                            }
+                        }))
                 .chain(request -> toolbox.build(config.tools(), new ToolContext(input.tenantId(), input.inputs(),
                                 input.variables(), input.depth(), this))
-                        .chain(tools -> turn(config.provider(), request.withTools(tools.specs(), tools.webSearch()), tools, input, progress, 1)))
+                        .chain(tools -> turn(config.provider(), request.withTools(tools.specs(), tools.webSearch()), tools,
+                                input, progress, 1)))
                 .map(output -> progress.result(output, null))
                 .onFailure().recoverWithItem(failure -> progress.result(null, describe(failure)));
     }
 
-    private ChatRequest request(PromptConfig config, PromptInput input, Progress progress) {
+    /**
+     * The first turn's request: system instruction and messages rendered ({@code {{input}}}, {@code ${VAR}}),
+     * after the thread's history. Tools are added by the run.
+     */
+    static ChatRequest request(PromptConfig config, PromptInput input) {
         String system = config.systemInstruction() == null || config.systemInstruction().isBlank()
                 ? null : PromptTemplate.render(config.systemInstruction(), input.inputs(), input.variables());
         List<ChatMessage> messages = new ArrayList<>(input.history());
         for (PromptMessage message : config.messages()) {
             String text = PromptTemplate.render(message.content(), input.inputs(), input.variables());
-            if ("assistant".equals(message.role())) {
-                messages.add(new ChatMessage.Assistant(text));
-            } else {
-                messages.add(new ChatMessage.User(text));
-                progress.userMessages.add(text);
-            }
+            messages.add("assistant".equals(message.role()) ? new ChatMessage.Assistant(text) : new ChatMessage.User(text));
         }
         return new ChatRequest(config.model(), system, messages, List.of(), null, responseFormat(config.responseFormat()),
                 config.modelParams());

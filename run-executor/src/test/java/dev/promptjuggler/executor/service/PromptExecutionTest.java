@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PromptRunnerTest {
+/** The first turn's request of a prompt run: templates rendered after the thread's history. */
+class PromptExecutionTest {
 
     @Test
     void rendersSystemInstructionAndMessagesIntoAChatRequest() {
@@ -23,8 +24,8 @@ class PromptRunnerTest {
                         new PromptMessage("user", "{{question}}")),
                 null, null);
 
-        ChatRequest request = PromptRunner.chatRequest(config,
-                Map.of("company", "Acme", "name", "Ada", "question", "Why?"), Map.of());
+        ChatRequest request = PromptExecution.request(config,
+                input(Map.of("company", "Acme", "name", "Ada", "question", "Why?"), Map.of()));
 
         assertEquals("gpt-5.5", request.model());
         assertEquals("You answer for Acme.", request.system());
@@ -38,13 +39,12 @@ class PromptRunnerTest {
         var config = new PromptConfig("openai", "gpt-5.5", null, null, null,
                 List.of(new PromptMessage("user", "Hello")), null, null);
 
-        ChatRequest request = PromptRunner.chatRequest(config, Map.of(), Map.of());
+        ChatRequest request = PromptExecution.request(config, input(Map.of(), Map.of()));
 
         assertNull(request.system());
         assertEquals(List.of(new ChatMessage.User("Hello")), request.messages());
         assertEquals(Map.of(), request.modelParams());
         assertNull(request.responseFormat());
-        assertNull(request.webSearch());
     }
 
     @Test
@@ -52,26 +52,42 @@ class PromptRunnerTest {
         var config = new PromptConfig("openai", "gpt-5.5", null, null, "Region ${REGION}.",
                 List.of(new PromptMessage("user", "{{question}} (tier ${TIER})")), null, null);
 
-        ChatRequest request = PromptRunner.chatRequest(config, Map.of("question", "Why?"),
-                Map.of("REGION", "eu", "TIER", "gold"));
+        ChatRequest request = PromptExecution.request(config, input(Map.of("question", "Why?"),
+                Map.of("REGION", "eu", "TIER", "gold")));
 
         assertEquals("Region eu.", request.system());
         assertEquals(List.of(new ChatMessage.User("Why? (tier gold)")), request.messages());
     }
 
     @Test
-    void jsonSchemaTextBecomesASchemaAndWebSearchItsDomains() {
+    void theThreadsHistoryComesBeforeThePromptsMessages() {
+        var config = new PromptConfig("openai", "gpt-5.5", null, null, "Be brief.",
+                List.of(new PromptMessage("user", "{{question}}")), null, "read_write");
+        List<ChatMessage> history = List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"));
+
+        ChatRequest request = PromptExecution.request(config, new PromptExecution.PromptInput(null,
+                Map.of("question", "Who am I?"), Map.of(), history, 0));
+
+        assertEquals("Be brief.", request.system());
+        assertEquals(List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"),
+                new ChatMessage.User("Who am I?")), request.messages());
+    }
+
+    @Test
+    void jsonSchemaTextBecomesASchema() {
         var config = new PromptConfig("anthropic", "claude-haiku-4-5", null,
                 Map.of("type", "json_schema", "name", "answer", "strict", true,
                         "schema", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"),
-                null, List.of(new PromptMessage("user", "Where?")),
-                List.of(Map.of("type", "web_search", "allowedDomains", List.of("example.org"))), null);
+                null, List.of(new PromptMessage("user", "Where?")), null, null);
 
-        ChatRequest request = PromptRunner.chatRequest(config, Map.of(), Map.of());
+        ChatRequest request = PromptExecution.request(config, input(Map.of(), Map.of()));
 
         assertEquals(new ResponseFormat("json_schema", "answer",
                 Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))), true),
                 request.responseFormat());
-        assertEquals(new ChatRequest.WebSearch(List.of("example.org")), request.webSearch());
+    }
+
+    private static PromptExecution.PromptInput input(Map<String, String> inputs, Map<String, String> variables) {
+        return new PromptExecution.PromptInput(null, inputs, variables, List.of(), 0);
     }
 }
