@@ -46,7 +46,7 @@ test('a prompt run travels every service and ends in a verified webhook and a co
   assert.ok(run.finishedAt instanceof Date && run.finishedAt >= run.createdAt);
   assert.equal(run.error, undefined);
   assert.deepEqual(run.tokenUsage, { input: 4, inputCached: 0, output: 6, reasoning: 0, total: 10,
-    serviceTier: undefined, inputCacheWrite: undefined });
+    serviceTier: undefined, inputCacheWrite: 0 });
   assert.deepEqual(run.transcript, [{ type: 'text', content: run.output, citations: [] }]);
   assert.deepEqual(run.emitted, []);
 });
