@@ -14,12 +14,12 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const executorControllable = Boolean(stateDir);
 
 /**
- * OpenAI's Chat Completions on a free loopback port. While `hold()` is in force every request waits
- * unanswered; `answerAll()` answers those and every later one at once. Each answer is numbered, so an
- * outcome written twice would show.
+ * OpenAI's Chat Completions on a free loopback port. While `hold(which)` is in force every request whose
+ * last user text `which` accepts (every one by default) waits unanswered; `answerAll()` answers those and
+ * every later one at once. Each answer is numbered, so an outcome written twice would show.
  */
 export async function startHeldProvider() {
-  let holding = false;
+  let holding = () => false;
   let answered = 0;
   const held = new Set();
   const requests = [];
@@ -40,7 +40,7 @@ export async function startHeldProvider() {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const text = body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
       requests.push(text);
-      if (holding) held.add({ response, text });
+      if (holding(text)) held.add({ response, text });
       else answer(response, text);
     });
   });
@@ -51,12 +51,12 @@ export async function startHeldProvider() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}/v1`,
-    hold() { holding = true; },
+    hold(which = () => true) { holding = which; },
     held: () => held.size,
     /** How many requests asked about `text` (a run executed again asks again). */
     requestsFor: (text) => requests.filter((r) => r === text).length,
     answerAll() {
-      holding = false;
+      holding = () => false;
       for (const entry of held) {
         if (!entry.response.destroyed) answer(entry.response, entry.text);
       }

@@ -41,6 +41,20 @@ export async function publishPrompt(key, name, draft) {
   return { slug: prompt.slug, version: version.version };
 }
 
+export async function publishWorkflow(key, name, graph) {
+  const workflow = await call('POST', '/manage/v1/workflows', { key, body: { name, draft: graph } });
+  const version = await call('POST', `/manage/v1/workflows/${workflow.slug}/versions`, {
+    key,
+    body: { changeNote: 'published by the e2e test' },
+  });
+  return { slug: workflow.slug, id: workflow.id, version: version.version };
+}
+
+/** A workflow run's per-node trace (management API). */
+export async function workflowTrace(key, runId) {
+  return call('GET', `/manage/v1/workflow-runs/${runId}/trace`, { key });
+}
+
 export async function registerWebhook(key, url, events) {
   return call('POST', '/manage/v1/webhooks', { key, body: { url, events } });
 }
