@@ -28,6 +28,15 @@ public interface ExecutorConfig {
 
     Tools tools();
 
+    Workflow workflow();
+
+    interface Workflow {
+
+        /** Nodes of one workflow run running at once (independent branches run concurrently). */
+        @WithDefault("4")
+        int maxParallelNodes();
+    }
+
     interface Scheduling {
 
         /** Kafka consumer group of the run topics. */

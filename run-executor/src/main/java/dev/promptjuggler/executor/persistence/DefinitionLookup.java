@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.persistence;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -10,9 +11,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What a run's tools refer to, as api-gateway stores it: published prompt revisions (the {@code prompt}
- * tool's {@code versionRef}) and knowledge bases (the {@code knowledge_search} tool). Always within the
- * run's tenant.
+ * What a run's tools and workflow nodes refer to, as api-gateway stores it: published prompt and workflow
+ * revisions (by id, slug or old slug; version number, tag or revision id) and knowledge bases (by id or
+ * slug). Always within the run's tenant.
  */
 @ApplicationScoped
 public class DefinitionLookup {
@@ -30,22 +31,33 @@ public class DefinitionLookup {
      * @param idOrTag    a revision id, a version number or a tag
      */
     public Uni<Optional<PromptConfig>> publishedPrompt(UUID tenantId, String definition, String idOrTag) {
+        return published(tenantId, "prompt", definition, idOrTag, PromptConfig.class);
+    }
+
+    /** The same for a workflow: its published node graph. */
+    public Uni<Optional<WorkflowDefinition>> publishedWorkflow(UUID tenantId, String definition, String idOrTag) {
+        return published(tenantId, "workflow", definition, idOrTag, WorkflowDefinition.class);
+    }
+
+    private <T> Uni<Optional<T>> published(UUID tenantId, String kind, String definition, String idOrTag, Class<T> type) {
         return pool.preparedQuery("SELECT v.config::text AS config FROM gateway.definitions d"
                         + " JOIN gateway.revisions v ON v.definition_id = d.id"
-                        + " WHERE d.tenant_id = $1 AND d.kind = 'prompt' AND (d.id::text = $2 OR d.slug = $2)"
+                        + " WHERE d.tenant_id = $1 AND d.kind = $4"
+                        + " AND (d.id::text = $2 OR d.slug = $2"
+                        + "   OR d.id = (SELECT a.definition_id FROM gateway.slug_aliases a WHERE a.tenant_id = $1 AND a.slug = $2))"
                         + " AND (v.id::text = $3 OR v.version::text = $3"
                         + "   OR v.id = (SELECT t.revision_id FROM gateway.tags t WHERE t.definition_id = d.id AND t.name = $3))"
                         + " LIMIT 1")
-                .execute(Tuple.of(tenantId, definition, idOrTag))
+                .execute(Tuple.of(tenantId, definition, idOrTag, kind))
                 .map(rows -> {
                     var iterator = rows.iterator();
                     if (!iterator.hasNext()) {
                         return Optional.empty();
                     }
                     try {
-                        return Optional.of(json.readValue(iterator.next().getString("config"), PromptConfig.class));
+                        return Optional.of(json.readValue(iterator.next().getString("config"), type));
                     } catch (Exception e) {
-                        throw new IllegalStateException("prompt " + definition + " has an unreadable revision", e);
+                        throw new IllegalStateException(kind + " " + definition + " has an unreadable revision", e);
                     }
                 });
     }

@@ -7,6 +7,7 @@ import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.scheduling.WorkerId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -83,15 +84,23 @@ public class RunStore {
                 .map(RunStore::stored);
     }
 
-    /** A workflow run that could not start: the SDK's {@code WorkflowRun} reports it in {@code errors}. */
-    public Uni<Optional<StoredOutcome>> failWorkflow(UUID runId, String error) {
-        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = 'failed', error = $2,"
-                        + " errors = $3::text::jsonb, finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $4"
+    /**
+     * Stores a workflow run's outcome (the SDK's {@code WorkflowRun}: outputs by Output name, the failed nodes'
+     * messages, summed usage and cost), with the purge of its per-run variables, in one statement.
+     *
+     * @return the stored outcome, or empty when the run had already finished
+     */
+    public Uni<Optional<StoredOutcome>> finishWorkflow(UUID runId, RunStatus status, Map<String, String> outputs,
+            List<String> errors, Object tokenUsage, Object cost) {
+        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, outputs = $3::text::jsonb,"
+                        + " errors = $4::text::jsonb, error = $5, token_usage = $6::text::jsonb, cost = $7::text::jsonb,"
+                        + " finished_at = now()"
+                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $8"
                         + " RETURNING id, thread_id, channel, finished_at),"
                         + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
                         + SUCCESSOR_AND_OUTCOME)
-                .execute(Tuple.of(runId, error, write(List.of(error)), owner))
+                .execute(Tuple.from(new Object[] {runId, status.wireName(), write(outputs), write(errors),
+                        errors.isEmpty() ? null : errors.get(errors.size() - 1), write(tokenUsage), write(cost), owner}))
                 .map(RunStore::stored);
     }
 
@@ -145,6 +154,14 @@ public class RunStore {
             return json.readValue(run.config(), PromptConfig.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("run " + run.id() + " has an unreadable prompt revision", e);
+        }
+    }
+
+    public WorkflowDefinition workflowDefinition(PendingRun run) {
+        try {
+            return json.readValue(run.config(), WorkflowDefinition.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("run " + run.id() + " has an unreadable workflow revision: " + e.getMessage());
         }
     }
 

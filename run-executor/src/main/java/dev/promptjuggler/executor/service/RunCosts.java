@@ -47,5 +47,9 @@ public class RunCosts {
 
     /** The SDK's {@code RunCost}. */
     public record RunCost(ModelCost success, ModelCost retries, double total) {
+
+        public RunCost plus(RunCost other) {
+            return new RunCost(success.plus(other.success), retries.plus(other.retries), total + other.total);
+        }
     }
 }

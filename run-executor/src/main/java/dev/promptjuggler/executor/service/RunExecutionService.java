@@ -16,6 +16,10 @@ import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
 import dev.promptjuggler.executor.service.PromptExecution.PromptInput;
 import dev.promptjuggler.executor.service.PromptExecution.PromptResult;
+import dev.promptjuggler.executor.workflow.WorkflowRuns;
+import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowResult;
+import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowRun;
+import java.util.Map;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -25,7 +29,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Executes one claimed run: environment variables, thread memory for its channel, the prompt with its
- * tool loop; then the outcome (with what memory keeps) is committed, then {@code runs.finished} is
+ * tool loop (or the workflow's graph, {@link WorkflowRuns}); then the outcome (with what memory keeps) is committed, then {@code runs.finished} is
  * published (result before notice), then the run is marked notified, then the next run of its lane is
  * handed on.
  */
@@ -38,14 +42,16 @@ public class RunExecutionService {
     private final MemoryStore memory;
     private final PromptExecution prompts;
     private final RunCosts costs;
+    private final WorkflowRuns workflows;
     private final RunFinishedPublisher finished;
     private final RunRequestPublisher requests;
     private final EnvironmentResolver environment;
     private final int memoryWindow;
 
     public RunExecutionService(RunStore runs, MemoryStore memory, PromptExecution prompts, RunCosts costs,
-            RunFinishedPublisher finished, RunRequestPublisher requests, EnvironmentResolver environment,
-            ExecutorConfig config) {
+            WorkflowRuns workflows, RunFinishedPublisher finished, RunRequestPublisher requests,
+            EnvironmentResolver environment, ExecutorConfig config) {
+        this.workflows = workflows;
         this.runs = runs;
         this.memory = memory;
         this.prompts = prompts;
@@ -68,8 +74,7 @@ public class RunExecutionService {
                 return Uni.createFrom().voidItem();
             }
             if (run.kind() == RunKind.WORKFLOW) {
-                return runs.failWorkflow(run.id(), "workflow runs are not supported by this deployment yet")
-                        .chain(stored -> notify(run, RunStatus.FAILED, stored));
+                return executeWorkflow(run);
             }
             PromptConfig config = runs.promptConfig(run);
             MemoryMode mode = MemoryMode.of(config.memory());
@@ -87,6 +92,17 @@ public class RunExecutionService {
                         return runs.finish(run.id(), outcome).chain(stored -> notify(run, outcome.status(), stored));
                     });
         });
+    }
+
+    private Uni<Void> executeWorkflow(PendingRun run) {
+        return environment.variables(run.tenantId(), run.id(), run.environment())
+                .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
+                        variables), runs.workflowDefinition(run)))
+                .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> new WorkflowResult(RunStatus.FAILED,
+                        Map.of(), List.of(failure.getMessage()), null, null))
+                .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
+                                result.tokenUsage(), result.cost())
+                        .chain(stored -> notify(run, result.status(), stored)));
     }
 
     private Uni<List<ChatMessage>> history(PendingRun run, MemoryMode mode) {
@@ -116,30 +132,5 @@ public class RunExecutionService {
         return finished.publish(event)
                 .chain(() -> runs.markNotified(run.id()))
                 .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()));
-    }
-
-    /** The SDK's {@code Memory}: whether a prompt reads its channel's history, appends to it, both or neither. */
-    enum MemoryMode {
-        STATELESS(false, false), READ_ONLY(true, false), READ_WRITE(true, true), WRITE_ONLY(false, true);
-
-        private final boolean reads;
-        private final boolean writes;
-
-        MemoryMode(boolean reads, boolean writes) {
-            this.reads = reads;
-            this.writes = writes;
-        }
-
-        static MemoryMode of(String wireName) {
-            return valueOf(wireName.toUpperCase(java.util.Locale.ROOT));
-        }
-
-        boolean reads() {
-            return reads;
-        }
-
-        boolean writes() {
-            return writes;
-        }
     }
 }

@@ -2,11 +2,11 @@ package dev.promptjuggler.executor.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.ext.web.client.WebClient;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,26 +19,24 @@ final class KnowledgeSearchTool implements FunctionTool {
     static final Map<String, Object> PARAMETERS = Map.of(
             "type", "object",
             "properties", Map.of("query", Map.of("type", "string", "description", "What to look for")),
-            "required", java.util.List.of("query"));
+            "required", List.of("query"));
 
     private final ToolSpec spec;
     private final boolean failFast;
-    private final Uni<UUID> knowledgeBase;
+    private final String knowledgeBase;
     private final UUID tenantId;
     private final int topK;
-    private final String ingestUrl;
-    private final WebClient web;
+    private final KnowledgeSearchClient knowledge;
     private final ObjectMapper json;
 
-    KnowledgeSearchTool(ToolSpec spec, boolean failFast, Uni<UUID> knowledgeBase, UUID tenantId, int topK,
-            String ingestUrl, WebClient web, ObjectMapper json) {
+    KnowledgeSearchTool(ToolSpec spec, boolean failFast, String knowledgeBase, UUID tenantId, int topK,
+            KnowledgeSearchClient knowledge, ObjectMapper json) {
         this.spec = spec;
         this.failFast = failFast;
         this.knowledgeBase = knowledgeBase;
         this.tenantId = tenantId;
         this.topK = topK;
-        this.ingestUrl = ingestUrl;
-        this.web = web;
+        this.knowledge = knowledge;
         this.json = json;
     }
 
@@ -58,13 +56,8 @@ final class KnowledgeSearchTool implements FunctionTool {
         if (arguments == null || !arguments.path("query").isTextual() || arguments.path("query").asText().isBlank()) {
             return Uni.createFrom().item(ToolOutcome.failed("pass the search text as {\"query\": \"...\"}"));
         }
-        String query = arguments.path("query").asText();
-        return knowledgeBase
-                .chain(id -> web.postAbs(ingestUrl + "/internal/v1/knowledge-bases/" + id + "/search")
-                        .sendJson(new JsonObject().put("tenantId", tenantId.toString()).put("query", query).put("topK", topK)))
-                .map(response -> response.statusCode() == 200
-                        ? ToolOutcome.ok(response.bodyAsJsonObject().getJsonArray("results").encode())
-                        : ToolOutcome.failed("knowledge search answered " + response.statusCode() + ": " + response.bodyAsString()))
+        return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null)
+                .map(hits -> ToolOutcome.ok(hits.encode()))
                 .onFailure().recoverWithItem(failure -> ToolOutcome.failed("knowledge search failed: "
                         + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())));
     }

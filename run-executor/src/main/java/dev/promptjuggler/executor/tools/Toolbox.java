@@ -4,20 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
 import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.persistence.DefinitionLookup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Turns a prompt's tool definitions (the SDK's {@code Tool} types) into the tools of one run: placeholders
@@ -35,15 +32,15 @@ public class Toolbox {
     private final GuardedHttpClient http;
     private final ExecutorConfig.Tools config;
     private final ObjectMapper json;
-    private final WebClient web;
+    private final KnowledgeSearchClient knowledge;
 
-    public Toolbox(DefinitionLookup definitions, GuardedHttpClient http, ExecutorConfig config, ObjectMapper json,
-            Vertx vertx) {
+    public Toolbox(DefinitionLookup definitions, GuardedHttpClient http, KnowledgeSearchClient knowledge,
+            ExecutorConfig config, ObjectMapper json) {
         this.definitions = definitions;
         this.http = http;
+        this.knowledge = knowledge;
         this.config = config.tools();
         this.json = json;
-        this.web = WebClient.create(vertx);
     }
 
     /** @return the run's tools, or a failed Uni with a {@link ToolDefinitionException} naming the tool */
@@ -83,16 +80,10 @@ public class Toolbox {
                 yield Uni.createFrom().item(new EmitTool(new ToolSpec(name, description, schema.asMap()), schema, failFast, json));
             }
             case "http" -> Uni.createFrom().item(http(name, description, failFast, definition, context));
-            case "knowledge_search" -> {
-                String base = text(definition, "knowledgeBaseId");
-                Uni<UUID> resolved = definitions.knowledgeBase(context.tenantId(), base)
-                        .map(found -> found.orElseThrow(() -> new IllegalStateException("knowledge base " + base + " not found")))
-                        .memoize().indefinitely();
-                yield Uni.createFrom().item(new KnowledgeSearchTool(new ToolSpec(name, description == null
-                        ? "Search the knowledge base for passages relevant to a query" : description,
-                        KnowledgeSearchTool.PARAMETERS), failFast, resolved, context.tenantId(), config.knowledge().topK(),
-                        config.knowledge().url().replaceAll("/+$", ""), web, json));
-            }
+            case "knowledge_search" -> Uni.createFrom().item(new KnowledgeSearchTool(new ToolSpec(name,
+                    description == null ? "Search the knowledge base for passages relevant to a query" : description,
+                    KnowledgeSearchTool.PARAMETERS), failFast, text(definition, "knowledgeBaseId"), context.tenantId(),
+                    config.knowledge().topK(), knowledge, json));
             case "prompt" -> prompt(name, description, failFast, definition, context);
             case "workflow" -> Uni.createFrom().item(new WorkflowTool(new ToolSpec(name, description,
                     Map.of("type", "object", "properties", Map.of())), failFast));
@@ -144,10 +135,5 @@ public class Toolbox {
 
     private static List<String> strings(Object value) {
         return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
-    }
-
-    @PreDestroy
-    void close() {
-        web.close();
     }
 }
