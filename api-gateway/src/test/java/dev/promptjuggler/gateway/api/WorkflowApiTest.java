@@ -140,7 +140,6 @@ class WorkflowApiTest {
                 .body("tokenUsage.total", equalTo(15))
                 .body("cost.total", equalTo(0.3f));
 
-        as(Api.newTenant()).get("/manage/v1/workflow-runs/{id}/trace", id).then().statusCode(404);
         as(key).get("/manage/v1/workflow-runs/{id}/trace", UUID.randomUUID()).then().statusCode(404);
         String prompt = Api.createPrompt(key, "Plain", Api.promptDraft("Hi"));
         Api.publish(key, "prompts", prompt);
