@@ -65,7 +65,8 @@ public abstract class DefinitionManagementResource {
     @ResponseStatus(201)
     @Operation(summary = "Publish the current draft as the next version (immutable)")
     public Uni<VersionResponse> publish(@PathParam("slug") String slug, @Valid PublishRequest body) {
-        return definitions.publish(caller.tenantId(), kind, slug, body == null ? null : body.changeNote())
+        return definitions.publish(caller.tenantId(), kind, slug, body == null ? null : body.changeNote(),
+                        this::checkBeforePublishing)
                 .map(VersionResponse::of);
     }
 
@@ -90,6 +91,14 @@ public abstract class DefinitionManagementResource {
     @Operation(summary = "Delete a tag")
     public Uni<Void> deleteTag(@PathParam("slug") String slug, @PathParam("tag") String tag) {
         return definitions.deleteTag(caller.tenantId(), kind, slug, tag);
+    }
+
+    /**
+     * Checks a draft must pass to be published, beyond those made when it was saved; fails with an
+     * {@link ApiException} to refuse it. Drafts may be saved incomplete.
+     */
+    protected Uni<Void> checkBeforePublishing(DefinitionRow definition) {
+        return Uni.createFrom().voidItem();
     }
 
     protected Uni<DefinitionResponse> response(DefinitionRow row) {

@@ -1,7 +1,9 @@
 package dev.promptjuggler.gateway.api;
 
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
+import dev.promptjuggler.gateway.service.WorkflowValidator;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -17,15 +19,18 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /**
- * Workflow definitions share the prompts' life cycle. The draft is the node graph as a JSON object;
- * its node types and the checks made on publishing belong to the workflow engine.
+ * Workflow definitions share the prompts' life cycle. The draft is the node graph as a JSON object,
+ * saved as it comes (it may be incomplete) and checked by {@link WorkflowValidator} when it is published.
  */
 @Path("/manage/v1/workflows")
 @Tag(name = "Workflows (management)")
 public class WorkflowManagementResource extends DefinitionManagementResource {
 
-    public WorkflowManagementResource(DefinitionService definitions, Caller caller) {
+    private final WorkflowValidator validator;
+
+    public WorkflowManagementResource(DefinitionService definitions, WorkflowValidator validator, Caller caller) {
         super(definitions, caller, RunKind.WORKFLOW);
+        this.validator = validator;
     }
 
     @POST
@@ -40,6 +45,11 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     @Operation(summary = "Save the draft (never runs until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @NotNull Map<String, Object> draft) {
         return definitions.saveDraft(caller.tenantId(), kind, slug, draft).chain(this::response);
+    }
+
+    @Override
+    protected Uni<Void> checkBeforePublishing(DefinitionRow workflow) {
+        return validator.check(caller.tenantId(), workflow);
     }
 
     public record CreateWorkflow(@NotBlank @Size(max = 200) String name, @NotNull Map<String, Object> draft) {

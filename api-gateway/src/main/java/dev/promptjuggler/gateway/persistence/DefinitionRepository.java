@@ -57,6 +57,13 @@ public class DefinitionRepository {
                 .map(rows -> TenantRepository.first(rows).map(this::definition));
     }
 
+    public Uni<Optional<DefinitionRow>> findById(UUID tenantId, RunKind kind, UUID id) {
+        return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
+                        + " WHERE d.tenant_id = $1 AND d.kind = $2 AND d.id = $3")
+                .execute(Tuple.of(tenantId, wire(kind), id))
+                .map(rows -> TenantRepository.first(rows).map(this::definition));
+    }
+
     public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind) {
         return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
                         + " WHERE d.tenant_id = $1 AND d.kind = $2 ORDER BY d.name, d.id")
@@ -109,21 +116,21 @@ public class DefinitionRepository {
     }
 
     /**
-     * Publishes the draft as the next version. The definition row is locked so concurrent publishes get
-     * consecutive numbers.
+     * Publishes {@code draft} (the draft as the caller read and checked it) as the next version. The
+     * definition row is locked so concurrent publishes get consecutive numbers.
      */
-    public Uni<RevisionRow> publishDraft(UUID tenantId, UUID definitionId, String changeNote) {
+    public Uni<RevisionRow> publishDraft(UUID tenantId, UUID definitionId, JsonNode draft, String changeNote) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT 1 FROM gateway.definitions WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(definitionId))
                 .chain(locked -> connection
                         .preparedQuery("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config, change_note)"
                                 + " SELECT $1, $2, d.id, coalesce((SELECT max(version) FROM gateway.revisions"
-                                + " WHERE definition_id = d.id), 0) + 1, d.draft, $4"
+                                + " WHERE definition_id = d.id), 0) + 1, $4::text::jsonb, $5"
                                 + " FROM gateway.definitions d WHERE d.id = $3"
                                 + " RETURNING id, definition_id, version, config::text AS config, change_note,"
                                 + " published_at, '{}'::text[] AS tags")
-                        .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, changeNote)))
+                        .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, json.write(draft), changeNote)))
                 .map(rows -> revision(rows.iterator().next())));
     }
 

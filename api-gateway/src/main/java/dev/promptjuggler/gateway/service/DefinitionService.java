@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -75,9 +76,15 @@ public class DefinitionService {
                 }));
     }
 
-    public Uni<RevisionRow> publish(UUID tenantId, RunKind kind, String slug, String changeNote) {
+    /**
+     * Publishes the draft as the next version once {@code check} accepted it (a failed Uni refuses it and
+     * nothing is published). The draft that was checked is the one published, whatever is saved meanwhile.
+     */
+    public Uni<RevisionRow> publish(UUID tenantId, RunKind kind, String slug, String changeNote,
+            Function<DefinitionRow, Uni<Void>> check) {
         return find(tenantId, kind, slug)
-                .chain(definition -> definitions.publishDraft(tenantId, definition.id(), changeNote));
+                .call(definition -> check.apply(definition))
+                .chain(definition -> definitions.publishDraft(tenantId, definition.id(), definition.draft(), changeNote));
     }
 
     public Uni<List<RevisionRow>> versions(UUID tenantId, RunKind kind, String slug) {
@@ -107,18 +114,29 @@ public class DefinitionService {
 
     /** Resolves a version number, a tag or {@value #LATEST} to a published revision. */
     public Uni<ResolvedRevision> resolve(UUID tenantId, RunKind kind, String slug, String version) {
-        return find(tenantId, kind, slug).chain(definition -> {
-            Uni<Optional<RevisionRow>> revision;
-            if (LATEST.equals(version)) {
-                revision = definitions.findLatestRevision(definition.id());
-            } else if (VERSION_NUMBER.matcher(version).matches()) {
-                revision = definitions.findRevision(definition.id(), Integer.parseInt(version));
-            } else {
-                revision = definitions.findRevisionByTag(definition.id(), version);
-            }
-            return revision.map(found -> new ResolvedRevision(definition, found.orElseThrow(() -> ApiException
-                    .notFound(noun(kind) + " " + slug + " has no published version or tag " + version))));
-        });
+        return find(tenantId, kind, slug).chain(definition -> publishedRevision(definition, version)
+                .map(found -> new ResolvedRevision(definition, found.orElseThrow(() -> ApiException
+                        .notFound(noun(kind) + " " + slug + " has no published version or tag " + version)))));
+    }
+
+    /** The published revision a version number, a tag or {@value #LATEST} points at. */
+    public Uni<Optional<RevisionRow>> publishedRevision(DefinitionRow definition, String version) {
+        if (LATEST.equals(version)) {
+            return definitions.findLatestRevision(definition.id());
+        }
+        if (VERSION_NUMBER.matcher(version).matches()) {
+            return definitions.findRevision(definition.id(), Integer.parseInt(version));
+        }
+        return definitions.findRevisionByTag(definition.id(), version);
+    }
+
+    /** A definition named by its id, its slug or a slug it had before a rename, as other definitions refer to it. */
+    public Uni<Optional<DefinitionRow>> findReferenced(UUID tenantId, RunKind kind, String idOrSlug) {
+        try {
+            return definitions.findById(tenantId, kind, UUID.fromString(idOrSlug));
+        } catch (IllegalArgumentException notAnId) {
+            return definitions.findBySlug(tenantId, kind, idOrSlug);
+        }
     }
 
     private static void requireTagName(String tag) {

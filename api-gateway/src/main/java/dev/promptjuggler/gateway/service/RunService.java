@@ -4,6 +4,8 @@ import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.prompt.PromptTemplate;
+import dev.promptjuggler.contracts.workflow.NodeType;
+import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
@@ -16,6 +18,8 @@ import dev.promptjuggler.gateway.persistence.RunRepository.IdempotencyRecord;
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.persistence.TenantRepository;
+import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository;
+import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository.NodeResultRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -37,10 +41,13 @@ public class RunService {
     private final RunRequestPublisher publisher;
     private final JsonColumns json;
     private final SecretCipher cipher;
+    private final WorkflowNodeResultRepository nodeResults;
 
     public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
-            RunRequestPublisher publisher, JsonColumns json, SecretCipher cipher) {
+            RunRequestPublisher publisher, JsonColumns json, SecretCipher cipher,
+            WorkflowNodeResultRepository nodeResults) {
         this.cipher = cipher;
+        this.nodeResults = nodeResults;
         this.definitions = definitions;
         this.runs = runs;
         this.tenants = tenants;
@@ -132,18 +139,25 @@ public class RunService {
                 (kind == RunKind.PROMPT ? "prompt run " : "workflow run ") + id + " not found")));
     }
 
-    /** A workflow's inputs are its Input nodes' names, checked once workflow definitions are validated. */
+    /** The node results of one of the tenant's workflow runs, as they were stored; 404 for any other run. */
+    public Uni<List<NodeResultRow>> trace(UUID tenantId, UUID runId) {
+        return findRun(tenantId, RunKind.WORKFLOW, runId).chain(run -> nodeResults.list(run.id()));
+    }
+
+    /** A prompt's inputs are its placeholders, a workflow's its Input nodes' names; extra inputs are allowed. */
     private void requireInputsFor(RunKind kind, RevisionRow revision, Map<String, String> inputs) {
-        if (kind != RunKind.PROMPT) {
-            return;
-        }
-        PromptConfig config = json.read(revision.config().toString(), PromptConfig.class);
-        List<String> missing = PromptTemplate.placeholders(config).stream()
-                .filter(name -> !inputs.containsKey(name))
-                .toList();
+        String config = revision.config().toString();
+        List<String> expected = switch (kind) {
+            case PROMPT -> List.copyOf(PromptTemplate.placeholders(json.read(config, PromptConfig.class)));
+            case WORKFLOW -> json.read(config, WorkflowDefinition.class).nodes().stream()
+                    .filter(node -> NodeType.INPUT.wireName().equals(node.type()))
+                    .map(WorkflowDefinition.Node::name)
+                    .toList();
+        };
+        List<String> missing = expected.stream().filter(name -> !inputs.containsKey(name)).toList();
         if (!missing.isEmpty()) {
-            throw ApiException.invalid("inputs is missing " + String.join(", ", missing)
-                    + " (placeholders of version " + revision.version() + ")");
+            throw ApiException.invalid("inputs is missing " + String.join(", ", missing) + " ("
+                    + (kind == RunKind.PROMPT ? "placeholders" : "Input nodes") + " of version " + revision.version() + ")");
         }
     }
 

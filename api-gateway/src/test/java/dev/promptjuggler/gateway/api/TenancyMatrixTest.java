@@ -74,6 +74,7 @@ class TenancyMatrixTest {
         calls.put("GET prompt run", k -> as(k).get("/api/v1/promptruns/{id}", promptRun));
         calls.put("run workflow", k -> as(k).body(Map.of("inputs", Map.of())).post("/api/v1/workflows/{s}/1/runs", workflow));
         calls.put("GET workflow run", k -> as(k).get("/api/v1/workflowruns/{id}", workflowRun));
+        calls.put("GET workflow run trace", k -> as(k).get("/manage/v1/workflow-runs/{id}/trace", workflowRun));
         for (String kind : List.of("prompts", "workflows")) {
             String slug = kind.equals("prompts") ? prompt : workflow;
             calls.put("GET " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}", slug));
