@@ -12,6 +12,7 @@ import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.VariableStore.StoredVariable;
 import dev.promptjuggler.executor.scheduling.WorkerId;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -38,12 +39,20 @@ import java.util.function.Function;
 public class RunLeaseStore {
 
     private final Pool pool;
+    private final Pool claims;
     private final ObjectMapper json;
     private final String owner;
     private final ExecutorConfig config;
 
-    public RunLeaseStore(Pool pool, ObjectMapper json, WorkerId worker, ExecutorConfig config) {
+    /**
+     * @param claims connections of their own for claims: a claim never queues behind the outcome writes that a
+     *               busy executor piles up in the main pool, so a slot is filled (and an onsite run started) as
+     *               soon as it frees
+     */
+    public RunLeaseStore(Pool pool, @ReactiveDataSource("claims") Pool claims, ObjectMapper json, WorkerId worker,
+            ExecutorConfig config) {
         this.pool = pool;
+        this.claims = claims;
         this.json = json;
         this.owner = worker.value();
         this.config = config;
@@ -64,7 +73,7 @@ public class RunLeaseStore {
      *         run of its lane, or unknown is absent
      */
     public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
-        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
+        return claims.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
                         + " lease_expires_at = now() + make_interval(secs => $3), attempts = r.attempts + 1,"
                         + " started_at = clock_timestamp()"
                         + " FROM gateway.revisions v"
