@@ -61,6 +61,15 @@ public interface ExecutorConfig {
          */
         @WithDefault("1000")
         int maxWaiting();
+
+        /**
+         * Runs claimed by one statement at most. Free slots are filled by claim statements of up to this many
+         * runs, two statements at a time; what waits meanwhile stays in the priority queues, so a newly arrived
+         * onsite run is claimed in the next statement instead of queueing behind lower claims in the database
+         * pool. 1 claims run by run.
+         */
+        @WithDefault("100")
+        int claimBatch();
     }
 
     interface Lease {

@@ -1,12 +1,18 @@
 package dev.promptjuggler.executor.persistence;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunFinished;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
+import dev.promptjuggler.executor.persistence.VariableStore.StoredVariable;
 import dev.promptjuggler.executor.scheduling.WorkerId;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,8 +21,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -30,34 +39,88 @@ import java.util.function.Function;
 public class RunLeaseStore {
 
     private final Pool pool;
+    private final Pool claims;
+    private final ObjectMapper json;
     private final String owner;
     private final ExecutorConfig config;
 
-    public RunLeaseStore(Pool pool, WorkerId worker, ExecutorConfig config) {
+    /**
+     * @param claims connections of their own for claims: a claim never queues behind the outcome writes that a
+     *               busy executor piles up in the main pool, so a slot is filled (and an onsite run started) as
+     *               soon as it frees
+     */
+    public RunLeaseStore(Pool pool, @ReactiveDataSource("claims") Pool claims, ObjectMapper json, WorkerId worker,
+            ExecutorConfig config) {
         this.pool = pool;
+        this.claims = claims;
+        this.json = json;
         this.owner = worker.value();
         this.config = config;
     }
 
     /**
-     * Claims a pending run that no live lease holds and that is next in its lane: no run accepted earlier on
-     * the same thread and channel is still pending. A run that has to wait is left unclaimed; the run before
-     * it hands it on when it finishes ({@link RunStore}'s outcome statement names the successor), and the
-     * sweeper re-queues it should that hand-off be lost.
+     * Claims the pending runs among {@code runIds} that no live lease holds and that are next in their lane: no
+     * run accepted earlier on the same thread and channel is still pending (two runs of one lane in the same
+     * call: only the earlier is claimed). A run that has to wait is left unclaimed; the run before it hands it on
+     * when it finishes ({@link RunStore}'s outcome statement names the successor), and the sweeper re-queues it
+     * should that hand-off be lost.
      *
-     * @return true when this worker now holds the run; false when it is finished, leased elsewhere, waits
-     *         for an earlier run of its lane, or is unknown
+     * <p>One statement claims them all and returns everything each run needs to execute (its row, its revision's
+     * configuration, the tenant's stored variables and the run's own envVars, both still encrypted): where a
+     * claim, a load and two variable reads per run took four round trips, which is what bounds a busy executor.
+     *
+     * @return the runs now held by this worker, by id; a run finished, leased elsewhere, waiting for an earlier
+     *         run of its lane, or unknown is absent
      */
-    public Uni<Boolean> claim(UUID runId) {
-        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
-                        + " lease_expires_at = now() + make_interval(secs => $3), attempts = attempts + 1,"
+    public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
+        return claims.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
+                        + " lease_expires_at = now() + make_interval(secs => $3), attempts = r.attempts + 1,"
                         + " started_at = clock_timestamp()"
-                        + " WHERE r.id = $1 AND r.status = 'pending' AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now())"
+                        + " FROM gateway.revisions v"
+                        + " WHERE r.id = ANY($1) AND v.id = r.revision_id AND r.status = 'pending'"
+                        + " AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now())"
                         + " AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier WHERE earlier.thread_id = r.thread_id"
                         + "   AND earlier.channel = r.channel AND earlier.status = 'pending'"
-                        + "   AND earlier.accepted_seq < r.accepted_seq)")
-                .execute(Tuple.of(runId, owner, seconds(config.lease().duration())))
-                .map(rows -> rows.rowCount() == 1);
+                        + "   AND earlier.accepted_seq < r.accepted_seq)"
+                        + " RETURNING r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.status, r.environment,"
+                        + " r.inputs::text AS inputs, v.config::text AS config,"
+                        + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
+                        + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
+                        + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables")
+                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
+                .map(rows -> {
+                    Map<UUID, ClaimedRun> claimed = new HashMap<>();
+                    for (Row row : rows) {
+                        claimed.put(row.getUUID("id"), new ClaimedRun(RunStore.pendingRun(row, json), storedVariables(row),
+                                Optional.ofNullable(row.getString("run_variables"))));
+                    }
+                    return claimed;
+                });
+    }
+
+    /**
+     * A run this worker just claimed, with its variables as stored (encrypted).
+     *
+     * @param runVariables the run's per-request envVars (encrypted JSON), if it has any
+     */
+    public record ClaimedRun(PendingRun run, List<StoredVariable> storedVariables, Optional<String> runVariables) {
+    }
+
+    private List<StoredVariable> storedVariables(Row row) {
+        String aggregated = row.getString("stored_variables");
+        if (aggregated == null) {
+            return List.of();
+        }
+        try {
+            List<StoredVariable> variables = new ArrayList<>();
+            for (JsonNode variable : json.readTree(aggregated)) {
+                variables.add(new StoredVariable(variable.get(0).asText(),
+                        variable.get(1).isNull() ? null : variable.get(1).asText(), variable.get(2).asText()));
+            }
+            return variables;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the stored variables of tenant " + row.getUUID("tenant_id") + " are unreadable", e);
+        }
     }
 
     /** Extends the leases of the runs this worker executes. */

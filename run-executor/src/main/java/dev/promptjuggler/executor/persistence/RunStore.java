@@ -16,11 +16,16 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Run records in {@code gateway.runs}. api-gateway inserts a run as pending; from then on this is its
@@ -34,9 +39,14 @@ public class RunStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
 
+    /** Marks per statement at most. */
+    private static final int MAX_MARKS = 500;
+
     private final Pool pool;
     private final ObjectMapper json;
     private final String owner;
+    private final Queue<Mark> marks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean markWriting = new AtomicBoolean();
 
     public RunStore(Pool pool, ObjectMapper json, WorkerId worker) {
         this.pool = pool;
@@ -53,7 +63,7 @@ public class RunStore {
                 .execute(Tuple.of(runId))
                 .map(rows -> {
                     var iterator = rows.iterator();
-                    return iterator.hasNext() ? Optional.of(pendingRun(iterator.next())) : Optional.empty();
+                    return iterator.hasNext() ? Optional.of(pendingRun(iterator.next(), json)) : Optional.empty();
                 });
     }
 
@@ -112,11 +122,51 @@ public class RunStore {
             + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at"
             + " FROM done d LEFT JOIN successor s ON true";
 
-    /** Records that the finished event reached the broker; runs left unmarked still owe their notice. */
+    /**
+     * Records that the finished event reached the broker; runs left unmarked still owe their notice. Completes
+     * once the mark is stored. Marks are written many at a time: while one statement runs, the marks that arrive
+     * wait and go together in the next, so a busy executor spends one round trip on many runs and an idle one
+     * waits for nobody. A lost mark only costs a repeated notice (same event id) from the sweeper.
+     */
     public Uni<Void> markNotified(UUID runId) {
-        return pool.preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = $1")
-                .execute(Tuple.of(runId))
-                .replaceWithVoid();
+        CompletableFuture<Void> marked = new CompletableFuture<>();
+        marks.add(new Mark(runId, marked));
+        writeMarks();
+        return Uni.createFrom().completionStage(marked);
+    }
+
+    private record Mark(UUID runId, CompletableFuture<Void> marked) {
+    }
+
+    private void writeMarks() {
+        if (!markWriting.compareAndSet(false, true)) {
+            return;
+        }
+        List<Mark> batch = new ArrayList<>();
+        for (Mark mark = marks.poll(); mark != null; mark = batch.size() < MAX_MARKS ? marks.poll() : null) {
+            batch.add(mark);
+        }
+        if (batch.isEmpty()) {
+            marksWritten();
+            return;
+        }
+        pool.preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.of(batch.stream().map(Mark::runId).toArray(UUID[]::new)))
+                .subscribe().with(rows -> {
+                    batch.forEach(mark -> mark.marked().complete(null));
+                    marksWritten();
+                }, failure -> {
+                    batch.forEach(mark -> mark.marked().completeExceptionally(failure));
+                    marksWritten();
+                });
+    }
+
+    private void marksWritten() {
+        markWriting.set(false);
+        // A mark added while the flag was still set found the writer busy: it is written now.
+        if (!marks.isEmpty()) {
+            writeMarks();
+        }
     }
 
     private static Optional<StoredOutcome> stored(RowSet<Row> rows) {
@@ -130,7 +180,8 @@ public class RunStore {
         return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
     }
 
-    private PendingRun pendingRun(Row row) {
+    /** A run's row (with its revision's {@code config}) as read by {@link #find} and {@link RunLeaseStore#claim}. */
+    static PendingRun pendingRun(Row row, ObjectMapper json) {
         try {
             return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                     row.getString("channel"), RunKind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT)),

@@ -5,6 +5,7 @@ import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.persistence.RunLeaseStore;
+import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.service.RunExecutionService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +26,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,6 +61,8 @@ public class RunScheduler {
     private static final Duration RETRY_MIN = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
     private static final int EXECUTE_RETRIES = 5;
+    /** Claim statements in flight at once: one fills slots while the previous one's runs start. */
+    private static final int CLAIMS_AT_ONCE = 2;
 
     private final RunExecutionService executions;
     private final RunLeaseStore leases;
@@ -70,6 +74,7 @@ public class RunScheduler {
     private final Object lock = new Object();
     private final PriorityQueues<Waiting> queues;
     private int inFlight;
+    private int claiming;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -210,56 +215,88 @@ public class RunScheduler {
         }
     }
 
-    /** Fills free slots from the queues. Called by the consumer thread and whenever a run ends. */
+    /**
+     * Fills free slots from the queues, in claim statements of up to {@code claim-batch} runs, at most
+     * {@link #CLAIMS_AT_ONCE} statements at a time. Called by the consumer thread, whenever a claim statement
+     * completes and whenever a run ends.
+     */
     private void dispatch() {
-        List<Waiting> starts = new ArrayList<>();
+        List<List<Waiting>> batches = new ArrayList<>();
         synchronized (lock) {
-            while (inFlight < config.maxInFlight()) {
-                Waiting next = queues.next();
-                if (next == null) {
+            while (claiming < CLAIMS_AT_ONCE && inFlight < config.maxInFlight()) {
+                List<Waiting> batch = new ArrayList<>();
+                while (batch.size() < config.scheduling().claimBatch() && inFlight < config.maxInFlight()) {
+                    Waiting next = queues.next();
+                    if (next == null) {
+                        break;
+                    }
+                    inFlight++;
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
                     break;
                 }
-                inFlight++;
-                starts.add(next);
+                claiming++;
+                batches.add(batch);
             }
         }
-        starts.forEach(this::begin);
+        batches.forEach(this::begin);
     }
 
-    private void begin(Waiting waiting) {
-        UUID runId = waiting.request().runId();
-        leases.claim(runId)
+    private void begin(List<Waiting> batch) {
+        List<UUID> runIds = batch.stream().map(waiting -> waiting.request().runId()).toList();
+        leases.claim(runIds)
                 .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
                 .subscribe().with(claimed -> {
-                    settle(waiting);
-                    if (!claimed) {
-                        LOG.debugf("run %s is finished or held by another worker; nothing to do", runId);
-                        release();
-                        return;
+                    int unclaimed = 0;
+                    for (Waiting waiting : batch) {
+                        settle(waiting);
+                        // remove: a request delivered twice into one batch runs once.
+                        ClaimedRun run = claimed.remove(waiting.request().runId());
+                        if (run == null) {
+                            LOG.debugf("run %s is finished, held by another worker or waits for its lane; nothing to do",
+                                    waiting.request().runId());
+                            unclaimed++;
+                        } else {
+                            execute(waiting, run);
+                        }
                     }
-                    running.add(runId);
-                    // Provider failures end as failed runs inside execute(); what fails here is
-                    // infrastructure. After a few tries the run is left to its lease and the sweeper.
-                    executions.execute(waiting.request())
-                            .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
-                            .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
-                            .subscribe().with(done -> end(runId), failure -> {
-                                LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
-                                end(runId);
-                            });
+                    synchronized (lock) {
+                        claiming--;
+                        inFlight -= unclaimed;
+                    }
+                    if (active) {
+                        dispatch();
+                    }
                 }, failure -> {
-                    // Only when shutting down: the record stays unsettled and is redelivered.
-                    LOG.warnf("claiming run %s failed: %s", runId, failure.toString());
-                    release();
+                    // Only when shutting down: the records stay unsettled and are redelivered.
+                    LOG.warnf("claiming %d run(s) failed: %s", batch.size(), failure.toString());
+                    synchronized (lock) {
+                        claiming--;
+                        inFlight -= batch.size();
+                    }
+                });
+    }
+
+    private void execute(Waiting waiting, ClaimedRun claimed) {
+        UUID runId = waiting.request().runId();
+        running.add(runId);
+        // Provider failures end as failed runs inside execute(); what fails here is infrastructure. A retry reads
+        // the run again (its outcome may be stored already); after a few tries the run is left to its lease and
+        // the sweeper.
+        AtomicBoolean first = new AtomicBoolean(true);
+        Uni.createFrom().deferred(() -> first.getAndSet(false)
+                        ? executions.execute(claimed) : executions.execute(waiting.request()))
+                .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
+                .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
+                .subscribe().with(done -> end(runId), failure -> {
+                    LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
+                    end(runId);
                 });
     }
 
     private void end(UUID runId) {
         running.remove(runId);
-        release();
-    }
-
-    private void release() {
         synchronized (lock) {
             inFlight--;
         }

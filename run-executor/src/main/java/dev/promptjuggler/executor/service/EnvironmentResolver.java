@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,12 +40,20 @@ public class EnvironmentResolver {
     }
 
     public Uni<Map<String, String>> variables(UUID tenantId, UUID runId, String environment) {
-        return store.tenantVariables(tenantId).chain(stored -> store.runVariables(runId).map(perRun -> {
-            Map<String, String> variables = new HashMap<>(stored(tenantId, stored, environment));
-            perRun.ifPresent(encrypted -> variables.putAll(
-                    read(cipher.decrypt(encrypted, SecretOwners.runVariables(runId)))));
-            return variables;
-        }));
+        return store.tenantVariables(tenantId).chain(stored -> store.runVariables(runId)
+                .map(perRun -> resolve(tenantId, runId, environment, stored, perRun)));
+    }
+
+    /**
+     * The same resolution over variables already read (a claim returns them with the run).
+     *
+     * @param perRun the run's envVars as stored (encrypted JSON), if any
+     */
+    public Map<String, String> resolve(UUID tenantId, UUID runId, String environment, List<StoredVariable> stored,
+            Optional<String> perRun) {
+        Map<String, String> variables = new HashMap<>(stored(tenantId, stored, environment));
+        perRun.ifPresent(encrypted -> variables.putAll(read(cipher.decrypt(encrypted, SecretOwners.runVariables(runId)))));
+        return variables;
     }
 
     private Map<String, String> stored(UUID tenantId, List<StoredVariable> variables, String environment) {

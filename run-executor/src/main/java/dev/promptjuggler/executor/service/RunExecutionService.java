@@ -10,6 +10,7 @@ import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
 import dev.promptjuggler.executor.messaging.RunRequestPublisher;
 import dev.promptjuggler.executor.persistence.MemoryStore;
+import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.persistence.RunStore;
 import dev.promptjuggler.executor.persistence.RunStore.Outcome;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
@@ -19,19 +20,19 @@ import dev.promptjuggler.executor.service.PromptExecution.PromptResult;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowResult;
 import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowRun;
-import java.util.Map;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Executes one claimed run: environment variables, thread memory for its channel, the prompt with its
- * tool loop (or the workflow's graph, {@link WorkflowRuns}); then the outcome (with what memory keeps) is committed, then {@code runs.finished} is
- * published (result before notice), then the run is marked notified, then the next run of its lane is
- * handed on.
+ * tool loop (or the workflow's graph, {@link WorkflowRuns}); then the outcome (with what memory keeps) is
+ * committed, then {@code runs.finished} is published (result before notice), then the run is marked
+ * notified, then the next run of its lane is handed on.
  */
 @ApplicationScoped
 public class RunExecutionService {
@@ -62,6 +63,20 @@ public class RunExecutionService {
         this.memoryWindow = config.memory().window();
     }
 
+    /**
+     * Executes a run this worker just claimed, with what the claim returned: no further read before the prompt
+     * runs.
+     */
+    public Uni<Void> execute(ClaimedRun claimed) {
+        PendingRun run = claimed.run();
+        return execute(run, Uni.createFrom().item(() -> environment.resolve(run.tenantId(), run.id(), run.environment(),
+                claimed.storedVariables(), claimed.runVariables())));
+    }
+
+    /**
+     * Executes a run this worker holds, reading it first: for a retry after an infrastructure failure, when the
+     * outcome may already be stored (then nothing is run again).
+     */
     public Uni<Void> execute(RunRequested request) {
         return runs.find(request.runId()).chain(found -> {
             if (found.isEmpty()) {
@@ -73,29 +88,33 @@ public class RunExecutionService {
                 LOG.debugf("Run %s already finished; ignoring a repeated request", run.id());
                 return Uni.createFrom().voidItem();
             }
-            if (run.kind() == RunKind.WORKFLOW) {
-                return executeWorkflow(run);
-            }
-            PromptConfig config = runs.promptConfig(run);
-            MemoryMode mode = MemoryMode.of(config.memory());
-            // Only what the prompt itself causes fails the run; a database failure while reading variables or
-            // memory propagates, and the request is retried.
-            return environment.variables(run.tenantId(), run.id(), run.environment())
-                    .chain(variables -> history(run, mode)
-                            .chain(history -> prompts.run(config,
-                                    new PromptInput(run.tenantId(), run.inputs(), variables, history, 0))))
-                    .chain(result -> {
-                        Outcome outcome = outcome(result, mode);
-                        if (result.failure() != null) {
-                            LOG.infof("Run %s failed: %s", run.id(), result.failure());
-                        }
-                        return runs.finish(run.id(), outcome).chain(stored -> notify(run, outcome.status(), stored));
-                    });
+            return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()));
         });
     }
 
-    private Uni<Void> executeWorkflow(PendingRun run) {
-        return environment.variables(run.tenantId(), run.id(), run.environment())
+    private Uni<Void> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+        if (run.kind() == RunKind.WORKFLOW) {
+            return executeWorkflow(run, resolvedVariables);
+        }
+        PromptConfig config = runs.promptConfig(run);
+        MemoryMode mode = MemoryMode.of(config.memory());
+        // Only what the prompt itself causes fails the run; a database failure while reading variables or
+        // memory propagates, and the request is retried.
+        return resolvedVariables
+                .chain(variables -> history(run, mode)
+                        .chain(history -> prompts.run(config,
+                                new PromptInput(run.tenantId(), run.inputs(), variables, history, 0))))
+                .chain(result -> {
+                    Outcome outcome = outcome(result, mode);
+                    if (result.failure() != null) {
+                        LOG.infof("Run %s failed: %s", run.id(), result.failure());
+                    }
+                    return runs.finish(run.id(), outcome).chain(stored -> notify(run, outcome.status(), stored));
+                });
+    }
+
+    private Uni<Void> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+        return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
                         variables), runs.workflowDefinition(run)))
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> new WorkflowResult(RunStatus.FAILED,
