@@ -207,7 +207,7 @@ test('retrieval: input → kb search → prompt → output over a knowledge base
       { from: 'first', to: 'p', toHandle: 'context' }, { from: 'q', to: 'p', toHandle: 'question' }, { from: 'p', to: 'out' }],
   }, { question: 'how long is the kettle guaranteed?' });
   assert.equal(run.status, 'completed', JSON.stringify(run.errors));
-  assert.match(run.outputs.answer, /^\[simulated gpt-5\.5\] Context: .*thirty-one months.* Question: how long is the kettle guaranteed\?$/);
+  assert.match(run.outputs.answer, /^\[simulated gpt-5\.5\] Context: .*thirty-one months.* Question: how long is the kettle guaranteed\?$/s);
 });
 
 test('a failed node is reported in errors, skips its downstream, and fails the run; other branches finish', async () => {
