@@ -79,16 +79,18 @@ test('runPrompt with every option, then getPromptRun decodes the completed run',
 test('runWorkflow and getWorkflowRun decode the WorkflowRun model', async () => {
   const workflow = await manage('POST', '/manage/v1/workflows', {
     name: `Conformance Flow ${Date.now()}`,
-    draft: { nodes: [], edges: [] },
+    draft: { nodes: [{ id: 'q', type: 'input', name: 'question' },
+      { id: 'shout', type: 'string', name: 'Shout', settings: { operation: 'upper' } },
+      { id: 'a', type: 'output', name: 'answer' }],
+    edges: [{ from: 'q', to: 'shout' }, { from: 'shout', to: 'a' }] },
   });
   await manage('POST', `/manage/v1/workflows/${workflow.slug}/versions`, { changeNote: 'v1' });
 
   const { id, thread } = await client.runWorkflow(workflow.slug, '__latest__', { question: 'why?' }, { priority: 'low' });
   assert.match(thread, /^[0-9a-f-]{36}$/);
   const run = await waitUntilFinished((runId) => client.getWorkflowRun(runId), id);
-  // The workflow engine is not part of this deployment yet: the run fails and says so.
-  assert.equal(run.status, 'failed');
-  assert.deepEqual(run.outputs, {});
-  assert.deepEqual(run.errors, ['workflow runs are not supported by this deployment yet']);
+  assert.equal(run.status, 'completed');
+  assert.deepEqual(run.outputs, { answer: 'WHY?' });
+  assert.deepEqual(run.errors, []);
   assert.ok(run.finishedAt instanceof Date);
 });

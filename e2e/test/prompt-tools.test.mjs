@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { PromptJuggler } from '@promptjuggler/sdk';
 import { manage } from '../support/webhooks.mjs';
-import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt } from '../support/platform.mjs';
+import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt, publishWorkflow } from '../support/platform.mjs';
 
 const crmSecret = `crm-${randomUUID()}`;
 let key;
@@ -129,16 +129,34 @@ test('knowledge_search: the model gets the best chunks of a knowledge base inges
   assert.match(done.output, /"fileName":"shipping.md"/);
 });
 
-test('workflow, mcp and script tools fail clearly', async () => {
-  const workflow = await toolPrompt('Flow', [{ type: 'workflow', name: 'flow', failFast: true,
-    versionRef: { definitionId: 'wf_anything', idOrTag: 1 } }]);
-  const viaWorkflow = await run(workflow, '@tool flow {}');
-  assert.equal(viaWorkflow.status, 'failed');
-  assert.equal(viaWorkflow.error, "tool 'flow' failed: workflow 'flow': workflow runs are not supported by this deployment yet");
+test('workflow: a published workflow runs inside the prompt run; its outputs are the result', async () => {
+  const step = await publishPrompt(key, `Step ${randomUUID().slice(0, 8)}`, {
+    provider: 'openai', model: 'gpt-5.5-mini', messages: [{ role: 'user', content: 'Plan {{goal}}' }] });
+  const workflow = await publishWorkflow(key, `Planner ${randomUUID().slice(0, 8)}`, {
+    nodes: [{ id: 'goal', type: 'input', name: 'goal' },
+      { id: 'p', type: 'prompt', name: 'Plan', settings: { prompt: step.slug, version: step.version } },
+      { id: 'out', type: 'output', name: 'plan' }],
+    edges: [{ from: 'goal', to: 'p', toHandle: 'goal' }, { from: 'p', to: 'out' }],
+  });
+  const prompt = await toolPrompt('Flow', [{ type: 'workflow', name: 'planner', failFast: true,
+    versionRef: { definitionId: workflow.slug, idOrTag: workflow.version } }]);
 
+  const done = await run(prompt, '@tool planner {"goal":"a picnic"}');
+  assert.equal(done.status, 'completed', done.error);
+  assert.equal(done.output, '[simulated gpt-5.5] planner: {"plan":"[simulated gpt-5.5-mini] Plan a picnic"}');
+  const alone = await run(await toolPrompt('Plain', []), '@tool planner {"goal":"a picnic"}');
+  assert.ok(done.tokenUsage.total > alone.tokenUsage.total + 5, 'the nested workflow\'s prompt is counted');
+});
+
+test('mcp and script tools fail the run clearly', async () => {
   const mcp = await toolPrompt('Mcp', [{ type: 'mcp', name: 'files', url: 'https://mcp.example.com' }]);
   const viaMcp = await run(mcp, 'hello');
   assert.equal(viaMcp.status, 'failed');
   assert.equal(viaMcp.error, "tool 'files': mcp tools are not supported by this deployment");
   assert.equal(viaMcp.tokenUsage, undefined, 'no model turn was taken');
+
+  const script = await toolPrompt('Script', [{ type: 'script', name: 'calc', language: 'python', code: 'print(1)' }]);
+  const viaScript = await run(script, 'hello');
+  assert.equal(viaScript.status, 'failed');
+  assert.equal(viaScript.error, "tool 'calc': script tools are not supported by this deployment");
 });

@@ -29,26 +29,31 @@ after(async () => {
   await provider.close();
 });
 
-test('kill -9 between two Prompt nodes: the run resumes without re-running the finished one', { skip: !executorControllable && 'needs PJ_STATE_DIR', timeout: 300_000 }, async () => {
+test('kill -9 with two branches in flight: the run resumes without re-running the finished Prompt node', { skip: !executorControllable && 'needs PJ_STATE_DIR', timeout: 300_000 }, async () => {
   const topic = `tides-${randomUUID().slice(0, 8)}`;
   const first = await publishPrompt(key, 'First step', { provider: 'openai', model: 'gpt-5.5',
     messages: [{ role: 'user', content: 'first {{topic}}' }] });
   const second = await publishPrompt(key, 'Second step', { provider: 'openai', model: 'gpt-5.5',
     messages: [{ role: 'user', content: 'second {{draft}}' }] });
+  const third = await publishPrompt(key, 'Third step', { provider: 'openai', model: 'gpt-5.5',
+    messages: [{ role: 'user', content: 'third {{draft}}' }] });
   const workflow = await publishWorkflow(key, 'Two steps', {
     nodes: [{ id: 'in', type: 'input', name: 'topic' },
       { id: 'a', type: 'prompt', name: 'First', settings: { prompt: first.slug, version: first.version } },
       { id: 'b', type: 'prompt', name: 'Second', settings: { prompt: second.slug, version: second.version } },
-      { id: 'out', type: 'output', name: 'result' }],
-    edges: [{ from: 'in', to: 'a', toHandle: 'topic' }, { from: 'a', to: 'b', toHandle: 'draft' }, { from: 'b', to: 'out' }],
+      { id: 'c', type: 'prompt', name: 'Third', settings: { prompt: third.slug, version: third.version } },
+      { id: 'out', type: 'output', name: 'result' }, { id: 'also', type: 'output', name: 'other' }],
+    edges: [{ from: 'in', to: 'a', toHandle: 'topic' }, { from: 'a', to: 'b', toHandle: 'draft' },
+      { from: 'a', to: 'c', toHandle: 'draft' }, { from: 'b', to: 'out' }, { from: 'c', to: 'also' }],
   });
 
   await killExecutor();
-  provider.hold((text) => text.startsWith('second'));
+  provider.hold((text) => text.startsWith('second') || text.startsWith('third'));
   startServicesWith({ PROVIDERS_OPENAI_BASE_URL: provider.url });
 
   const { id } = await client.runWorkflow(workflow.slug, workflow.version, { topic });
-  await eventually(() => provider.held() === 1, 60_000);
+  // Both branches after the first node are in flight at once: independent branches run concurrently.
+  await eventually(() => provider.held() === 2, 60_000);
   assert.equal(provider.requestsFor(`first ${topic}`), 1);
   const storedBefore = (await workflowTrace(key, id)).nodes.map((n) => [n.nodeId, n.status]);
   assert.deepEqual(storedBefore, [['in', 'completed'], ['a', 'completed']], 'the finished nodes were stored');
@@ -63,8 +68,10 @@ test('kill -9 between two Prompt nodes: the run resumes without re-running the f
   }, 180_000, 500);
   assert.equal(run.status, 'completed', JSON.stringify(run.errors));
   assert.match(run.outputs.result, new RegExp(`^answer #\\d+ to second answer #\\d+ to first ${topic}$`));
+  assert.match(run.outputs.other, new RegExp(`^answer #\\d+ to third answer #\\d+ to first ${topic}$`));
   assert.equal(provider.requestsFor(`first ${topic}`), 1, 'the finished Prompt node did not call its provider again');
   const trace = await workflowTrace(key, id);
-  assert.deepEqual(trace.nodes.map((n) => [n.nodeId, n.iteration, n.status]),
-    [['in', 1, 'completed'], ['a', 1, 'completed'], ['b', 1, 'completed'], ['out', 1, 'completed']]);
+  assert.deepEqual(trace.nodes.map((n) => [n.nodeId, n.iteration, n.status]).sort(),
+    [['a', 1, 'completed'], ['also', 1, 'completed'], ['b', 1, 'completed'], ['c', 1, 'completed'],
+      ['in', 1, 'completed'], ['out', 1, 'completed']]);
 });

@@ -210,6 +210,30 @@ test('retrieval: input → kb search → prompt → output over a knowledge base
   assert.match(run.outputs.answer, /^\[simulated gpt-5\.5\] Context: .*thirty-one months.* Question: how long is the kettle guaranteed\?$/s);
 });
 
+test('prompt nodes keep the thread memory of their channel across workflow runs and prompt runs', async () => {
+  const note = await prompt('gpt-5.5', 'Note {{text}}', { memory: 'read_write' });
+  const graph = {
+    nodes: [{ id: 'in', type: 'input', name: 'text' },
+      { id: 'p', type: 'prompt', name: 'Note', settings: { prompt: note.slug, version: note.version, channel: 'notes' } },
+      { id: 'out', type: 'output', name: 'note' }],
+    edges: [{ from: 'in', to: 'p', toHandle: 'text' }, { from: 'p', to: 'out' }],
+  };
+  const workflow = await publishWorkflow(key, unique('Notes'), graph);
+  const first = await client.runWorkflow(workflow.slug, workflow.version, { text: 'alpha' });
+  assert.equal((await finished(first.id)).tokenUsage.input, 2);
+  const second = await client.runWorkflow(workflow.slug, workflow.version, { text: 'beta' }, { thread: first.thread });
+  // "Note alpha" (2 words) and its answer "[simulated gpt-5.5] Note alpha" (4), then "Note beta" (2).
+  assert.equal((await finished(second.id)).tokenUsage.input, 2 + 4 + 2);
+
+  const reader = await prompt('gpt-5.5', '{{text}}', { memory: 'read_only' });
+  const { id } = await client.runPrompt(reader.slug, reader.version, { text: 'recap' }, { thread: first.thread, channel: 'notes' });
+  let recap;
+  for (let i = 0; i < 600 && (recap = await client.getPromptRun(id)).status === 'pending'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(recap.tokenUsage.input, (2 + 4) * 2 + 1, 'a prompt run on the channel sees what the workflow wrote');
+});
+
 test('a failed node is reported in errors, skips its downstream, and fails the run; other branches finish', async () => {
   const marker = `broken-${randomUUID()}`;
   await fetch(`${simulatorUrl}/__simulator/failures`, { method: 'POST', headers: { 'Content-Type': 'application/json' },

@@ -28,7 +28,7 @@ public class DefinitionLookup {
 
     /**
      * @param definition the prompt's id or slug
-     * @param idOrTag    a revision id, a version number or a tag
+     * @param idOrTag    a revision id, a version number, a tag or {@code __latest__}
      */
     public Uni<Optional<PromptConfig>> publishedPrompt(UUID tenantId, String definition, String idOrTag) {
         return published(tenantId, "prompt", definition, idOrTag, PromptConfig.class);
@@ -46,7 +46,9 @@ public class DefinitionLookup {
                         + " AND (d.id::text = $2 OR d.slug = $2"
                         + "   OR d.id = (SELECT a.definition_id FROM gateway.slug_aliases a WHERE a.tenant_id = $1 AND a.slug = $2))"
                         + " AND (v.id::text = $3 OR v.version::text = $3"
-                        + "   OR v.id = (SELECT t.revision_id FROM gateway.tags t WHERE t.definition_id = d.id AND t.name = $3))"
+                        + "   OR v.id = (SELECT t.revision_id FROM gateway.tags t WHERE t.definition_id = d.id AND t.name = $3)"
+                        + "   OR $3 = '__latest__' AND v.version = (SELECT max(l.version) FROM gateway.revisions l"
+                        + "     WHERE l.definition_id = d.id))"
                         + " LIMIT 1")
                 .execute(Tuple.of(tenantId, definition, idOrTag, kind))
                 .map(rows -> {

@@ -52,8 +52,13 @@ public class PromptExecution {
      * @param history the thread memory the prompt reads (empty for stateless and write-only prompts)
      * @param depth   0 for a run, 1 and more for prompts called as tools
      */
-    public record PromptInput(UUID tenantId, Map<String, String> inputs, Map<String, String> variables,
-            List<ChatMessage> history, int depth) {
+    public record PromptInput(UUID tenantId, UUID runId, UUID threadId, Map<String, String> inputs,
+            Map<String, String> variables, List<ChatMessage> history, int depth) {
+
+        /** A prompt called by this one (a tool): same run, its own inputs, no memory, one level deeper. */
+        public PromptInput nested(Map<String, String> nestedInputs) {
+            return new PromptInput(tenantId, runId, threadId, nestedInputs, variables, List.of(), depth + 1);
+        }
     }
 
     /**
@@ -64,9 +69,10 @@ public class PromptExecution {
      * @param transcript       the SDK's {@code TranscriptItem}s
      * @param emitted          the SDK's {@code EmittedItem}s
      * @param turns            every successful model turn, nested prompts' included (tokens and cost)
+     * @param nested           what nested workflows (the {@code workflow} tool) spent
      */
     public record PromptResult(String output, String failure, String lastAttemptError, List<String> userMessages,
-            List<Object> transcript, List<EmittedItem> emitted, List<ModelTurn> turns) {
+            List<Object> transcript, List<EmittedItem> emitted, List<ModelTurn> turns, RunCosts.Spend nested) {
     }
 
     public Uni<PromptResult> run(PromptConfig config, PromptInput input) {
@@ -78,8 +84,7 @@ public class PromptExecution {
                                 progress.userMessages.add(user.text());
                             }
                         }))
-                .chain(request -> toolbox.build(config.tools(), new ToolContext(input.tenantId(), input.inputs(),
-                                input.variables(), input.depth(), this))
+                .chain(request -> toolbox.build(config.tools(), new ToolContext(input, this))
                         .chain(tools -> turn(config.provider(), request.withTools(tools.specs(), tools.webSearch()), tools,
                                 input, progress, 1)))
                 .map(output -> progress.result(output, null))
@@ -163,6 +168,7 @@ public class PromptExecution {
         final List<Object> transcript = new ArrayList<>();
         final List<EmittedItem> emitted = new ArrayList<>();
         final List<ModelTurn> turns = new ArrayList<>();
+        RunCosts.Spend nested = RunCosts.Spend.NONE;
         volatile String lastAttemptError;
 
         void attemptFailed(Throwable failure) {
@@ -180,6 +186,7 @@ public class PromptExecution {
 
         void toolEnded(String name, ToolOutcome outcome) {
             turns.addAll(outcome.turns());
+            nested = nested.plus(outcome.spent());
             transcript.add(new TranscriptTool(name, outcome.failed() ? "error" : "ok"));
             if (outcome.emitted() != null) {
                 emitted.add(new EmittedItem(name, outcome.emitted()));
@@ -189,7 +196,7 @@ public class PromptExecution {
 
         PromptResult result(String output, String failure) {
             return new PromptResult(failure == null ? output : null, failure, lastAttemptError, List.copyOf(userMessages),
-                    List.copyOf(transcript), List.copyOf(emitted), List.copyOf(turns));
+                    List.copyOf(transcript), List.copyOf(emitted), List.copyOf(turns), nested);
         }
     }
 

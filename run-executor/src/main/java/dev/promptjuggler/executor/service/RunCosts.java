@@ -45,6 +45,31 @@ public class RunCosts {
         return new RunCost(success, ZERO, success.total());
     }
 
+    /** Usage and cost of turns, with nested spends (a workflow tool's) added. */
+    public Spend spend(List<ModelTurn> turns, Spend nested) {
+        return new Spend(usage(turns), cost(turns)).plus(nested);
+    }
+
+    /**
+     * What something spent: tokens, and their cost. Nothing spent: both null; spent but no price covers it:
+     * usage without cost (and any sum with it has no cost either).
+     */
+    public record Spend(TokenUsage usage, RunCost cost) {
+
+        public static final Spend NONE = new Spend(null, null);
+
+        public Spend plus(Spend other) {
+            if (other.usage == null) {
+                return this;
+            }
+            if (usage == null) {
+                return other;
+            }
+            boolean priced = cost != null && other.cost != null;
+            return new Spend(usage.plus(other.usage), priced ? cost.plus(other.cost) : null);
+        }
+    }
+
     /** The SDK's {@code RunCost}. */
     public record RunCost(ModelCost success, ModelCost retries, double total) {
 

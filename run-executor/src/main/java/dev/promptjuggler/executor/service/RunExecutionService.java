@@ -103,7 +103,7 @@ public class RunExecutionService {
         return resolvedVariables
                 .chain(variables -> history(run, mode)
                         .chain(history -> prompts.run(config,
-                                new PromptInput(run.tenantId(), run.inputs(), variables, history, 0))))
+                                new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables, history, 0))))
                 .chain(result -> {
                     Outcome outcome = outcome(result, mode);
                     if (result.failure() != null) {
@@ -137,9 +137,10 @@ public class RunExecutionService {
                 remember.add(new Remembered("assistant", result.output()));
             }
         }
+        RunCosts.Spend spent = costs.spend(result.turns(), result.nested());
         return new Outcome(completed ? RunStatus.COMPLETED : RunStatus.FAILED, result.output(),
-                completed ? result.lastAttemptError() : result.failure(), RunCosts.usage(result.turns()),
-                costs.cost(result.turns()), result.transcript(), result.emitted(), remember);
+                completed ? result.lastAttemptError() : result.failure(), spent.usage(), spent.cost(),
+                result.transcript(), result.emitted(), remember);
     }
 
     private Uni<Void> notify(PendingRun run, RunStatus status, Optional<RunStore.StoredOutcome> stored) {

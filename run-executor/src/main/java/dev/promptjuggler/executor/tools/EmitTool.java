@@ -45,7 +45,7 @@ final class EmitTool implements FunctionTool {
             if (violations != null) {
                 return ToolOutcome.failed("the payload does not follow the schema: " + violations);
             }
-            return new ToolOutcome("emitted", false, payload, java.util.List.of());
+            return new ToolOutcome("emitted", false, payload, java.util.List.of(), dev.promptjuggler.executor.service.RunCosts.Spend.NONE);
         });
     }
 }

@@ -54,10 +54,10 @@ final class PromptTool implements FunctionTool {
         if (arguments == null) {
             return Uni.createFrom().item(ToolOutcome.failed("the arguments are not a JSON object"));
         }
-        var input = new PromptExecution.PromptInput(context.tenantId(), Arguments.asStrings(arguments),
-                context.variables(), List.of(), context.depth() + 1);
-        return context.nested().run(target, input).map(result -> result.failure() == null
-                ? ToolOutcome.ok(result.output() == null ? "" : result.output()).withTurns(result.turns())
-                : ToolOutcome.failed("prompt '" + spec.name() + "' failed: " + result.failure()).withTurns(result.turns()));
+        return context.nested().run(target, context.run().nested(Arguments.asStrings(arguments))).map(result ->
+                (result.failure() == null
+                        ? ToolOutcome.ok(result.output() == null ? "" : result.output())
+                        : ToolOutcome.failed("prompt '" + spec.name() + "' failed: " + result.failure()))
+                        .withTurns(result.turns()).withSpent(result.nested()));
     }
 }

@@ -8,6 +8,7 @@ import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.persistence.DefinitionLookup;
+import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -33,10 +34,12 @@ public class Toolbox {
     private final ExecutorConfig.Tools config;
     private final ObjectMapper json;
     private final KnowledgeSearchClient knowledge;
+    private final WorkflowRuns workflows;
 
     public Toolbox(DefinitionLookup definitions, GuardedHttpClient http, KnowledgeSearchClient knowledge,
-            ExecutorConfig config, ObjectMapper json) {
+            WorkflowRuns workflows, ExecutorConfig config, ObjectMapper json) {
         this.definitions = definitions;
+        this.workflows = workflows;
         this.http = http;
         this.knowledge = knowledge;
         this.config = config.tools();
@@ -85,8 +88,7 @@ public class Toolbox {
                     KnowledgeSearchTool.PARAMETERS), failFast, text(definition, "knowledgeBaseId"), context.tenantId(),
                     config.knowledge().topK(), knowledge, json));
             case "prompt" -> prompt(name, description, failFast, definition, context);
-            case "workflow" -> Uni.createFrom().item(new WorkflowTool(new ToolSpec(name, description,
-                    Map.of("type", "object", "properties", Map.of())), failFast));
+            case "workflow" -> workflow(name, description, failFast, definition, context);
             default -> throw new ToolDefinitionException("tool '" + name + "': " + type
                     + " tools are not supported by this deployment");
         };
@@ -122,6 +124,19 @@ public class Toolbox {
                         + target + " has no published revision " + revision)))
                 .map(config -> new PromptTool(new ToolSpec(name, description,
                         PromptTool.parameters(PromptTemplate.placeholders(config))), failFast, config, context, json));
+    }
+
+    private Uni<FunctionTool> workflow(String name, String description, boolean failFast, Map<String, Object> definition,
+            ToolContext context) {
+        Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
+        String target = String.valueOf(ref.get("definitionId"));
+        Object idOrTag = ref.get("idOrTag");
+        String revision = idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
+        return definitions.publishedWorkflow(context.tenantId(), target, revision)
+                .map(found -> found.orElseThrow(() -> new ToolDefinitionException("tool '" + name + "': workflow "
+                        + target + " has no published revision " + revision)))
+                .map(workflow -> new WorkflowTool(new ToolSpec(name, description, WorkflowTool.parameters(workflow)),
+                        failFast, workflow, context, workflows, json));
     }
 
     private static String render(String template, ToolContext context) {

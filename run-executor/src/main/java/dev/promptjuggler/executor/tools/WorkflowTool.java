@@ -1,21 +1,47 @@
 package dev.promptjuggler.executor.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import dev.promptjuggler.executor.service.RunCosts.Spend;
+import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The SDK's {@code WorkflowCall} tool. This deployment does not run workflows yet (issue 7), so every call
- * fails with that reason: the model is told, and {@code failFast} ends the run.
+ * The SDK's {@code WorkflowCall} tool: a published workflow of the tenant, run inside this run. The model
+ * passes the workflow's Input names as arguments; the result is its outputs as a JSON object; what its
+ * nodes spent counts towards the run. Its node results are stored under the run (for the trace).
  */
 final class WorkflowTool implements FunctionTool {
 
     private final ToolSpec spec;
     private final boolean failFast;
+    private final WorkflowDefinition target;
+    private final ToolContext context;
+    private final WorkflowRuns workflows;
+    private final ObjectMapper json;
 
-    WorkflowTool(ToolSpec spec, boolean failFast) {
+    WorkflowTool(ToolSpec spec, boolean failFast, WorkflowDefinition target, ToolContext context, WorkflowRuns workflows,
+            ObjectMapper json) {
         this.spec = spec;
         this.failFast = failFast;
+        this.target = target;
+        this.context = context;
+        this.workflows = workflows;
+        this.json = json;
+    }
+
+    /** One string parameter per Input node of the workflow, all required. */
+    static Map<String, Object> parameters(WorkflowDefinition workflow) {
+        List<String> inputs = workflow.nodes().stream().filter(node -> "input".equals(node.type()))
+                .map(WorkflowDefinition.Node::name).toList();
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        inputs.forEach(name -> properties.put(name, Map.of("type", "string")));
+        return Map.of("type", "object", "properties", properties, "required", inputs);
     }
 
     @Override
@@ -30,7 +56,17 @@ final class WorkflowTool implements FunctionTool {
 
     @Override
     public Uni<ToolOutcome> call(ToolCall call) {
-        return Uni.createFrom().item(ToolOutcome.failed(
-                "workflow '" + spec.name() + "': workflow runs are not supported by this deployment yet"));
+        JsonNode arguments = Arguments.parse(call, json);
+        if (arguments == null) {
+            return Uni.createFrom().item(ToolOutcome.failed("the arguments are not a JSON object"));
+        }
+        var run = context.run();
+        var nested = new WorkflowRuns.WorkflowRun(run.runId(), run.tenantId(), run.threadId(),
+                Arguments.asStrings(arguments), run.variables());
+        return workflows.runNested(nested, target, "tool:" + spec.name() + ":" + call.id() + "/", run.depth() + 1)
+                .map(result -> (result.errors().isEmpty()
+                        ? ToolOutcome.ok(json.valueToTree(result.outputs()).toString())
+                        : ToolOutcome.failed("workflow '" + spec.name() + "' failed: " + String.join("; ", result.errors())))
+                        .withSpent(new Spend(result.tokenUsage(), result.cost())));
     }
 }

@@ -84,7 +84,19 @@ public class WorkflowRuns {
     }
 
     public Uni<WorkflowResult> run(WorkflowRun run, WorkflowDefinition definition) {
-        return store.results(run.runId()).chain(stored -> walk(new Walk(run, stored, "", 0), definition, run.inputs()))
+        return runNested(run, definition, "", 0);
+    }
+
+    /**
+     * A workflow inside another run (a prompt's workflow tool): its node results are stored under that run,
+     * their keys starting with {@code prefix}.
+     */
+    public Uni<WorkflowResult> runNested(WorkflowRun run, WorkflowDefinition definition, String prefix, int depth) {
+        if (depth >= MAX_DEPTH) {
+            return Uni.createFrom().item(new WorkflowResult(RunStatus.FAILED, Map.of(),
+                    List.of("workflows nest at most " + MAX_DEPTH + " deep"), null, null));
+        }
+        return store.results(run.runId()).chain(stored -> walk(new Walk(run, stored, prefix, depth), definition, run.inputs()))
                 .map(WorkflowRuns::result);
     }
 
@@ -159,8 +171,8 @@ public class WorkflowRuns {
             MemoryMode mode = MemoryMode.of(config.memory());
             Uni<List<ChatMessage>> history = mode.reads()
                     ? memory.history(walk.run().threadId(), channel, memoryWindow) : Uni.createFrom().item(List.of());
-            return history.chain(messages -> prompts.run(config, new PromptInput(walk.run().tenantId(), inputs,
-                            walk.run().variables(), messages, 0)))
+            return history.chain(messages -> prompts.run(config, new PromptInput(walk.run().tenantId(),
+                            walk.run().runId(), walk.run().threadId(), inputs, walk.run().variables(), messages, 0)))
                     .map(result -> {
                         NodeOutcome outcome = result.failure() == null
                                 ? NodeOutcome.completed(result.output() == null ? Map.of() : Map.of("out", result.output()))
@@ -171,7 +183,8 @@ public class WorkflowRuns {
                                 remember.add(new Remembered("assistant", result.output()));
                             }
                         }
-                        return outcome.withSpend(RunCosts.usage(result.turns()), costs.cost(result.turns()));
+                        RunCosts.Spend spent = costs.spend(result.turns(), result.nested());
+                        return outcome.withSpend(spent.usage(), spent.cost());
                     });
         });
     }

@@ -65,7 +65,7 @@ class PromptExecutionTest {
                 List.of(new PromptMessage("user", "{{question}}")), null, "read_write");
         List<ChatMessage> history = List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"));
 
-        ChatRequest request = PromptExecution.request(config, new PromptExecution.PromptInput(null,
+        ChatRequest request = PromptExecution.request(config, new PromptExecution.PromptInput(null, null, null,
                 Map.of("question", "Who am I?"), Map.of(), history, 0));
 
         assertEquals("Be brief.", request.system());
@@ -88,6 +88,6 @@ class PromptExecutionTest {
     }
 
     private static PromptExecution.PromptInput input(Map<String, String> inputs, Map<String, String> variables) {
-        return new PromptExecution.PromptInput(null, inputs, variables, List.of(), 0);
+        return new PromptExecution.PromptInput(null, null, null, inputs, variables, List.of(), 0);
     }
 }
