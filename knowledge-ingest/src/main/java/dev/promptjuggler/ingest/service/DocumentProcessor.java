@@ -72,7 +72,9 @@ public class DocumentProcessor {
             DocumentWork work = found.get();
             return switch (work.status()) {
                 case PENDING -> documents.claim(documentId, config.lease()).chain(() -> sealThenEmbed(work));
-                case SEALED -> documents.claim(documentId, config.lease()).chain(() -> embedThenFinish(work));
+                case SEALED -> documents.claim(documentId, config.lease())
+                        .chain(() -> documents.unembedded(documentId))
+                        .chain(pending -> embedThenFinish(work, pending));
                 case READY, FAILED -> work.notified() ? Uni.createFrom().voidItem() : renotify(work);
             };
         }).onFailure(DocumentProcessor::isDeletedMeanwhile).recoverWithUni(() -> deleted(documentId, knowledgeBaseId));
@@ -85,7 +87,10 @@ public class DocumentProcessor {
                 .chain(chunks -> chunks.isEmpty()
                         ? deleted(work.id(), work.knowledgeBaseId())
                         : documents.seal(work.id(), work.knowledgeBaseId(), chunks.get())
-                                .chain(() -> process(work.id(), work.knowledgeBaseId())))
+                                .chain(sealed -> sealed
+                                        // Straight on with the chunks in hand: no second load, claim and read.
+                                        ? embedThenFinish(work, DocumentStore.shortestFirst(chunks.get()))
+                                        : process(work.id(), work.knowledgeBaseId())))
                 .onFailure(UnreadableDocumentException.class)
                 .recoverWithUni(failure -> fail(work, failure.getMessage()));
     }
@@ -99,9 +104,8 @@ public class DocumentProcessor {
         return chunks;
     }
 
-    private Uni<Void> embedThenFinish(DocumentWork work) {
-        return documents.unembedded(work.id())
-                .chain(pending -> embedInBatches(work, pending, 0))
+    private Uni<Void> embedThenFinish(DocumentWork work, List<PendingChunk> pending) {
+        return embedInBatches(work, pending, 0)
                 .chain(() -> documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null))
                 .chain(finished -> finished.isEmpty()
                         ? process(work.id(), work.knowledgeBaseId())
@@ -117,7 +121,7 @@ public class DocumentProcessor {
         }
         List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
         return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
-                .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::id).toList(),
+                .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::position).toList(),
                         vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),
                         work.model().dimensions(), config.lease()))
                 .chain(() -> embedInBatches(work, pending, from + batch.size()));
