@@ -1,10 +1,11 @@
-// knowledge-ingest killed (kill -9 of its process) in the middle of embedding a large document, then started
-// again: the document still ends `ready`, with every chunk stored exactly once and embedded, and one
+// Large documents interrupted in the middle of embedding. knowledge-ingest killed (kill -9 of its process), then
+// started again: the document still ends `ready`, with every chunk stored exactly once and embedded, and one
 // knowledgedocument.finished outcome (the notice may repeat; it never changes). Recovery waits for the broker
 // to hand the dead consumer's partitions over (session timeout, 15 s) before the record is redelivered.
+// A document deleted through the API while it is embedded: gone for good, no chunk left, no notice of its own.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KnowledgeDocumentFinishedFromJSON, PromptJuggler } from '@promptjuggler/sdk';
+import { ApiError, KnowledgeDocumentFinishedFromJSON, PromptJuggler } from '@promptjuggler/sdk';
 import { createKnowledgeBase, gatewayUrl, newTenant, registerWebhook, startReceiver } from '../support/platform.mjs';
 import { eventually } from '../support/webhooks.mjs';
 import { killService, servicesControllable, sql, startServicesWith } from '../support/services.mjs';
@@ -40,6 +41,15 @@ function largeManual() {
   return lines.join('\n');
 }
 
+/** Waits until the document is sealed and at least one batch embedded, and answers its chunk count. */
+function midEmbedding(id) {
+  return eventually(() => {
+    const [[status, chunkCount]] = sql(`SELECT status, chunk_count FROM gateway.knowledge_documents WHERE id = '${id}'`);
+    const embedded = count(`document_id = '${id}' AND embedding IS NOT NULL`);
+    return status === 'sealed' && embedded >= 32 && Number(chunkCount);
+  }, 120_000, 100);
+}
+
 const count = (where) => Number(sql(`SELECT count(*) FROM knowledge.chunks WHERE ${where}`)[0][0]);
 
 test('kill -9 mid-embedding: the document finishes ready, no chunk twice, one finished outcome', { skip: !servicesControllable && 'needs PJ_STATE_DIR', timeout: 300_000 }, async () => {
@@ -47,11 +57,7 @@ test('kill -9 mid-embedding: the document finishes ready, no chunk twice, one fi
   const id = document.id;
 
   // Sealed (every chunk stored, without its vector) and part of the vectors written: the middle of embedding.
-  const sealedCount = await eventually(() => {
-    const [[status, chunkCount]] = sql(`SELECT status, chunk_count FROM gateway.knowledge_documents WHERE id = '${id}'`);
-    const embedded = count(`document_id = '${id}' AND embedding IS NOT NULL`);
-    return status === 'sealed' && embedded >= 32 && Number(chunkCount);
-  }, 120_000, 100);
+  const sealedCount = await midEmbedding(id);
   await killService('knowledge-ingest');
 
   const embeddedAtKill = count(`document_id = '${id}' AND embedding IS NOT NULL`);
@@ -84,4 +90,26 @@ test('kill -9 mid-embedding: the document finishes ready, no chunk twice, one fi
     assert.equal(delivery.headers['promptjuggler-event-id'], notice.headers['promptjuggler-event-id'], 'a repeated notice keeps its event id');
   }
   assert.deepEqual(JSON.parse(notice.rawBody), { event: 'knowledgedocument.finished', id, status: 'ready', chunkCount: sealedCount });
+});
+
+test('a document deleted mid-embedding never comes back and leaves no chunks', { skip: !servicesControllable && 'needs PJ_STATE_DIR', timeout: 120_000 }, async () => {
+  const before = await client.getKnowledgeBase(base.slug);
+  const [document] = await client.uploadDocuments(base.slug, [new File([`${largeManual()}\nDeleted edition.`], 'deleted.txt', { type: 'text/plain' })]);
+  await midEmbedding(document.id);
+  const noticesBefore = receiver.received.length;
+  await client.deleteKnowledgeDocument(document.id);
+
+  // The base is finished again, with what it had before: the deleted document's work came to nothing.
+  await receiver.waitFor((d) => {
+    const body = JSON.parse(d.rawBody);
+    return body.event === 'knowledgebase.finished' && receiver.received.indexOf(d) >= noticesBefore
+      && body.documentCount === before.documentCount;
+  }, 60_000);
+  assert.equal(count(`document_id = '${document.id}'`), 0);
+  assert.equal(sql(`SELECT count(*) FROM gateway.knowledge_documents WHERE id = '${document.id}'`)[0][0], '0');
+  await assert.rejects(client.getKnowledgeDocument(document.id), (e) => e instanceof ApiError && e.statusCode === 404);
+  const after = await client.getKnowledgeBase(base.slug);
+  assert.deepEqual([after.status, after.documentCount, after.chunkCount], ['ready', before.documentCount, before.chunkCount]);
+  assert.equal(receiver.received.filter((d) => JSON.parse(d.rawBody).id === document.id).length, 0,
+    'no finished notice for a document deleted before it finished');
 });

@@ -112,8 +112,12 @@ public class DocumentStore {
                 .toList();
     }
 
-    /** Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code positions}. */
-    public Uni<Void> storeVectors(UUID documentId, List<Integer> positions, List<String> vectors, int dimensions,
+    /**
+     * Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code positions}.
+     *
+     * @return false when the document is no longer in work (deleted meanwhile): the rest need not be embedded
+     */
+    public Uni<Boolean> storeVectors(UUID documentId, List<Integer> positions, List<String> vectors, int dimensions,
             Duration lease) {
         List<Tuple> rows = new ArrayList<>(positions.size());
         for (int i = 0; i < positions.size(); i++) {
@@ -124,9 +128,9 @@ public class DocumentStore {
                         + " WHERE document_id = $1 AND position = $2 AND embedding IS NULL")
                 .executeBatch(rows)
                 .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
-                                + " SET lease_until = now() + $2::text::interval WHERE id = $1")
+                                + " SET lease_until = now() + $2::text::interval WHERE id = $1 AND status = 'sealed'")
                         .execute(Tuple.of(documentId, lease.toSeconds() + " seconds")))
-                .replaceWithVoid());
+                .map(renewed -> renewed.rowCount() == 1));
     }
 
     /**

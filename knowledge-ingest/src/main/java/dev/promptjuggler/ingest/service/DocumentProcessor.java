@@ -106,7 +106,9 @@ public class DocumentProcessor {
 
     private Uni<Void> embedThenFinish(DocumentWork work, List<PendingChunk> pending) {
         return embedInBatches(work, pending, 0)
-                .chain(() -> documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null))
+                .chain(stillInWork -> stillInWork
+                        ? documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null)
+                        : Uni.createFrom().item(Optional.<DocumentStore.Finished>empty()))
                 .chain(finished -> finished.isEmpty()
                         ? process(work.id(), work.knowledgeBaseId())
                         : notifyFinished(work, KnowledgeDocumentStatus.READY, null, finished.get().chunkCount(),
@@ -115,16 +117,19 @@ public class DocumentProcessor {
                 .recoverWithUni(failure -> fail(work, "embedding failed: " + failure.getMessage()));
     }
 
-    private Uni<Void> embedInBatches(DocumentWork work, List<PendingChunk> pending, int from) {
+    /** @return false when the document stopped being in work (deleted) before every batch was embedded */
+    private Uni<Boolean> embedInBatches(DocumentWork work, List<PendingChunk> pending, int from) {
         if (from >= pending.size()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
         return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
                 .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::position).toList(),
                         vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),
                         work.model().dimensions(), config.lease()))
-                .chain(() -> embedInBatches(work, pending, from + batch.size()));
+                .chain(stillInWork -> stillInWork
+                        ? embedInBatches(work, pending, from + batch.size())
+                        : Uni.createFrom().item(false));
     }
 
     private Uni<Void> fail(DocumentWork work, String reason) {
