@@ -95,7 +95,7 @@ DJL_OFFLINE=true java -Xmx2g -cp "$classes:$classpath" \
   -Dbench.requests="${BENCH_REQUESTS:-2000}" -Dbench.concurrency="${BENCH_CONCURRENCY:-4}" \
   -Dbench.batchSize="${INGEST_EMBEDDING_BATCH_SIZE:-32}" -Dbench.intraOpThreads="${INGEST_EMBEDDING_INTRA_OP_THREADS:-0}" \
   -Dbench.slices="${BENCH_SLICES:-8}" -Dbench.ingestPid="$(<"$PJ_STATE_DIR/services/knowledge-ingest.pid")" \
-  -Dbench.clockTicks="$(getconf CLK_TCK)" \
+  -Dbench.clockTicks="$(getconf CLK_TCK)" -Dbench.efSearch="${INGEST_SEARCH_EF_SEARCH:-200}" \
   -Dbench.randomVectors="$([[ "${BENCH_RANDOM_VECTORS:-0}" == 1 ]] && echo true || echo false)" \
   -Dbench.command="$command" -Dbench.out="$RESULT" \
   bench.knowledge.KnowledgeBenchmark 2> >(grep -v '^SLF4J' >&2)

@@ -66,7 +66,7 @@ public final class KnowledgeBenchmark {
     record Settings(String gateway, String ingest, String bootstrapToken, String jdbcUrl, String pgUser,
             String pgPassword, String kafka, int documents, int searchChunks, int queries, int recallQueries,
             int requests, int concurrency, int batchSize, int intraOpThreads, int slices, long seed,
-            boolean randomVectors, long ingestPid, int clockTicks, String command, Path out) {
+            boolean randomVectors, long ingestPid, int clockTicks, int efSearch, String command, Path out) {
 
         static Settings load() {
             return new Settings(required("bench.gateway"), required("bench.ingest"), required("bench.bootstrapToken"),
@@ -78,6 +78,7 @@ public final class KnowledgeBenchmark {
                     Integer.getInteger("bench.intraOpThreads", 0), Integer.getInteger("bench.slices", 8),
                     Long.getLong("bench.seed", 20261122L), Boolean.getBoolean("bench.randomVectors"),
                     Long.parseLong(required("bench.ingestPid")), Integer.getInteger("bench.clockTicks", 100),
+                    Integer.getInteger("bench.efSearch", 200),
                     System.getProperty("bench.command", "./platform bench knowledge"), Path.of(required("bench.out")));
         }
 
@@ -405,14 +406,14 @@ public final class KnowledgeBenchmark {
         }
         report.append(String.format(Locale.ROOT, "%n| Recall@10 against the exact scan (same endpoint, `\"exact\": true`)"
                         + " | Queries | Mean | Worst query | Queries below 0.8 | Target |%n|---|---|---|---|---|---|%n"
-                        + "| HNSW as the service queries it (`hnsw.ef_search = 100`, iterative scan) | %d | **%.3f** | %.1f"
+                        + "| HNSW as the service queries it (`hnsw.ef_search = %d`, iterative scan) | %d | **%.3f** | %.1f"
                         + " | %d | ≥ 0.95 |%n%n",
-                (int) recall[2], recall[0], recall[1], (int) recall[4]));
+                settings.efSearch(), (int) recall[2], recall[0], recall[1], (int) recall[4]));
         report.append(String.format(Locale.ROOT,
                 "Where a search's time goes (one at a time): %.1f ms on average inside knowledge-ingest by its own"
                         + " metrics (the client saw %.1f ms on average); the query's embedding alone (bare model, this"
                         + " process) median %.1f ms, p99 %.1f ms; the service's SQL alone over JDBC (same statement and"
-                        + " `SET LOCAL`s) median %.1f ms, p99 %.1f ms; the exact scan median %.0f ms. Plan of the indexed"
+                        + " connection settings) median %.1f ms, p99 %.1f ms; the exact scan median %.0f ms. Plan of the indexed"
                         + " query: %s.%n%n",
                 serverMean, alone.mean(), embedding[0], embedding[1], sql[0], sql[1], recall[3], plan));
         report.append("Seeded set: ").append(seeded.description()).append(' ').append(build).append("\n\n");
@@ -684,18 +685,17 @@ public final class KnowledgeBenchmark {
         return new double[] {percentile(nanos, 0.50), percentile(nanos, 0.99)};
     }
 
-    /** The statement of the service's ChunkSearch (indexed path), with its SET LOCALs, over JDBC. */
+    /** The statement of the service's ChunkSearch (indexed path), with its connection settings, over JDBC. */
     private double[] sqlAlone(Connection db, String baseId, List<String> queries) throws Exception {
         long[] nanos = new long[queries.size()];
-        db.setAutoCommit(false);
+        try (Statement statement = db.createStatement()) {
+            statement.execute(searchSettings("SET"));
+        }
         try (PreparedStatement query = db.prepareStatement(searchSql())) {
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < queries.size(); i++) {
                     String vector = Vectors.format(model.embed(List.of(queries.get(i))).get(0));
                     long begin = System.nanoTime();
-                    try (Statement statement = db.createStatement()) {
-                        statement.execute("SET LOCAL hnsw.ef_search = 100; SET LOCAL hnsw.iterative_scan = strict_order");
-                    }
                     query.setString(1, vector);
                     query.setObject(2, UUID.fromString(baseId));
                     query.setString(3, vector);
@@ -705,14 +705,20 @@ public final class KnowledgeBenchmark {
                             rows.getString(6);
                         }
                     }
-                    db.commit();
                     nanos[i] = System.nanoTime() - begin;
                 }
             }
         }
-        db.setAutoCommit(true);
+        try (Statement statement = db.createStatement()) {
+            statement.execute("RESET hnsw.ef_search; RESET hnsw.iterative_scan");
+        }
         Arrays.sort(nanos);
         return new double[] {percentile(nanos, 0.50), percentile(nanos, 0.99)};
+    }
+
+    /** What knowledge-ingest's connections set when they open (its application.properties). */
+    private String searchSettings(String set) {
+        return set + " hnsw.ef_search = " + settings.efSearch() + "; " + set + " hnsw.iterative_scan = strict_order";
     }
 
     private static String searchSql() {
@@ -733,7 +739,7 @@ public final class KnowledgeBenchmark {
         db.setAutoCommit(false);
         List<String> lines = new ArrayList<>();
         try (Statement statement = db.createStatement()) {
-            statement.execute("SET LOCAL hnsw.ef_search = 100; SET LOCAL hnsw.iterative_scan = strict_order");
+            statement.execute(searchSettings("SET LOCAL"));
             try (ResultSet rows = statement.executeQuery("EXPLAIN " + sql)) {
                 while (rows.next()) {
                     lines.add(rows.getString(1));

@@ -1,17 +1,10 @@
 // Helpers of the executor end-to-end tests: a stand-in LLM provider whose answers the test holds back,
 // and control over the local stack's run-executor process (kill -9, start with other settings).
 import { createServer } from 'node:http';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { eventually } from './webhooks.mjs';
-
-const stateDir = process.env.PJ_STATE_DIR;
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { killService, servicesControllable, startServicesWith } from './services.mjs';
 
 /** Whether the tests may stop and start the stack's run-executor (they need its state dir). */
-export const executorControllable = Boolean(stateDir);
+export const executorControllable = servicesControllable;
 
 /**
  * OpenAI's Chat Completions on a free loopback port. While `hold(which)` is in force every request whose
@@ -70,30 +63,6 @@ export async function startHeldProvider() {
 }
 
 /** Kills the local stack's run-executor without warning, as a crash or an OOM kill would. */
-export function killExecutor() {
-  const pid = Number(readFileSync(join(stateDir, 'services', 'run-executor.pid'), 'utf8').trim());
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return Promise.resolve(true); // already gone
-  }
-  return eventually(() => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, 30_000, 100);
-}
+export const killExecutor = () => killService('run-executor');
 
-/**
- * Starts whatever of the stack is not running, with `env` added to the environment (e.g. the executor's
- * PROVIDERS_OPENAI_BASE_URL), and waits until it is ready. Keys set to undefined are removed.
- */
-export function startServicesWith(env = {}) {
-  const merged = { ...process.env, ...env };
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
-  const result = spawnSync('bash', [join(repoRoot, 'deploy', 'local', 'services.sh'), 'start'], { encoding: 'utf8', env: merged });
-  if (result.status !== 0) throw new Error(`services.sh start failed: ${result.stdout}${result.stderr}`);
-}
+export { startServicesWith };

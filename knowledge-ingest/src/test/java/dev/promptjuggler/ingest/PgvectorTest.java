@@ -54,4 +54,11 @@ class PgvectorTest {
 
         assertEquals(List.of("east", "north-east", "north"), names);
     }
+
+    @Test
+    void everyConnectionOpensWithTheSearchSettings() {
+        Row settings = pool.query("SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')")
+                .execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
+        assertEquals(List.of("200", "strict_order"), List.of(settings.getString(0), settings.getString(1)));
+    }
 }

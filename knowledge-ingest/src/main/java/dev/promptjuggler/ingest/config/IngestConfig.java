@@ -23,6 +23,10 @@ public interface IngestConfig {
         @WithDefault("1")
         int threads();
 
+        /** Threads that embed search queries, apart from documents' batches so that a search never queues behind one. */
+        @WithDefault("1")
+        int queryThreads();
+
         /** Cores one ONNX Runtime inference may use; 0 = every available processor. */
         @WithDefault("0")
         int intraOpThreads();
@@ -54,7 +58,10 @@ public interface IngestConfig {
     /** The OpenAI-compatible embeddings endpoint, for knowledge bases whose embedding provider is openai. */
     interface OpenAi {
 
-        @WithDefault("https://api.openai.com/v1")
+        /**
+         * Base URL the client appends {@code /embeddings} to: {@code https://api.openai.com/v1} for OpenAI; the
+         * local stack's default (application.properties) is the provider simulator.
+         */
         String baseUrl();
 
         Optional<String> apiKey();

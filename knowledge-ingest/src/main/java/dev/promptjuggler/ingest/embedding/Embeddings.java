@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,6 +22,7 @@ public class Embeddings {
 
     private final MiniLmModel local;
     private final ExecutorService pool;
+    private final ExecutorService queries;
     private final OpenAiEmbeddingClient openai;
     private final int batchSize;
 
@@ -28,12 +30,17 @@ public class Embeddings {
         this.local = new MiniLmModel(config.embedding().intraOpThreads());
         this.openai = openai;
         this.batchSize = config.embedding().batchSize();
+        this.pool = Executors.newFixedThreadPool(config.embedding().threads(), threads("embedding-"));
+        this.queries = Executors.newFixedThreadPool(config.embedding().queryThreads(), threads("query-embedding-"));
+    }
+
+    private static ThreadFactory threads(String prefix) {
         AtomicInteger number = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(config.embedding().threads(), task -> {
-            Thread thread = new Thread(task, "embedding-" + number.incrementAndGet());
+        return task -> {
+            Thread thread = new Thread(task, prefix + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     public int batchSize() {
@@ -48,14 +55,27 @@ public class Embeddings {
         return local;
     }
 
+    /** Chunks of documents, on the encoder pool. */
     public Uni<List<float[]>> embed(Model model, List<String> texts) {
+        return embed(model, texts, pool);
+    }
+
+    /**
+     * A search query, on a pool of its own: a search never waits behind a document's batch (the model is
+     * thread-safe; the two pools share the cores).
+     */
+    public Uni<float[]> embedQuery(Model model, String query) {
+        return embed(model, List.of(query), queries).map(vectors -> vectors.get(0));
+    }
+
+    private Uni<List<float[]>> embed(Model model, List<String> texts, ExecutorService threads) {
         return switch (model.provider()) {
             case "local" -> {
                 if (!MiniLmModel.NAME.equals(model.name())) {
                     yield Uni.createFrom().failure(new OpenAiEmbeddingClient.EmbeddingFailedException(
                             "no in-process model named " + model.name()));
                 }
-                yield Uni.createFrom().item(() -> local.embed(texts)).runSubscriptionOn(pool);
+                yield Uni.createFrom().item(() -> local.embed(texts)).runSubscriptionOn(threads);
             }
             case "openai" -> openai.embed(model.name(), model.dimensions(), texts);
             default -> Uni.createFrom().failure(new OpenAiEmbeddingClient.EmbeddingFailedException(
@@ -71,6 +91,7 @@ public class Embeddings {
     @PreDestroy
     void close() throws Exception {
         pool.shutdownNow();
+        queries.shutdownNow();
         local.close();
     }
 

@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -93,31 +94,43 @@ public class DocumentStore {
 
     /** The chunks still without a vector, shortest first (batches of similar length pad least). */
     public Uni<List<PendingChunk>> unembedded(UUID documentId) {
-        return pool.preparedQuery("SELECT id, content FROM knowledge.chunks WHERE document_id = $1 AND embedding IS NULL"
-                        + " ORDER BY length(content), position")
+        return pool.preparedQuery("SELECT position, content FROM knowledge.chunks WHERE document_id = $1"
+                        + " AND embedding IS NULL ORDER BY length(content), position")
                 .execute(Tuple.of(documentId))
                 .map(rows -> {
                     List<PendingChunk> chunks = new ArrayList<>();
-                    rows.forEach(row -> chunks.add(new PendingChunk(row.getLong("id"), row.getString("content"))));
+                    rows.forEach(row -> chunks.add(new PendingChunk(row.getInteger("position"), row.getString("content"))));
                     return chunks;
                 });
     }
 
-    /** Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code ids}. */
-    public Uni<Void> storeVectors(UUID documentId, List<Long> ids, List<String> vectors, int dimensions,
+    /** The chunks just sealed, in the order {@link #unembedded} would read them back. */
+    public static List<PendingChunk> shortestFirst(List<Chunk> chunks) {
+        return chunks.stream()
+                .sorted(Comparator.comparingInt((Chunk chunk) -> chunk.text().length()).thenComparingInt(Chunk::position))
+                .map(chunk -> new PendingChunk(chunk.position(), chunk.text()))
+                .toList();
+    }
+
+    /**
+     * Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code positions}.
+     *
+     * @return false when the document is no longer in work (deleted meanwhile): the rest need not be embedded
+     */
+    public Uni<Boolean> storeVectors(UUID documentId, List<Integer> positions, List<String> vectors, int dimensions,
             Duration lease) {
-        List<Tuple> rows = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            rows.add(Tuple.of(ids.get(i), vectors.get(i), dimensions));
+        List<Tuple> rows = new ArrayList<>(positions.size());
+        for (int i = 0; i < positions.size(); i++) {
+            rows.add(Tuple.of(documentId, positions.get(i), vectors.get(i), dimensions));
         }
         return pool.withTransaction(connection -> connection
-                .preparedQuery("UPDATE knowledge.chunks SET embedding = $2::text::vector, dimensions = $3"
-                        + " WHERE id = $1 AND embedding IS NULL")
+                .preparedQuery("UPDATE knowledge.chunks SET embedding = $3::text::vector, dimensions = $4"
+                        + " WHERE document_id = $1 AND position = $2 AND embedding IS NULL")
                 .executeBatch(rows)
                 .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
-                                + " SET lease_until = now() + $2::text::interval WHERE id = $1")
+                                + " SET lease_until = now() + $2::text::interval WHERE id = $1 AND status = 'sealed'")
                         .execute(Tuple.of(documentId, lease.toSeconds() + " seconds")))
-                .replaceWithVoid());
+                .map(renewed -> renewed.rowCount() == 1));
     }
 
     /**
@@ -207,7 +220,7 @@ public class DocumentStore {
             int chunkOverlapTokens, Model model) {
     }
 
-    public record PendingChunk(long id, String content) {
+    public record PendingChunk(int position, String content) {
     }
 
     public record BaseState(UUID tenantId, KnowledgeBaseStatus status, int documentCount, int chunkCount) {

@@ -72,7 +72,9 @@ public class DocumentProcessor {
             DocumentWork work = found.get();
             return switch (work.status()) {
                 case PENDING -> documents.claim(documentId, config.lease()).chain(() -> sealThenEmbed(work));
-                case SEALED -> documents.claim(documentId, config.lease()).chain(() -> embedThenFinish(work));
+                case SEALED -> documents.claim(documentId, config.lease())
+                        .chain(() -> documents.unembedded(documentId))
+                        .chain(pending -> embedThenFinish(work, pending));
                 case READY, FAILED -> work.notified() ? Uni.createFrom().voidItem() : renotify(work);
             };
         }).onFailure(DocumentProcessor::isDeletedMeanwhile).recoverWithUni(() -> deleted(documentId, knowledgeBaseId));
@@ -85,7 +87,10 @@ public class DocumentProcessor {
                 .chain(chunks -> chunks.isEmpty()
                         ? deleted(work.id(), work.knowledgeBaseId())
                         : documents.seal(work.id(), work.knowledgeBaseId(), chunks.get())
-                                .chain(() -> process(work.id(), work.knowledgeBaseId())))
+                                .chain(sealed -> sealed
+                                        // Straight on with the chunks in hand: no second load, claim and read.
+                                        ? embedThenFinish(work, DocumentStore.shortestFirst(chunks.get()))
+                                        : process(work.id(), work.knowledgeBaseId())))
                 .onFailure(UnreadableDocumentException.class)
                 .recoverWithUni(failure -> fail(work, failure.getMessage()));
     }
@@ -99,10 +104,11 @@ public class DocumentProcessor {
         return chunks;
     }
 
-    private Uni<Void> embedThenFinish(DocumentWork work) {
-        return documents.unembedded(work.id())
-                .chain(pending -> embedInBatches(work, pending, 0))
-                .chain(() -> documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null))
+    private Uni<Void> embedThenFinish(DocumentWork work, List<PendingChunk> pending) {
+        return embedInBatches(work, pending, 0)
+                .chain(stillInWork -> stillInWork
+                        ? documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null)
+                        : Uni.createFrom().item(Optional.<DocumentStore.Finished>empty()))
                 .chain(finished -> finished.isEmpty()
                         ? process(work.id(), work.knowledgeBaseId())
                         : notifyFinished(work, KnowledgeDocumentStatus.READY, null, finished.get().chunkCount(),
@@ -111,16 +117,19 @@ public class DocumentProcessor {
                 .recoverWithUni(failure -> fail(work, "embedding failed: " + failure.getMessage()));
     }
 
-    private Uni<Void> embedInBatches(DocumentWork work, List<PendingChunk> pending, int from) {
+    /** @return false when the document stopped being in work (deleted) before every batch was embedded */
+    private Uni<Boolean> embedInBatches(DocumentWork work, List<PendingChunk> pending, int from) {
         if (from >= pending.size()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
         return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
-                .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::id).toList(),
+                .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::position).toList(),
                         vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),
                         work.model().dimensions(), config.lease()))
-                .chain(() -> embedInBatches(work, pending, from + batch.size()));
+                .chain(stillInWork -> stillInWork
+                        ? embedInBatches(work, pending, from + batch.size())
+                        : Uni.createFrom().item(false));
     }
 
     private Uni<Void> fail(DocumentWork work, String reason) {

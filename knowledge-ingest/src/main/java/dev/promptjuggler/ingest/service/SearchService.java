@@ -35,9 +35,9 @@ public class SearchService {
                 return Uni.createFrom().item(Optional.<List<Hit>>empty());
             }
             Model model = new Model(base.get().provider(), base.get().model(), base.get().dimensions());
-            return embeddings.embed(model, List.of(query))
-                    .chain(vectors -> chunks.nearest(knowledgeBaseId, model.dimensions(),
-                            new PGvector(vectors.get(0)).toString(), topK, documentIds, exact))
+            return embeddings.embedQuery(model, query)
+                    .chain(vector -> chunks.nearest(knowledgeBaseId, model.dimensions(), new PGvector(vector).toString(),
+                            topK, documentIds, exact))
                     .map(hits -> Optional.of(hits.stream()
                             .filter(hit -> minScore == null || hit.score() >= minScore)
                             .toList()));
