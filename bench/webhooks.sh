@@ -14,10 +14,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT
 source "$root/deploy/local/env.sh"
 trap '"$root/deploy/local/infra.sh" stop' EXIT
+# A fresh database each run: the figures must not depend on what an earlier run left behind.
+"$root/deploy/local/infra.sh" stop
+case "$(realpath -m "$PJ_STATE_DIR")" in "$root/.local/"*) rm -rf "$PJ_STATE_DIR" ;; esac
 "$root/deploy/local/infra.sh" start
-"$root/mvnw" -B -q -N install
-"$root/mvnw" -B -q -pl contracts install -DskipTests
-"$root/mvnw" -B -pl webhook-dispatcher verify -Dtest=WebhookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+# The dispatcher is built with the modules it needs (-am), so nothing goes to the shared ~/.m2.
+"$root/mvnw" -B -pl webhook-dispatcher -am verify -Dtest=WebhookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.events="${BENCH_EVENTS:-20000}" -Dbench.rate="${BENCH_RATE:-1000}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
   -Dbench.endpoints="${BENCH_ENDPOINTS:-16}" | grep -E '^\||Tests run|BUILD|ERROR' || true
 cat "$root/webhook-dispatcher/target/webhook-benchmark.md"

@@ -5,6 +5,8 @@ import dev.promptjuggler.contracts.net.AddressPolicy;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.util.NetUtil;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -18,6 +20,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
@@ -52,11 +55,11 @@ public class WebhookClient {
     private final AddressPolicy addressPolicy;
     private final HttpClient http;
 
-    public WebhookClient(Vertx vertx, DispatcherConfig config) {
+    public WebhookClient(Vertx vertx, DispatcherConfig config, TlsConfigurationRegistry tlsConfigurations) {
         this.vertx = vertx;
         this.config = config;
         this.addressPolicy = new AddressPolicy(config.network().allow().orElse(java.util.List.of()));
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 // Connections are pooled per host, and many endpoints of many tenants may share one host:
                 // the claim already bounds requests per endpoint, so the pool must never be what makes
@@ -64,7 +67,19 @@ public class WebhookClient {
                 .setMaxPoolSize(config.queue().maxInFlight())
                 .setForceSni(true)
                 .setVerifyHost(true)
-                .setKeepAliveTimeout(30));
+                .setKeepAliveTimeout(30);
+        config.tlsConfigurationName().ifPresent(name -> options.setTrustOptions(trustStore(tlsConfigurations, name)));
+        this.http = vertx.createHttpClient(options);
+    }
+
+    private static TrustOptions trustStore(TlsConfigurationRegistry tlsConfigurations, String name) {
+        TlsConfiguration tls = tlsConfigurations.get(name).orElseThrow(() -> new IllegalStateException(
+                "dispatcher.tls-configuration-name is " + name + ", but there is no quarkus.tls." + name + " configuration"));
+        if (tls.isTrustAll() || tls.getTrustStoreOptions() == null) {
+            throw new IllegalStateException("quarkus.tls." + name + " must name a trust store for webhook endpoints"
+                    + " (trust-all would accept any certificate)");
+        }
+        return tls.getTrustStoreOptions();
     }
 
     /** Posts {@code body} with {@code headers}; never fails: every outcome is an {@link AttemptResult}. */
@@ -199,21 +214,34 @@ public class WebhookClient {
     }
 
     private static AttemptResult failed(long started, Throwable failure) {
+        SSLException tls = innermost(failure, SSLException.class);
         String errorClass;
         if (failure instanceof UnknownHostException) {
             errorClass = "dns";
         } else if (failure instanceof TimeoutException || failure instanceof ConnectTimeoutException
                 || failure.getClass().getSimpleName().contains("Timeout")) {
             errorClass = "timeout";
-        } else if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
+        } else if (tls != null) {
             errorClass = "tls";
         } else if (failure instanceof ConnectException) {
             errorClass = "connect";
         } else {
             errorClass = "network";
         }
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        // Vert.x wraps a TLS failure in one that says only "Failed to create SSL connection"; the innermost says why.
+        Throwable described = tls != null && tls.getMessage() != null ? tls : failure;
+        String message = described.getMessage() == null ? described.getClass().getSimpleName() : described.getMessage();
         return new AttemptResult(null, elapsedMs(started), errorClass, message, null, null);
+    }
+
+    private static <T extends Throwable> T innermost(Throwable failure, Class<T> type) {
+        T found = null;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                found = type.cast(cause);
+            }
+        }
+        return found;
     }
 
     private static int elapsedMs(long startedNanos) {

@@ -25,6 +25,13 @@ public interface DispatcherConfig {
     @WithDefault("512")
     int responseExcerptChars();
 
+    /**
+     * Name of a Quarkus TLS configuration ({@code quarkus.tls.<name>.trust-store.*}) whose trust store
+     * replaces the JVM's for checking endpoints' certificates, e.g. a private CA. Unset: the JVM's
+     * default trust store. Hostname verification is always on, and trust-all is refused.
+     */
+    Optional<String> tlsConfigurationName();
+
     Retry retry();
 
     Queue queue();

@@ -162,19 +162,21 @@ public class DeliveryWorker {
 
     private void deliver(ClaimedDelivery delivery) {
         attempt(delivery)
-                .subscribe().with(done -> finished(), failure -> {
+                .subscribe().with(done -> {
+                }, failure -> {
                     // The attempt was made but not recorded; the lease expires and the sweeper requeues it.
                     LOG.warnf("Recording the attempt of delivery %s failed: %s", delivery.id(), failure.toString());
-                    finished();
                 });
     }
 
     /**
-     * A finished attempt frees a slot. Claiming again at once pays only while the queue has due work (the
-     * last claim found some): then a batch's worth of free slots is refilled right away. Otherwise new
-     * work arrives through fan-outs, which lease it directly, and retries through the poll.
+     * An answered attempt frees its slot; recording the answer does not hold it, or a slow database would
+     * throttle sending (the delivery stays leased until recorded, and counts against its endpoint's limit).
+     * Claiming again at once pays only while the queue has due work (the last claim found some): then a
+     * batch's worth of free slots is refilled right away. Otherwise new work arrives through fan-outs,
+     * which lease it directly, and retries through the poll.
      */
-    private void finished() {
+    private void answered() {
         int free = config.queue().maxInFlight() - inFlight.decrementAndGet();
         if (backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || inFlight.get() == 0)) {
             kick();
@@ -192,7 +194,10 @@ public class DeliveryWorker {
         headers.put("PromptJuggler-Delivery-Id", delivery.id().toString());
         headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
         return client.post(delivery.url(), headers, delivery.payload())
-                .invoke(result -> measure(delivery, result))
+                .invoke(result -> {
+                    measure(delivery, result);
+                    answered();
+                })
                 .chain(result -> result.succeeded() ? recordSuccess(delivery, result) : recordFailure(delivery, result));
     }
 
@@ -287,10 +292,5 @@ public class DeliveryWorker {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    /** Deliveries this process is attempting right now. */
-    public int inFlight() {
-        return inFlight.get();
     }
 }

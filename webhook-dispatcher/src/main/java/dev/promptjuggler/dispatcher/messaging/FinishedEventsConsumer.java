@@ -9,15 +9,12 @@ import dev.promptjuggler.dispatcher.delivery.KnowledgeWebhooks;
 import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import dev.promptjuggler.dispatcher.delivery.RunFinishedWebhook;
-import dev.promptjuggler.dispatcher.config.DispatcherConfig;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,26 +24,21 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Fans finished events out to the tenants' matching endpoints, a polled batch per transaction. The
- * batch's offsets are acknowledged only after that commit; the HTTP attempts start after it too, in the
- * {@link DeliveryWorker}, and are not waited for, so a slow endpoint never holds up a partition. A batch that cannot be stored
- * is retried until it can: the partition waits rather than skip an event.
+ * Reads finished events and hands each polled batch to the {@link FanOutWriter}, which stores it with one
+ * delivery per matching endpoint before its offsets are acknowledged. The HTTP attempts start after
+ * that commit, in the {@link DeliveryWorker}, and are not waited for, so a slow endpoint never holds up
+ * a partition.
  */
 @ApplicationScoped
 public class FinishedEventsConsumer {
 
     private static final Logger LOG = Logger.getLogger(FinishedEventsConsumer.class);
 
-    private final DeliveryStore deliveries;
-    private final DeliveryWorker worker;
+    private final FanOutWriter writer;
     private final ObjectMapper json;
-    private final DispatcherConfig config;
 
-    public FinishedEventsConsumer(DeliveryStore deliveries, DeliveryWorker worker, ObjectMapper json,
-            DispatcherConfig config) {
-        this.deliveries = deliveries;
-        this.config = config;
-        this.worker = worker;
+    public FinishedEventsConsumer(FanOutWriter writer, ObjectMapper json) {
+        this.writer = writer;
         this.json = json;
     }
 
@@ -106,17 +98,7 @@ public class FinishedEventsConsumer {
     }
 
     private Uni<Void> fanOut(List<FinishedEvent> events, KafkaRecordBatch<?, ?> batch) {
-        return Uni.createFrom().deferred(() -> {
-                    // Room for first attempts is reserved before the transaction decides which deliveries it leases.
-                    int reserved = worker.reserve(events.size());
-                    return deliveries.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
-                            .onItemOrFailure().invoke((fanOut, failure) -> worker.started(reserved,
-                                    failure == null ? fanOut.leased() : List.of(), failure == null && fanOut.queued() > 0));
-                })
-                .onFailure().invoke(failure -> LOG.warnf("Fan-out of %d events failed: %s; retrying", events.size(), failure))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
-                .call(() -> Uni.createFrom().completionStage(batch.ack()))
-                .replaceWithVoid();
+        return writer.submit(events, batch);
     }
 
     /** Partition and offset, for log lines and as the identity of a record that carries no event id. */

@@ -14,10 +14,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -82,6 +81,24 @@ public class DeliveryStore {
             FROM gateway.webhook_endpoints w
             LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = w.id
             WHERE w.tenant_id = ANY ($1) AND w.enabled
+            """;
+
+    /*
+     * Events ($1-$5) and their deliveries ($6-$10) in one statement: deliveries of events that were
+     * stored before (a repeat) are dropped with them. $11: the first attempts' lease (ms).
+     */
+    private static final String FAN_OUT = """
+            WITH fresh AS (
+                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload)
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+            )
+            INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id, status, leased_until)
+            SELECT x.i, x.e, x.w, x.t, x.s, CASE WHEN x.s = 'sending' THEN now() + $11 * interval '1 millisecond' END
+            FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::text[]) AS x(i, e, w, t, s)
+            JOIN fresh ON fresh.id = x.e
+            RETURNING id, status
             """;
 
     private static final String RECORD_SUCCESSES = """
@@ -153,94 +170,87 @@ public class DeliveryStore {
 
     /**
      * Stores the events and one delivery per matching endpoint (event filter, environment glob) in one
-     * transaction. Events seen before yield no new deliveries. Endpoints the dispatcher disabled get
-     * their delivery as {@code missed}, so re-enabling them can offer it.
+     * statement, so in one durable commit. Events seen before insert nothing, and their deliveries go
+     * with them. Endpoints the dispatcher disabled get their delivery as {@code missed}, so re-enabling
+     * them can offer it.
      * <p>
      * First attempts need no claim: deliveries to endpoints that can take them now (circuit closed, not
      * paused, below {@code perEndpoint} in flight) are inserted already leased to this dispatcher, up to
      * {@code capacity}, and returned for sending at once; the rest wait in the queue as {@code pending}.
      * If this dispatcher dies before sending them, their lease expires and the sweeper requeues them.
      */
-    public Uni<FanOut> fanOut(List<FinishedEvent> events, int capacity, int perEndpoint, Duration lease) {
+    public Uni<FanOut> fanOut(List<FinishedEvent> batch, int capacity, int perEndpoint, Duration lease) {
+        Map<UUID, FinishedEvent> byId = new LinkedHashMap<>();
+        batch.forEach(event -> byId.putIfAbsent(event.id(), event));
+        List<FinishedEvent> events = List.copyOf(byId.values());
         if (events.isEmpty()) {
             return Uni.createFrom().item(new FanOut(0, List.of()));
         }
-        Tuple columns = Tuple.of(
+        UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
+        // Read before the write, as the one statement's snapshot would: under read committed the same.
+        return pool.preparedQuery(FAN_OUT_ENDPOINTS)
+                .execute(Tuple.of(tenants))
+                .chain(endpoints -> insert(events, endpoints, capacity, perEndpoint, lease));
+    }
+
+    private Uni<FanOut> insert(List<FinishedEvent> events, RowSet<Row> endpoints, int capacity, int perEndpoint,
+            Duration lease) {
+        Map<UUID, Integer> slots = new HashMap<>();
+        for (Row endpoint : endpoints) {
+            slots.put(endpoint.getUUID("id"), endpoint.getBoolean("ready")
+                    ? Math.max(0, perEndpoint - endpoint.getLong("sending").intValue()) : 0);
+        }
+        int free = capacity;
+        List<Tuple> rows = new ArrayList<>();
+        Map<UUID, ClaimedDelivery> leased = new LinkedHashMap<>();
+        for (FinishedEvent event : events) {
+            for (Row endpoint : endpoints) {
+                List<String> filter = Arrays.asList(endpoint.getArrayOfStrings("events"));
+                if (!endpoint.getUUID("tenant_id").equals(event.tenantId())
+                        || !(filter.isEmpty() || filter.contains(event.type()))
+                        || !EnvironmentGlob.matches(endpoint.getString("environment"), event.environment())) {
+                    continue;
+                }
+                UUID id = UUID.randomUUID();
+                UUID endpointId = endpoint.getUUID("id");
+                String status;
+                if (endpoint.getBoolean("disabled")) {
+                    status = "missed";
+                } else if (free > 0 && slots.get(endpointId) > 0) {
+                    status = "sending";
+                    free--;
+                    slots.merge(endpointId, -1, Integer::sum);
+                    List<String> secrets = new ArrayList<>(Arrays.asList(endpoint.getArrayOfStrings("retiring")));
+                    secrets.add(endpoint.getString("secret"));
+                    leased.put(id, new ClaimedDelivery(id, event.id(), endpointId, event.tenantId(), 1, 0,
+                            event.type(), event.payload(), endpoint.getString("url"), List.copyOf(secrets)));
+                } else {
+                    status = "pending";
+                }
+                rows.add(Tuple.of(id, event.id(), endpointId, event.tenantId(), status));
+            }
+        }
+        Tuple columns = Tuple.from(List.of(
                 events.stream().map(FinishedEvent::id).toArray(UUID[]::new),
                 events.stream().map(FinishedEvent::tenantId).toArray(UUID[]::new),
                 events.stream().map(FinishedEvent::type).toArray(String[]::new),
                 events.stream().map(FinishedEvent::environment).toArray(String[]::new),
-                events.stream().map(FinishedEvent::payload).toArray(String[]::new));
-        return pool.withTransaction(connection -> connection
-                .preparedQuery("INSERT INTO dispatch.events (id, tenant_id, type, environment, payload)"
-                        + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])"
-                        + " ON CONFLICT (id) DO NOTHING RETURNING id")
-                .execute(columns)
-                .chain(inserted -> {
-                    Set<UUID> fresh = new HashSet<>();
-                    inserted.forEach(row -> fresh.add(row.getUUID("id")));
-                    List<FinishedEvent> stored = events.stream().filter(event -> fresh.remove(event.id())).toList();
-                    return stored.isEmpty() ? Uni.createFrom().item(new FanOut(0, List.of()))
-                            : deliveriesFor(connection, stored, capacity, perEndpoint, lease);
-                }));
-    }
-
-    private Uni<FanOut> deliveriesFor(SqlConnection connection, List<FinishedEvent> events, int capacity,
-            int perEndpoint, Duration lease) {
-        UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
-        return connection.preparedQuery(FAN_OUT_ENDPOINTS)
-                .execute(Tuple.of(tenants))
-                .chain(endpoints -> {
-                    Map<UUID, Integer> slots = new HashMap<>();
-                    for (Row endpoint : endpoints) {
-                        slots.put(endpoint.getUUID("id"), endpoint.getBoolean("ready")
-                                ? Math.max(0, perEndpoint - endpoint.getLong("sending").intValue()) : 0);
-                    }
-                    int free = capacity;
-                    List<Tuple> rows = new ArrayList<>();
-                    List<ClaimedDelivery> leased = new ArrayList<>();
-                    int queued = 0;
-                    for (FinishedEvent event : events) {
-                        for (Row endpoint : endpoints) {
-                            List<String> filter = Arrays.asList(endpoint.getArrayOfStrings("events"));
-                            if (!endpoint.getUUID("tenant_id").equals(event.tenantId())
-                                    || !(filter.isEmpty() || filter.contains(event.type()))
-                                    || !EnvironmentGlob.matches(endpoint.getString("environment"), event.environment())) {
-                                continue;
-                            }
-                            UUID id = UUID.randomUUID();
-                            UUID endpointId = endpoint.getUUID("id");
-                            String status;
-                            if (endpoint.getBoolean("disabled")) {
-                                status = "missed";
-                            } else if (free > 0 && slots.get(endpointId) > 0) {
-                                status = "sending";
-                                free--;
-                                slots.merge(endpointId, -1, Integer::sum);
-                                List<String> secrets = new ArrayList<>(Arrays.asList(endpoint.getArrayOfStrings("retiring")));
-                                secrets.add(endpoint.getString("secret"));
-                                leased.add(new ClaimedDelivery(id, event.id(), endpointId, event.tenantId(), 1, 0,
-                                        event.type(), event.payload(), endpoint.getString("url"), List.copyOf(secrets)));
-                            } else {
-                                status = "pending";
-                                queued++;
-                            }
-                            rows.add(Tuple.of(id, event.id(), endpointId, event.tenantId(), status));
-                        }
-                    }
-                    if (rows.isEmpty()) {
-                        return Uni.createFrom().item(new FanOut(0, List.of()));
-                    }
-                    FanOut outcome = new FanOut(queued, leased);
-                    return connection.preparedQuery("INSERT INTO dispatch.deliveries"
-                                    + " (id, event_id, endpoint_id, tenant_id, status, leased_until)"
-                                    + " SELECT i, e, w, t, s, CASE WHEN s = 'sending' THEN now() + $6 * interval '1 millisecond' END"
-                                    + " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[]) AS x(i, e, w, t, s)")
-                            .execute(Tuple.of(column(rows, 0, UUID[]::new), column(rows, 1, UUID[]::new),
-                                    column(rows, 2, UUID[]::new), column(rows, 3, UUID[]::new),
-                                    column(rows, 4, String[]::new), lease.toMillis()))
-                            .replaceWith(outcome);
-                });
+                events.stream().map(FinishedEvent::payload).toArray(String[]::new),
+                column(rows, 0, UUID[]::new), column(rows, 1, UUID[]::new), column(rows, 2, UUID[]::new),
+                column(rows, 3, UUID[]::new), column(rows, 4, String[]::new), lease.toMillis()));
+        return pool.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
+            List<ClaimedDelivery> send = new ArrayList<>();
+            int queued = 0;
+            for (Row row : inserted) {
+                ClaimedDelivery delivery = leased.get(row.getUUID("id"));
+                if (delivery != null) {
+                    send.add(delivery);
+                } else if (row.getString("status").equals("pending")) {
+                    queued++;
+                }
+            }
+            return new FanOut(queued, send);
+        });
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,127 @@
+package dev.promptjuggler.dispatcher.messaging;
+
+import dev.promptjuggler.dispatcher.config.DispatcherConfig;
+import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
+import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
+import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the fan-out of polled Kafka batches, one write at a time: the batches that arrive while one is
+ * being written are written together next, in one statement and one durable commit. Under a steady
+ * trickle every batch is written at once; under load the commits grow instead of queueing behind each
+ * other. A batch's offsets are acknowledged only after its write committed, and the first attempts the
+ * write leased start then. A write that fails is retried until it succeeds: later batches wait rather
+ * than skip an event.
+ */
+@ApplicationScoped
+public class FanOutWriter {
+
+    private static final Logger LOG = Logger.getLogger(FanOutWriter.class);
+
+    /** Most events per write, so one statement and its arrays stay bounded. */
+    static final int MAX_EVENTS_PER_WRITE = 1_000;
+
+    /** Events waiting for a write at most; beyond it the consumers get no more batches until it drains. */
+    static final int MAX_WAITING_EVENTS = 5_000;
+
+    private final DeliveryStore deliveries;
+    private final DeliveryWorker worker;
+    private final DispatcherConfig config;
+
+    private final Deque<Batch> waiting = new ArrayDeque<>();
+    private final Deque<UniEmitter<? super Void>> heldBack = new ArrayDeque<>();
+    private int waitingEvents;
+    private boolean writing;
+
+    public FanOutWriter(DeliveryStore deliveries, DeliveryWorker worker, DispatcherConfig config) {
+        this.deliveries = deliveries;
+        this.worker = worker;
+        this.config = config;
+    }
+
+    /**
+     * Queues a batch's fan-out. The returned Uni completes once the consumer may hand over its next
+     * batch, usually at once; the batch itself is acknowledged later, after its write commits.
+     */
+    public Uni<Void> submit(List<FinishedEvent> events, KafkaRecordBatch<?, ?> records) {
+        return Uni.createFrom().emitter(emitter -> {
+            boolean start;
+            synchronized (this) {
+                waiting.add(new Batch(events, records));
+                waitingEvents += events.size();
+                if (waitingEvents > MAX_WAITING_EVENTS) {
+                    heldBack.add(emitter);
+                    emitter = null;
+                }
+                start = !writing;
+                writing = true;
+            }
+            if (emitter != null) {
+                emitter.complete(null);
+            }
+            if (start) {
+                writeNext();
+            }
+        });
+    }
+
+    private void writeNext() {
+        List<Batch> group = new ArrayList<>();
+        List<FinishedEvent> events = new ArrayList<>();
+        synchronized (this) {
+            while (!waiting.isEmpty()
+                    && (group.isEmpty() || events.size() + waiting.peek().events().size() <= MAX_EVENTS_PER_WRITE)) {
+                Batch batch = waiting.poll();
+                group.add(batch);
+                events.addAll(batch.events());
+            }
+            if (group.isEmpty()) {
+                writing = false;
+                return;
+            }
+        }
+        write(events)
+                .onFailure().invoke(failure -> LOG.warnf("Fan-out of %d events failed: %s; retrying", events.size(), failure))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
+                .subscribe().with(done -> {
+                    group.forEach(batch -> batch.records().ack());
+                    written(events.size());
+                    writeNext();
+                });
+    }
+
+    private Uni<Void> write(List<FinishedEvent> events) {
+        return Uni.createFrom().deferred(() -> {
+            // Room for first attempts is reserved before the write decides which deliveries it leases.
+            int reserved = worker.reserve(events.size());
+            return deliveries.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
+                    .onItemOrFailure().invoke((fanOut, failure) -> worker.started(reserved,
+                            failure == null ? fanOut.leased() : List.of(), failure == null && fanOut.queued() > 0))
+                    .replaceWithVoid();
+        });
+    }
+
+    private void written(int count) {
+        List<UniEmitter<? super Void>> release = new ArrayList<>();
+        synchronized (this) {
+            waitingEvents -= count;
+            while (!heldBack.isEmpty() && waitingEvents <= MAX_WAITING_EVENTS) {
+                release.add(heldBack.poll());
+            }
+        }
+        release.forEach(emitter -> emitter.complete(null));
+    }
+
+    private record Batch(List<FinishedEvent> events, KafkaRecordBatch<?, ?> records) {
+    }
+}
