@@ -73,7 +73,7 @@ public class EmbeddingsResource {
         }
         EmbeddingsResponse answer = new EmbeddingsResponse("list", data, request.model(), new Usage(tokens, tokens));
         return latency.delayed(answer, latency.delayFor(override))
-                .onItem().invoke(() -> calls.record(request.model(), key))
+                .onItem().invoke(() -> calls.record("openai", request.model(), key))
                 .onItem().transform(a -> Response.ok(a, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
