@@ -83,17 +83,23 @@ test('value, string, array and json_query nodes transform strings', async () => 
       { id: 'doc', type: 'value', name: 'Doc', settings: { value: '{"order":{"items":[{"sku":"A1"},{"sku":"B2"}]}}' } },
       { id: 'query', type: 'json_query', name: 'Skus', settings: { expression: '$.order.items[1].sku' } },
       { id: 'tpl', type: 'string', name: 'Template', settings: { operation: 'template', template: '{{sku}} x{{count}}' } },
+      { id: 'mid', type: 'array', name: 'Middle', settings: { operation: 'slice', start: 1, end: 3 } },
+      { id: 'messy', type: 'value', name: 'Messy', settings: { value: '  MiXeD  ' } },
+      { id: 'trim', type: 'string', name: 'Trim', settings: { operation: 'trim' } },
+      { id: 'lower', type: 'string', name: 'Lower', settings: { operation: 'lower' } },
       { id: 'o1', type: 'output', name: 'last' }, { id: 'o2', type: 'output', name: 'joined' },
-      { id: 'o3', type: 'output', name: 'line' }],
+      { id: 'o3', type: 'output', name: 'line' }, { id: 'o4', type: 'output', name: 'middle' },
+      { id: 'o5', type: 'output', name: 'clean' }],
     edges: [
       { from: 'csv', to: 'split' }, { from: 'split', to: 'last' }, { from: 'split', to: 'len' },
       { from: 'split', to: 'map' }, { from: 'map', to: 'join' }, { from: 'join', to: 'upper' },
       { from: 'last', to: 'o1' }, { from: 'upper', to: 'o2' },
       { from: 'doc', to: 'query' }, { from: 'query', to: 'tpl', toHandle: 'sku' }, { from: 'len', to: 'tpl', toHandle: 'count' },
-      { from: 'tpl', to: 'o3' }],
+      { from: 'tpl', to: 'o3' }, { from: 'split', to: 'mid' }, { from: 'mid', to: 'o4' },
+      { from: 'messy', to: 'trim' }, { from: 'trim', to: 'lower' }, { from: 'lower', to: 'o5' }],
   });
   assert.equal(run.status, 'completed', JSON.stringify(run.errors));
-  assert.deepEqual(run.outputs, { last: 'c', joined: '<B><A><C>', line: 'B2 x3' });
+  assert.deepEqual(run.outputs, { last: 'c', joined: '<B><A><C>', line: 'B2 x3', middle: '["a","c"]', clean: 'mixed' });
   assert.equal(run.tokenUsage, undefined, 'no provider was called');
 });
 
