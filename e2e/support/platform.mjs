@@ -22,6 +22,16 @@ async function call(method, path, { key, body, headers = {} } = {}) {
   return text ? JSON.parse(text) : undefined;
 }
 
+/** Polls `read(id)` (e.g. the SDK's getPromptRun or getWorkflowRun) until the run is no longer pending. */
+export async function untilFinished(read, id, timeoutMs = 60_000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const run = await read(id);
+    if (run.status !== 'pending') return run;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${id} still pending after ${timeoutMs} ms`);
+}
+
 /** A fresh tenant per test file keeps tests independent of each other and of earlier runs. */
 export async function newTenant(name) {
   if (!bootstrapToken) throw new Error('PJ_BOOTSTRAP_TOKEN is not set');

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PromptJuggler } from '@promptjuggler/sdk';
 import { manage } from '../support/webhooks.mjs';
-import { gatewayUrl, newTenant, publishPrompt } from '../support/platform.mjs';
+import { gatewayUrl, newTenant, publishPrompt, untilFinished } from '../support/platform.mjs';
 
 const stateDir = process.env.PJ_STATE_DIR;
 const simulatorUrl = `http://127.0.0.1:${process.env.PJ_SIMULATOR_PORT ?? 18090}`;
@@ -21,14 +21,7 @@ let key;
 let client;
 let prompt;
 
-async function finished(id) {
-  for (let i = 0; i < 300; i++) {
-    const run = await client.getPromptRun(id);
-    if (run.status !== 'pending') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} still pending`);
-}
+const finished = (id) => untilFinished((runId) => client.getPromptRun(runId), id);
 
 async function putVariable(name, value, environment) {
   const { status } = await manage(key, 'PUT', `/manage/v1/environment-variables/${name}`, { value, environment });

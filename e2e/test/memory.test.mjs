@@ -6,19 +6,12 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { PromptJuggler } from '@promptjuggler/sdk';
-import { gatewayUrl, newTenant, publishPrompt } from '../support/platform.mjs';
+import { gatewayUrl, newTenant, publishPrompt, untilFinished } from '../support/platform.mjs';
 
 let client;
 const prompts = {};
 
-async function finished(id) {
-  for (let i = 0; i < 600; i++) {
-    const run = await client.getPromptRun(id);
-    if (run.status !== 'pending') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} still pending`);
-}
+const finished = (id) => untilFinished((runId) => client.getPromptRun(runId), id);
 
 /** Runs `text` with the prompt of memory `mode`; resolves with the finished run and its thread. */
 async function say(mode, text, options = {}) {

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { PromptJuggler } from '@promptjuggler/sdk';
 import { manage } from '../support/webhooks.mjs';
-import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt, publishWorkflow } from '../support/platform.mjs';
+import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt, publishWorkflow, untilFinished } from '../support/platform.mjs';
 
 const crmSecret = `crm-${randomUUID()}`;
 let key;
@@ -14,14 +14,7 @@ let client;
 let crm;
 const crmRequests = [];
 
-async function finished(id) {
-  for (let i = 0; i < 600; i++) {
-    const run = await client.getPromptRun(id);
-    if (run.status !== 'pending') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} still pending`);
-}
+const finished = (id) => untilFinished((runId) => client.getPromptRun(runId), id);
 
 async function run(prompt, text, inputs = {}) {
   const { id } = await client.runPrompt(prompt.slug, prompt.version, { text, ...inputs });

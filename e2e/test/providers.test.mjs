@@ -5,20 +5,13 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { PromptJuggler } from '@promptjuggler/sdk';
-import { gatewayUrl, newTenant, publishPrompt } from '../support/platform.mjs';
+import { gatewayUrl, newTenant, publishPrompt, untilFinished } from '../support/platform.mjs';
 
 const simulatorUrl = `http://127.0.0.1:${process.env.PJ_SIMULATOR_PORT ?? 18090}`;
 let client;
 let key;
 
-async function finished(id) {
-  for (let i = 0; i < 600; i++) {
-    const run = await client.getPromptRun(id);
-    if (run.status !== 'pending') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} still pending`);
-}
+const finished = (id) => untilFinished((runId) => client.getPromptRun(runId), id);
 
 async function runOnce(draft, text) {
   const prompt = await publishPrompt(key, `${draft.provider} ${randomUUID().slice(0, 8)}`, draft);

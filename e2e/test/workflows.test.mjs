@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { PromptJuggler, verifyWebhookSignature } from '@promptjuggler/sdk';
 import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt, publishWorkflow, registerWebhook, startReceiver,
-  workflowTrace } from '../support/platform.mjs';
+  workflowTrace, untilFinished } from '../support/platform.mjs';
 
 const simulatorUrl = `http://127.0.0.1:${process.env.PJ_SIMULATOR_PORT ?? 18090}`;
 let key;
@@ -17,14 +17,7 @@ let webhook;
 const unique = (name) => `${name} ${randomUUID().slice(0, 8)}`;
 const calls = (model) => fetch(`${simulatorUrl}/__simulator/calls`).then((r) => r.json()).then((c) => c.byModel[model] ?? 0);
 
-async function finished(id) {
-  for (let i = 0; i < 600; i++) {
-    const run = await client.getWorkflowRun(id);
-    if (run.status !== 'pending') return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`workflow run ${id} still pending`);
-}
+const finished = (id) => untilFinished((runId) => client.getWorkflowRun(runId), id);
 
 async function runGraph(graph, inputs = {}) {
   const workflow = await publishWorkflow(key, unique('Flow'), graph);
@@ -233,10 +226,7 @@ test('prompt nodes keep the thread memory of their channel across workflow runs 
 
   const reader = await prompt('gpt-5.5', '{{text}}', { memory: 'read_only' });
   const { id } = await client.runPrompt(reader.slug, reader.version, { text: 'recap' }, { thread: first.thread, channel: 'notes' });
-  let recap;
-  for (let i = 0; i < 600 && (recap = await client.getPromptRun(id)).status === 'pending'; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const recap = await untilFinished((runId) => client.getPromptRun(runId), id);
   assert.equal(recap.tokenUsage.input, (2 + 4) * 2 + 1, 'a prompt run on the channel sees what the workflow wrote');
 });
 
