@@ -117,8 +117,7 @@ public class Toolbox {
         }
         Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
         String target = String.valueOf(ref.get("definitionId"));
-        Object idOrTag = ref.get("idOrTag");
-        String revision = idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
+        String revision = revision(ref);
         return definitions.publishedPrompt(context.tenantId(), target, revision)
                 .map(found -> found.orElseThrow(() -> new ToolDefinitionException("tool '" + name + "': prompt "
                         + target + " has no published revision " + revision)))
@@ -130,13 +129,18 @@ public class Toolbox {
             ToolContext context) {
         Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
         String target = String.valueOf(ref.get("definitionId"));
-        Object idOrTag = ref.get("idOrTag");
-        String revision = idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
+        String revision = revision(ref);
         return definitions.publishedWorkflow(context.tenantId(), target, revision)
                 .map(found -> found.orElseThrow(() -> new ToolDefinitionException("tool '" + name + "': workflow "
                         + target + " has no published revision " + revision)))
                 .map(workflow -> new WorkflowTool(new ToolSpec(name, description, WorkflowTool.parameters(workflow)),
                         failFast, workflow, context, workflows, json));
+    }
+
+    /** The SDK's {@code VersionRef.idOrTag}: a version number, a tag or a revision id. */
+    private static String revision(Map<?, ?> versionRef) {
+        Object idOrTag = versionRef.get("idOrTag");
+        return idOrTag instanceof Number number ? String.valueOf(number.longValue()) : String.valueOf(idOrTag);
     }
 
     private static String render(String template, ToolContext context) {
