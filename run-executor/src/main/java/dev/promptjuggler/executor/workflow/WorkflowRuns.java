@@ -130,7 +130,8 @@ public class WorkflowRuns {
         }
         Instant started = Instant.now();
         List<Remembered> remember = new ArrayList<>();
-        return execute(walk, node, visit, inputs, graphInputs, remember)
+        // Deferred: a node that cannot even start (e.g. a Fanout input that is not an array) fails as a node.
+        return Uni.createFrom().deferred(() -> execute(walk, node, visit, inputs, graphInputs, remember))
                 .onFailure().recoverWithItem(failure -> NodeOutcome.failed(
                         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage()))
                 .call(outcome -> store.record(walk.run().runId(), List.of(row(walk, node, visit, outcome, started)),
