@@ -70,6 +70,15 @@ public interface ExecutorConfig {
          */
         @WithDefault("100")
         int claimBatch();
+
+        /**
+         * Slots only onsite runs may take: normal and low work never fills the last this-many slots, so an
+         * onsite run that arrives while lower work holds every other slot starts without waiting for one. An
+         * onsite run that arrives while both claim statements are busy with lower runs gets a claim statement
+         * of its own. At most {@code max-in-flight - 1}.
+         */
+        @WithDefault("16")
+        int onsiteReserve();
     }
 
     interface Lease {

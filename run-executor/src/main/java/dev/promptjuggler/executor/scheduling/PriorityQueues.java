@@ -46,9 +46,17 @@ final class PriorityQueues<T> {
 
     /** @return the run to start next, removed from its queue; null when nothing waits */
     T next() {
+        return next(Priority.LOW);
+    }
+
+    /**
+     * @param lowest the lowest priority that may be picked (e.g. {@code ONSITE} for a slot reserved to it)
+     * @return the run to start next among those priorities, removed from its queue; null when none waits
+     */
+    T next(Priority lowest) {
         Priority chosen = null;
         for (Priority priority : Priority.values()) {
-            if (queues.get(priority).isEmpty()) {
+            if (priority.ordinal() > lowest.ordinal() || queues.get(priority).isEmpty()) {
                 continue;
             }
             if (chosen == null) {

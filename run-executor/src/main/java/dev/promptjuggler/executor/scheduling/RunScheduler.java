@@ -75,6 +75,7 @@ public class RunScheduler {
     private final PriorityQueues<Waiting> queues;
     private int inFlight;
     private int claiming;
+    private boolean expressClaiming;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -217,33 +218,51 @@ public class RunScheduler {
 
     /**
      * Fills free slots from the queues, in claim statements of up to {@code claim-batch} runs, at most
-     * {@link #CLAIMS_AT_ONCE} statements at a time. Called by the consumer thread, whenever a claim statement
-     * completes and whenever a run ends.
+     * {@link #CLAIMS_AT_ONCE} statements at a time, plus one statement of onsite runs only when those are busy.
+     * Normal and low runs never take the last {@code onsite-reserve} slots. Called by the consumer thread,
+     * whenever a claim statement completes and whenever a run ends.
      */
     private void dispatch() {
         List<List<Waiting>> batches = new ArrayList<>();
+        List<Waiting> express = List.of();
         synchronized (lock) {
             while (claiming < CLAIMS_AT_ONCE && inFlight < config.maxInFlight()) {
-                List<Waiting> batch = new ArrayList<>();
-                while (batch.size() < config.scheduling().claimBatch() && inFlight < config.maxInFlight()) {
-                    Waiting next = queues.next();
-                    if (next == null) {
-                        break;
-                    }
-                    inFlight++;
-                    batch.add(next);
-                }
+                List<Waiting> batch = take(false);
                 if (batch.isEmpty()) {
                     break;
                 }
                 claiming++;
                 batches.add(batch);
             }
+            if (!expressClaiming && queues.waiting(Priority.ONSITE) > 0 && inFlight < config.maxInFlight()) {
+                // Both claim statements are busy (with lower runs): onsite does not queue behind them.
+                express = take(true);
+                expressClaiming = !express.isEmpty();
+            }
         }
-        batches.forEach(this::begin);
+        batches.forEach(batch -> begin(batch, false));
+        if (!express.isEmpty()) {
+            begin(express, true);
+        }
     }
 
-    private void begin(List<Waiting> batch) {
+    /** Up to claim-batch waiting runs for one claim statement; lower work leaves the onsite reserve free. */
+    private List<Waiting> take(boolean onsiteOnly) {
+        int reserve = Math.min(config.scheduling().onsiteReserve(), config.maxInFlight() - 1);
+        List<Waiting> batch = new ArrayList<>();
+        while (batch.size() < config.scheduling().claimBatch() && inFlight < config.maxInFlight()) {
+            Waiting next = onsiteOnly || inFlight >= config.maxInFlight() - reserve
+                    ? queues.next(Priority.ONSITE) : queues.next();
+            if (next == null) {
+                break;
+            }
+            inFlight++;
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void begin(List<Waiting> batch, boolean express) {
         List<UUID> runIds = batch.stream().map(waiting -> waiting.request().runId()).toList();
         leases.claim(runIds)
                 .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
@@ -262,7 +281,7 @@ public class RunScheduler {
                         }
                     }
                     synchronized (lock) {
-                        claiming--;
+                        release(express);
                         inFlight -= unclaimed;
                     }
                     if (active) {
@@ -272,10 +291,19 @@ public class RunScheduler {
                     // Only when shutting down: the records stay unsettled and are redelivered.
                     LOG.warnf("claiming %d run(s) failed: %s", batch.size(), failure.toString());
                     synchronized (lock) {
-                        claiming--;
+                        release(express);
                         inFlight -= batch.size();
                     }
                 });
+    }
+
+    /** A claim statement ended. Under the lock. */
+    private void release(boolean express) {
+        if (express) {
+            expressClaiming = false;
+        } else {
+            claiming--;
+        }
     }
 
     private void execute(Waiting waiting, ClaimedRun claimed) {
