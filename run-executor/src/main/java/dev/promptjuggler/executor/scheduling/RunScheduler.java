@@ -61,7 +61,10 @@ public class RunScheduler {
     private static final Duration RETRY_MIN = Duration.ofMillis(500);
     private static final Duration RETRY_MAX = Duration.ofSeconds(30);
     private static final int EXECUTE_RETRIES = 5;
-    /** Claim statements in flight at once: one fills slots while the previous one's runs start. */
+    /**
+     * Claim statements in flight at once: one fills slots while the previous one's runs start. One more, of
+     * onsite runs only, may run beside them; the claims pool has a connection for each (application.properties).
+     */
     private static final int CLAIMS_AT_ONCE = 2;
 
     private final RunExecutionService executions;
