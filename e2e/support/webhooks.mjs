@@ -1,10 +1,6 @@
 // Helpers of the webhook end-to-end tests: the gateway's delivery management API, a receiver whose
-// answers a test scripts, and control over the local stack's webhook-dispatcher process.
+// answers a test scripts, and waiting for a condition.
 import { createServer } from 'node:http';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gatewayUrl } from './platform.mjs';
 
 /** Calls the gateway; answers {status, body} whatever the status, so tests can assert refusals too. */
@@ -95,30 +91,4 @@ export async function eventually(probe, timeoutMs = 60_000, intervalMs = 250) {
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`not reached within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-}
-
-const stateDir = process.env.PJ_STATE_DIR;
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** Whether the tests may stop and start the stack's webhook-dispatcher (they need its state dir). */
-export const dispatcherControllable = Boolean(stateDir);
-
-/** Kills the local stack's webhook-dispatcher without warning, as a crash or an OOM kill would. */
-export function killDispatcher() {
-  const pid = Number(readFileSync(join(stateDir, 'services', 'webhook-dispatcher.pid'), 'utf8').trim());
-  process.kill(pid, 'SIGKILL');
-  return eventually(() => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, 30_000, 100);
-}
-
-/** Starts whatever of the stack is not running (the dispatcher, after a kill) and waits until it is ready. */
-export function startServices() {
-  const result = spawnSync('bash', [join(repoRoot, 'deploy', 'local', 'services.sh'), 'start'], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`services.sh start failed: ${result.stdout}${result.stderr}`);
 }

@@ -5,9 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PromptJuggler, verifyWebhookSignature } from '@promptjuggler/sdk';
 import { gatewayUrl, newTenant, publishPrompt, registerWebhook } from '../support/platform.mjs';
-import {
-  dispatcherControllable, eventually, killDispatcher, manage, startScriptedReceiver, startServices,
-} from '../support/webhooks.mjs';
+import { eventually, manage, startScriptedReceiver } from '../support/webhooks.mjs';
+import { killService, servicesControllable, startServicesWith } from '../support/services.mjs';
 
 let receiver;
 let key;
@@ -128,20 +127,20 @@ test('ping, health and replay through the management API; another tenant finds n
   assert.equal(receiver.received('/controls').length, 2);
 });
 
-test('the dispatcher killed mid-flight loses nothing', { skip: !dispatcherControllable && 'needs PJ_STATE_DIR' }, async () => {
+test('the dispatcher killed mid-flight loses nothing', { skip: !servicesControllable && 'needs PJ_STATE_DIR' }, async () => {
   const webhook = await registerWebhook(key, receiver.url('/crash'), ['promptrun.finished']);
   receiver.hold('/crash');
   const before = [];
   for (const name of ['a', 'b', 'c', 'd']) before.push((await client.runPrompt(prompt.slug, prompt.version, { name })).id);
   await receiver.until(() => new Set(receiver.received('/crash').map((d) => bodyOf(d).id)).size === before.length);
 
-  await killDispatcher();
+  await killService('webhook-dispatcher');
   receiver.release('/crash');
   // Finished while no dispatcher runs: these wait in Kafka.
   const during = [];
   for (const name of ['e', 'f']) during.push((await client.runPrompt(prompt.slug, prompt.version, { name })).id);
   await eventually(async () => (await client.getPromptRun(during.at(-1))).status === 'completed');
-  startServices();
+  startServicesWith();
 
   const all = [...before, ...during];
   const log = await eventually(async () => {

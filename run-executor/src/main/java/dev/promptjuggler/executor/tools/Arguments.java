@@ -3,7 +3,9 @@ package dev.promptjuggler.executor.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.llm.ToolCall;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A tool call's arguments, which the model writes as a JSON object. */
@@ -29,5 +31,12 @@ final class Arguments {
         arguments.fields().forEachRemaining(field -> strings.put(field.getKey(),
                 field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString()));
         return strings;
+    }
+
+    /** The JSON Schema of arguments that are all strings and all required: a nested prompt's or workflow's inputs. */
+    static Map<String, Object> stringParameters(Collection<String> names) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        names.forEach(name -> properties.put(name, Map.of("type", "string")));
+        return Map.of("type", "object", "properties", properties, "required", List.copyOf(names));
     }
 }

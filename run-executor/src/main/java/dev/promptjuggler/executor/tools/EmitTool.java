@@ -4,48 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import dev.promptjuggler.executor.service.RunCosts.Spend;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 
 /**
  * The SDK's {@code Emit} tool: the model hands over a payload that follows the tool's schema; the payload,
  * verbatim, lands in the run's {@code emitted} and {@code transcript}.
  */
-final class EmitTool implements FunctionTool {
+final class EmitTool extends DefinedTool {
 
-    private final ToolSpec spec;
     private final ParamsSchema schema;
-    private final boolean failFast;
-    private final ObjectMapper json;
 
     EmitTool(ToolSpec spec, ParamsSchema schema, boolean failFast, ObjectMapper json) {
-        this.spec = spec;
+        super(spec, failFast, json);
         this.schema = schema;
-        this.failFast = failFast;
-        this.json = json;
     }
 
     @Override
-    public ToolSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public boolean failFast() {
-        return failFast;
-    }
-
-    @Override
-    public Uni<ToolOutcome> call(ToolCall call) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode payload) {
         return Uni.createFrom().item(() -> {
-            JsonNode payload = Arguments.parse(call, json);
-            if (payload == null) {
-                return ToolOutcome.failed("the arguments are not a JSON object");
-            }
             String violations = schema.violations(payload);
             if (violations != null) {
                 return ToolOutcome.failed("the payload does not follow the schema: " + violations);
             }
-            return new ToolOutcome("emitted", false, payload, java.util.List.of(), dev.promptjuggler.executor.service.RunCosts.Spend.NONE);
+            return new ToolOutcome("emitted", false, payload, List.of(), Spend.NONE);
         });
     }
 }

@@ -16,45 +16,26 @@ import java.util.stream.Collectors;
  * GET or DELETE and the JSON body of a POST, PUT or PATCH. A 2xx answer's body goes back to the model;
  * anything else is a failed call.
  */
-final class HttpTool implements FunctionTool {
+final class HttpTool extends DefinedTool {
 
-    private final ToolSpec spec;
     private final ParamsSchema schema;
-    private final boolean failFast;
     private final String method;
     private final String url;
     private final Map<String, String> headers;
     private final GuardedHttpClient http;
-    private final ObjectMapper json;
 
     HttpTool(ToolSpec spec, ParamsSchema schema, boolean failFast, String method, String url, Map<String, String> headers,
             GuardedHttpClient http, ObjectMapper json) {
-        this.spec = spec;
+        super(spec, failFast, json);
         this.schema = schema;
-        this.failFast = failFast;
         this.method = method;
         this.url = url;
         this.headers = headers;
         this.http = http;
-        this.json = json;
     }
 
     @Override
-    public ToolSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public boolean failFast() {
-        return failFast;
-    }
-
-    @Override
-    public Uni<ToolOutcome> call(ToolCall call) {
-        JsonNode arguments = Arguments.parse(call, json);
-        if (arguments == null) {
-            return Uni.createFrom().item(ToolOutcome.failed("the arguments are not a JSON object"));
-        }
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
         String violations = schema.violations(arguments);
         if (violations != null) {
             return Uni.createFrom().item(ToolOutcome.failed("the arguments do not follow the schema: " + violations));

@@ -14,46 +14,30 @@ import java.util.UUID;
  * The SDK's {@code KnowledgeSearch} tool: the model's query goes to knowledge-ingest's vector search over
  * one knowledge base of the run's tenant; the best chunks (text, file, page, heading path, score) go back.
  */
-final class KnowledgeSearchTool implements FunctionTool {
+final class KnowledgeSearchTool extends DefinedTool {
 
     static final Map<String, Object> PARAMETERS = Map.of(
             "type", "object",
             "properties", Map.of("query", Map.of("type", "string", "description", "What to look for")),
             "required", List.of("query"));
 
-    private final ToolSpec spec;
-    private final boolean failFast;
     private final String knowledgeBase;
     private final UUID tenantId;
     private final int topK;
     private final KnowledgeSearchClient knowledge;
-    private final ObjectMapper json;
 
     KnowledgeSearchTool(ToolSpec spec, boolean failFast, String knowledgeBase, UUID tenantId, int topK,
             KnowledgeSearchClient knowledge, ObjectMapper json) {
-        this.spec = spec;
-        this.failFast = failFast;
+        super(spec, failFast, json);
         this.knowledgeBase = knowledgeBase;
         this.tenantId = tenantId;
         this.topK = topK;
         this.knowledge = knowledge;
-        this.json = json;
     }
 
     @Override
-    public ToolSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public boolean failFast() {
-        return failFast;
-    }
-
-    @Override
-    public Uni<ToolOutcome> call(ToolCall call) {
-        JsonNode arguments = Arguments.parse(call, json);
-        if (arguments == null || !arguments.path("query").isTextual() || arguments.path("query").asText().isBlank()) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
+        if (!arguments.path("query").isTextual() || arguments.path("query").asText().isBlank()) {
             return Uni.createFrom().item(ToolOutcome.failed("pass the search text as {\"query\": \"...\"}"));
         }
         return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null)

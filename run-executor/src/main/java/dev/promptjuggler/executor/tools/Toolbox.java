@@ -122,7 +122,7 @@ public class Toolbox {
                 .map(found -> found.orElseThrow(() -> new ToolDefinitionException("tool '" + name + "': prompt "
                         + target + " has no published revision " + revision)))
                 .map(config -> new PromptTool(new ToolSpec(name, description,
-                        PromptTool.parameters(PromptTemplate.placeholders(config))), failFast, config, context, json));
+                        Arguments.stringParameters(PromptTemplate.placeholders(config))), failFast, config, context, json));
     }
 
     private Uni<FunctionTool> workflow(String name, String description, boolean failFast, Map<String, Object> definition,

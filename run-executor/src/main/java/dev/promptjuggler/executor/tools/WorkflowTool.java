@@ -8,7 +8,6 @@ import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.service.RunCosts.Spend;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,57 +15,35 @@ import java.util.Map;
  * passes the workflow's Input names as arguments; the result is its outputs as a JSON object; what its
  * nodes spent counts towards the run. Its node results are stored under the run (for the trace).
  */
-final class WorkflowTool implements FunctionTool {
+final class WorkflowTool extends DefinedTool {
 
-    private final ToolSpec spec;
-    private final boolean failFast;
     private final WorkflowDefinition target;
     private final ToolContext context;
     private final WorkflowRuns workflows;
-    private final ObjectMapper json;
 
     WorkflowTool(ToolSpec spec, boolean failFast, WorkflowDefinition target, ToolContext context, WorkflowRuns workflows,
             ObjectMapper json) {
-        this.spec = spec;
-        this.failFast = failFast;
+        super(spec, failFast, json);
         this.target = target;
         this.context = context;
         this.workflows = workflows;
-        this.json = json;
     }
 
     /** One string parameter per Input node of the workflow, all required. */
     static Map<String, Object> parameters(WorkflowDefinition workflow) {
-        List<String> inputs = workflow.nodes().stream().filter(node -> "input".equals(node.type()))
-                .map(WorkflowDefinition.Node::name).toList();
-        Map<String, Object> properties = new java.util.LinkedHashMap<>();
-        inputs.forEach(name -> properties.put(name, Map.of("type", "string")));
-        return Map.of("type", "object", "properties", properties, "required", inputs);
+        return Arguments.stringParameters(workflow.nodes().stream().filter(node -> "input".equals(node.type()))
+                .map(WorkflowDefinition.Node::name).toList());
     }
 
     @Override
-    public ToolSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public boolean failFast() {
-        return failFast;
-    }
-
-    @Override
-    public Uni<ToolOutcome> call(ToolCall call) {
-        JsonNode arguments = Arguments.parse(call, json);
-        if (arguments == null) {
-            return Uni.createFrom().item(ToolOutcome.failed("the arguments are not a JSON object"));
-        }
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
         var run = context.run();
         var nested = new WorkflowRuns.WorkflowRun(run.runId(), run.tenantId(), run.threadId(),
                 Arguments.asStrings(arguments), run.variables());
-        return workflows.runNested(nested, target, "tool:" + spec.name() + ":" + call.id() + "/", run.depth() + 1)
+        return workflows.runNested(nested, target, "tool:" + spec().name() + ":" + call.id() + "/", run.depth() + 1)
                 .map(result -> (result.errors().isEmpty()
                         ? ToolOutcome.ok(json.valueToTree(result.outputs()).toString())
-                        : ToolOutcome.failed("workflow '" + spec.name() + "' failed: " + String.join("; ", result.errors())))
+                        : ToolOutcome.failed("workflow '" + spec().name() + "' failed: " + String.join("; ", result.errors())))
                         .withSpent(new Spend(result.tokenUsage(), result.cost())));
     }
 }
