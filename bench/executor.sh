@@ -13,7 +13,8 @@
 # thread and run rows as the gateway does and publishes the RunRequested records with a plain Kafka producer.
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
 # Executor settings (env, each overridable): EXECUTOR_MAX_IN_FLIGHT (3000),
-# QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m). BENCH_SKIP_BUILD=1 runs the jars as
+# QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); more JVM options for the executor and the
+# simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a garbage collector). BENCH_SKIP_BUILD=1 runs the jars as
 # packaged. Takes 4-6 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -65,11 +66,11 @@ stop_stack() {
 
 # Starts one packaged service with extra environment (NAME=value ...) and waits until it is ready.
 start_service() {
-  local name=$1 port=$2 heap=$3 waited=0
+  local name=$1 port=$2 jvm_options=$3 waited=0
   shift 3
   port_in_use "$port" && die "port $port (for $name) is in use; free it or change its PJ_*_PORT variable"
   env "$@" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    setsid nohup "$JAVA" "-Xmx$heap" -jar "$root/$name/target/quarkus-app/quarkus-run.jar" \
+    setsid nohup "$JAVA" $jvm_options -jar "$root/$name/target/quarkus-app/quarkus-run.jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
   until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
@@ -121,8 +122,8 @@ while read -r migration; do
 done < <(find "$root/api-gateway/src/main/resources/db/migration" -name 'V*.sql' | sort -V)
 
 echo "== Starting the provider simulator (${BENCH_LATENCY_MS:-1000} ms per answer) and one run-executor =="
-start_service provider-simulator "$PJ_SIMULATOR_PORT" 384m SIMULATOR_LATENCY_FIXED_MS="${BENCH_LATENCY_MS:-1000}"
-start_service run-executor "$PJ_EXECUTOR_PORT" "$BENCH_EXECUTOR_HEAP"
+start_service provider-simulator "$PJ_SIMULATOR_PORT" "-Xmx384m ${BENCH_SIMULATOR_JVM_OPTS:-}" SIMULATOR_LATENCY_FIXED_MS="${BENCH_LATENCY_MS:-1000}"
+start_service run-executor "$PJ_EXECUTOR_PORT" "-Xmx$BENCH_EXECUTOR_HEAP ${BENCH_EXECUTOR_JVM_OPTS:-}"
 
 echo "== Compiling the harness =="
 classes="$PJ_STATE_DIR/harness/classes" libs="$PJ_STATE_DIR/harness/lib"

@@ -5,7 +5,10 @@
 #   - deliveries/s from runs.finished to a local receiver, 16 endpoints of 16 tenants;
 #   - first-attempt latency (p50/p99) from runs.finished to receipt at a steady 1,000 events/s;
 #   - beside both, a bare Vert.x Web Client POST loop to the same receiver, in the same run.
-# Sizes: BENCH_EVENTS (20000), BENCH_RATE (1000 events/s), BENCH_SECONDS (20), BENCH_ENDPOINTS (16).
+# Sizes: BENCH_EVENTS (20000), BENCH_RATE (1000 events/s), BENCH_SECONDS (20), BENCH_ENDPOINTS (16),
+# BENCH_WARMUP_SECONDS (40 s at the steady rate after a warm-up burst, before anything is measured). JVM options
+# for the dispatcher's JVM (e.g. a GC log) in BENCH_ARGLINE. Per-event latencies of the steady phase land in
+# webhook-dispatcher/target/webhook-latencies.csv.
 # Copy the table into docs/benchmarks.md with the date and the machine.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,5 +24,6 @@ case "$(realpath -m "$PJ_STATE_DIR")" in "$root/.local/"*) rm -rf "$PJ_STATE_DIR
 # The dispatcher is built with the modules it needs (-am), so nothing goes to the shared ~/.m2.
 "$root/mvnw" -B -pl webhook-dispatcher -am verify -Dtest=WebhookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.events="${BENCH_EVENTS:-20000}" -Dbench.rate="${BENCH_RATE:-1000}" -Dbench.seconds="${BENCH_SECONDS:-20}" \
-  -Dbench.endpoints="${BENCH_ENDPOINTS:-16}" | grep -E '^\||Tests run|BUILD|ERROR' || true
+  -Dbench.endpoints="${BENCH_ENDPOINTS:-16}" \
+  -Dbench.warmUpSeconds="${BENCH_WARMUP_SECONDS:-40}" ${BENCH_ARGLINE:+"-DargLine=$BENCH_ARGLINE"} | grep -E '^\||Tests run|BUILD|ERROR' || true
 cat "$root/webhook-dispatcher/target/webhook-benchmark.md"

@@ -18,6 +18,9 @@ export PJ_INGEST_PORT="${PJ_INGEST_PORT:-18083}"
 export PJ_PG_DATABASE="${PJ_PG_DATABASE:-promptjuggler}"
 export PJ_PG_USER="${PJ_PG_USER:-pj}"
 export PJ_PG_PASSWORD="${PJ_PG_PASSWORD:-pj}"
+# PostgreSQL's own cache. Its default (128 MB) holds less than one HNSW index of 100,000 384-d chunks, so
+# searches copied index pages in from the OS cache; pgvector's advice is an index that fits in memory.
+export PJ_PG_SHARED_BUFFERS="${PJ_PG_SHARED_BUFFERS:-512MB}"
 
 export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
 
