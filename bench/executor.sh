@@ -13,9 +13,9 @@
 # thread and run rows as the gateway does and publishes the RunRequested records with a plain Kafka producer.
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
 # Executor settings (env, each overridable): EXECUTOR_MAX_IN_FLIGHT (3000),
-# QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); more JVM options for the executor and the
-# simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a garbage collector). BENCH_SKIP_BUILD=1 runs the jars as
-# packaged. Takes 4-6 minutes on 2 cores.
+# QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); more JVM options for the executor and
+# the simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a profiler or a GC log).
+# BENCH_SKIP_BUILD=1 runs the jars as packaged. Takes 4-6 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-executor}"

@@ -31,7 +31,7 @@ public class ProviderHttp {
      * pool the cost of each request grew with the runs in flight (at 3,000 that scan was the executor's hottest
      * method, ~10% of its CPU). Requests are spread round-robin over this many pools instead.
      */
-    static final int POOLS = 16;
+    private static final int POOLS = 16;
 
     private final List<WebClient> clients;
     private final AtomicInteger next = new AtomicInteger();
