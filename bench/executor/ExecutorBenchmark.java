@@ -203,10 +203,12 @@ public final class ExecutorBenchmark {
         line("### Latest run: %s", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
         line("");
         line("Command: `%s`. Machine: %d CPUs (%s), Java %s; load average (1/5/15 min) at start %s. Executor: one process,"
-                        + " `EXECUTOR_MAX_IN_FLIGHT=%d`, `QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=%s`, `-Xmx%s`; simulator latency %s ms"
-                        + " (fixed); %,d warm-up runs first.",
+                        + " `EXECUTOR_MAX_IN_FLIGHT=%d`, `EXECUTOR_SCHEDULING_ONSITE_RESERVE=%s`,"
+                        + " `EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=%s`, `QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=%s`, `-Xmx%s`;"
+                        + " simulator latency %s ms (fixed); %,d warm-up runs first.",
                 System.getProperty("bench.command"), Runtime.getRuntime().availableProcessors(), cpuModel,
-                System.getProperty("java.version"), loadAtStart, maxInFlight, System.getProperty("bench.pgPool"),
+                System.getProperty("java.version"), loadAtStart, maxInFlight, System.getProperty("bench.onsiteReserve"),
+                System.getProperty("bench.lowerShareWhileOnsite"), System.getProperty("bench.pgPool"),
                 System.getProperty("bench.executorHeap"), System.getProperty("bench.latencyMs"), warmup);
         line("");
 

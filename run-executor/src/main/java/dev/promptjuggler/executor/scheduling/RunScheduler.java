@@ -77,6 +77,8 @@ public class RunScheduler {
     private final Object lock = new Object();
     private final PriorityQueues<Waiting> queues;
     private int inFlight;
+    /** Onsite runs among {@link #inFlight}. */
+    private int onsiteInFlight;
     private int claiming;
     private boolean expressClaiming;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
@@ -99,6 +101,11 @@ public class RunScheduler {
         this.bootstrapServers = bootstrapServers;
         this.worker = worker.value();
         this.queues = new PriorityQueues<>(config.scheduling().agingBypasses());
+        double share = config.scheduling().lowerShareWhileOnsite();
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("executor.scheduling.lower-share-while-onsite must be above 0 and at most 1, not "
+                    + share);
+        }
         Gauge.builder("executor.runs.in.flight", this, RunScheduler::inFlight)
                 .description("Runs claimed by this worker and not finished").register(registry);
         for (Priority priority : Priority.values()) {
@@ -249,20 +256,35 @@ public class RunScheduler {
         }
     }
 
-    /** Up to claim-batch waiting runs for one claim statement; lower work leaves the onsite reserve free. */
+    /**
+     * Up to claim-batch waiting runs for one claim statement. Lower work leaves the onsite reserve free, and while
+     * onsite runs are in flight or waiting it holds at most its share of the slots ({@code lower-share-while-onsite}).
+     * Under the lock.
+     */
     private List<Waiting> take(boolean onsiteOnly) {
-        int reserve = Math.min(config.scheduling().onsiteReserve(), config.maxInFlight() - 1);
         List<Waiting> batch = new ArrayList<>();
         while (batch.size() < config.scheduling().claimBatch() && inFlight < config.maxInFlight()) {
-            Waiting next = onsiteOnly || inFlight >= config.maxInFlight() - reserve
+            Waiting next = onsiteOnly || inFlight - onsiteInFlight >= lowerWorkLimit()
                     ? queues.next(Priority.ONSITE) : queues.next();
             if (next == null) {
                 break;
             }
             inFlight++;
+            if (isOnsite(next)) {
+                onsiteInFlight++;
+            }
             batch.add(next);
         }
         return batch;
+    }
+
+    /** Slots normal and low runs may hold now. Under the lock. */
+    private int lowerWorkLimit() {
+        int limit = config.maxInFlight() - Math.min(config.scheduling().onsiteReserve(), config.maxInFlight() - 1);
+        if (onsiteInFlight > 0 || queues.waiting(Priority.ONSITE) > 0) {
+            limit = Math.min(limit, (int) (config.maxInFlight() * config.scheduling().lowerShareWhileOnsite()));
+        }
+        return limit;
     }
 
     private void begin(List<Waiting> batch, boolean express) {
@@ -271,6 +293,7 @@ public class RunScheduler {
                 .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
                 .subscribe().with(claimed -> {
                     int unclaimed = 0;
+                    int unclaimedOnsite = 0;
                     for (Waiting waiting : batch) {
                         settle(waiting);
                         // remove: a request delivered twice into one batch runs once.
@@ -279,6 +302,9 @@ public class RunScheduler {
                             LOG.debugf("run %s is finished, held by another worker or waits for its lane; nothing to do",
                                     waiting.request().runId());
                             unclaimed++;
+                            if (isOnsite(waiting)) {
+                                unclaimedOnsite++;
+                            }
                         } else {
                             execute(waiting, run);
                         }
@@ -286,6 +312,7 @@ public class RunScheduler {
                     synchronized (lock) {
                         release(express);
                         inFlight -= unclaimed;
+                        onsiteInFlight -= unclaimedOnsite;
                     }
                     if (active) {
                         dispatch();
@@ -296,6 +323,7 @@ public class RunScheduler {
                     synchronized (lock) {
                         release(express);
                         inFlight -= batch.size();
+                        onsiteInFlight -= (int) batch.stream().filter(RunScheduler::isOnsite).count();
                     }
                 });
     }
@@ -320,16 +348,23 @@ public class RunScheduler {
                         ? executions.execute(claimed) : executions.execute(waiting.request()))
                 .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
                 .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
-                .subscribe().with(done -> end(runId), failure -> {
+                .subscribe().with(done -> end(runId, isOnsite(waiting)), failure -> {
                     LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
-                    end(runId);
+                    end(runId, isOnsite(waiting));
                 });
     }
 
-    private void end(UUID runId) {
+    private static boolean isOnsite(Waiting waiting) {
+        return waiting.partition().topic().equals(Priority.ONSITE.topic());
+    }
+
+    private void end(UUID runId, boolean onsite) {
         running.remove(runId);
         synchronized (lock) {
             inFlight--;
+            if (onsite) {
+                onsiteInFlight--;
+            }
         }
         if (active) {
             dispatch();
