@@ -14,7 +14,7 @@
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
 # Executor settings (env, each overridable): EXECUTOR_MAX_IN_FLIGHT (3000),
 # EXECUTOR_SCHEDULING_ONSITE_RESERVE (150: about the onsite runs in flight during the trickle),
-# EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE (0.2: lower work holds at most 600 slots while onsite runs are
+# EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE (0.15: lower work holds at most 450 slots while onsite runs are
 # about, so that it leaves the two cores headroom; the throughput phase has no onsite runs and all 3,000 slots),
 # QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); more JVM options for the executor and
 # the simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a profiler or a GC log).
@@ -30,7 +30,7 @@ export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT PJ_SIMULAT
 source "$root/deploy/local/env.sh"
 source "$root/deploy/local/lib.sh"
 : "${EXECUTOR_MAX_IN_FLIGHT:=3000}" "${QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE:=32}" "${BENCH_EXECUTOR_HEAP:=768m}"
-: "${EXECUTOR_SCHEDULING_ONSITE_RESERVE:=150}" "${EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE:=0.2}"
+: "${EXECUTOR_SCHEDULING_ONSITE_RESERVE:=150}" "${EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE:=0.15}"
 export EXECUTOR_MAX_IN_FLIGHT QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE EXECUTOR_SCHEDULING_ONSITE_RESERVE \
   EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE
 readonly DOC="$root/docs/benchmarks.md"
@@ -141,7 +141,7 @@ javac -d "$classes" -cp "$libs/*" "$root"/bench/executor/*.java
 
 command="$({ env | grep -E '^(BENCH_[A-Z_]+|EXECUTOR_[A-Z_]+|QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE)=' \
   | grep -vE '^(BENCH_SKIP_BUILD=|EXECUTOR_MAX_IN_FLIGHT=3000$|QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=32$)' \
-  | grep -vE '^(EXECUTOR_SCHEDULING_ONSITE_RESERVE=150|EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=0.2)$' || true; } \
+  | grep -vE '^(EXECUTOR_SCHEDULING_ONSITE_RESERVE=150|EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=0.15)$' || true; } \
   | sort | tr '\n' ' ')./platform bench executor"
 echo "== Running (a few minutes) =="
 "$JAVA" -Xmx1g -cp "$classes:$libs/*" \
