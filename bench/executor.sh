@@ -28,6 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT PJ_SIMULATOR_PORT PJ_GATEWAY_PORT \
   PJ_EXECUTOR_PORT PJ_DISPATCHER_PORT PJ_INGEST_PORT
 source "$root/deploy/local/env.sh"
+source "$root/bench/lib.sh"
 source "$root/deploy/local/lib.sh"
 : "${EXECUTOR_MAX_IN_FLIGHT:=3000}" "${QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE:=32}" "${BENCH_EXECUTOR_HEAP:=768m}"
 : "${EXECUTOR_SCHEDULING_ONSITE_RESERVE:=150}" "${EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE:=0.15}"
@@ -86,20 +87,6 @@ start_service() {
   info "$name ready on 127.0.0.1:$port (pid $(own_pid "$name"))"
 }
 
-# Replaces the generated block of the executor section (or adds the section); the rest of the file is kept.
-update_docs() {
-  local tmp
-  if ! grep -qF -- "$BLOCK_START" "$DOC"; then
-    printf '\n## executor: runs in flight, runs/s, priority under backlog\n\n%s\n%s\n' "$BLOCK_START" "$BLOCK_END" >>"$DOC"
-  fi
-  tmp=$(mktemp "$DOC.XXXXXX")
-  awk -v start="$BLOCK_START" -v end="$BLOCK_END" -v block="$RESULT" '
-    $0 == start { print; while ((getline line < block) > 0) print line; skipping = 1; next }
-    $0 == end { skipping = 0 }
-    !skipping { print }' "$DOC" >"$tmp"
-  cat "$tmp" >"$DOC"
-  rm -f "$tmp"
-}
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   echo "== Building run-executor and provider-simulator =="
@@ -165,5 +152,5 @@ if grep -E ' ERROR ' "$LOG_DIR/run-executor.log" | head -n 5 | grep -q .; then
   echo "run-executor logged errors during the run (first ones):" >&2
   grep -E ' ERROR ' "$LOG_DIR/run-executor.log" | head -n 5 >&2
 fi
-update_docs
+replace_generated_block "$DOC" "executor: runs in flight, runs/s, priority under backlog" "$BLOCK_START" "$BLOCK_END" "$RESULT"
 echo "Updated the executor section of docs/benchmarks.md."

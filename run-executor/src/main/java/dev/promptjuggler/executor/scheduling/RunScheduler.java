@@ -355,7 +355,7 @@ public class RunScheduler {
     }
 
     private static boolean isOnsite(Waiting waiting) {
-        return waiting.partition().topic().equals(Priority.ONSITE.topic());
+        return priority(waiting.partition().topic()) == Priority.ONSITE;
     }
 
     private void end(UUID runId, boolean onsite) {
