@@ -54,6 +54,24 @@ final class PriorityQueues<T> {
      * @return the run to start next among those priorities, removed from its queue; null when none waits
      */
     T next(Priority lowest) {
+        Priority chosen = nextPriority(lowest);
+        if (chosen == null) {
+            return null;
+        }
+        for (Priority priority : Priority.values()) {
+            if (priority.ordinal() > chosen.ordinal() && !queues.get(priority).isEmpty()) {
+                bypassed.merge(priority, 1, Integer::sum);
+            }
+        }
+        bypassed.put(chosen, 0);
+        return queues.get(chosen).pollFirst();
+    }
+
+    /**
+     * @param lowest the lowest priority that may be picked
+     * @return the priority of the run {@link #next(Priority)} would pick, without picking it; null when none waits
+     */
+    Priority nextPriority(Priority lowest) {
         Priority chosen = null;
         for (Priority priority : Priority.values()) {
             if (priority.ordinal() > lowest.ordinal() || queues.get(priority).isEmpty()) {
@@ -65,16 +83,7 @@ final class PriorityQueues<T> {
                 chosen = priority;
             }
         }
-        if (chosen == null) {
-            return null;
-        }
-        for (Priority priority : Priority.values()) {
-            if (priority.ordinal() > chosen.ordinal() && !queues.get(priority).isEmpty()) {
-                bypassed.merge(priority, 1, Integer::sum);
-            }
-        }
-        bypassed.put(chosen, 0);
-        return queues.get(chosen).pollFirst();
+        return chosen;
     }
 
     /** Drops the waiting runs that match, e.g. those of partitions this worker no longer owns. */

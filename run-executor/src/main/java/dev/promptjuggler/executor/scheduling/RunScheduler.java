@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -176,9 +177,12 @@ public class RunScheduler {
             consumer.subscribe(topics, new Rebalance());
             while (active) {
                 try {
-                    for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                        receive(record);
-                    }
+                    ConsumerRecords<String, String> records = consumer.poll(POLL);
+                    // Onsite runs are queued and dispatched before the lower records are even read.
+                    records.records(Priority.ONSITE.topic()).forEach(this::receive);
+                    dispatch();
+                    records.records(Priority.NORMAL.topic()).forEach(this::receive);
+                    records.records(Priority.LOW.topic()).forEach(this::receive);
                     dispatch();
                     pauseFullQueues();
                     commit();
@@ -257,20 +261,23 @@ public class RunScheduler {
     }
 
     /**
-     * Up to claim-batch waiting runs for one claim statement. Lower work leaves the onsite reserve free, and while
-     * onsite runs are in flight or waiting it holds at most its share of the slots ({@code lower-share-while-onsite}).
-     * Under the lock.
+     * Up to claim-batch waiting runs of one priority for one claim statement: an onsite run never waits for a
+     * statement that claims a hundred low runs. Lower work leaves the onsite reserve free, and while onsite runs are
+     * in flight or waiting it holds at most its share of the slots ({@code lower-share-while-onsite}). Under the lock.
      */
     private List<Waiting> take(boolean onsiteOnly) {
         List<Waiting> batch = new ArrayList<>();
+        Priority batchPriority = null;
         while (batch.size() < config.scheduling().claimBatch() && inFlight < config.maxInFlight()) {
-            Waiting next = onsiteOnly || inFlight - onsiteInFlight >= lowerWorkLimit()
-                    ? queues.next(Priority.ONSITE) : queues.next();
-            if (next == null) {
+            Priority lowest = onsiteOnly || inFlight - onsiteInFlight >= lowerWorkLimit() ? Priority.ONSITE : Priority.LOW;
+            Priority priority = queues.nextPriority(lowest);
+            if (priority == null || (batchPriority != null && priority != batchPriority)) {
                 break;
             }
+            batchPriority = priority;
+            Waiting next = queues.next(lowest);
             inFlight++;
-            if (isOnsite(next)) {
+            if (priority == Priority.ONSITE) {
                 onsiteInFlight++;
             }
             batch.add(next);

@@ -71,6 +71,27 @@ class PriorityQueuesTest {
     }
 
     @Test
+    void nextPriorityNamesWhatNextPicksWithoutPickingIt() {
+        var queues = new PriorityQueues<String>(2);
+        queues.add(LOW, "low-1");
+        queues.add(ONSITE, "onsite-1");
+        queues.add(ONSITE, "onsite-2");
+        queues.add(ONSITE, "onsite-3");
+
+        List<String> order = new ArrayList<>();
+        for (var priority = queues.nextPriority(LOW); priority != null; priority = queues.nextPriority(LOW)) {
+            // Asked twice: a look changes neither the queues nor their ages.
+            assertEquals(priority, queues.nextPriority(LOW));
+            String next = queues.next();
+            assertEquals(true, next.startsWith(priority.wireName()), next + " picked where " + priority + " was named");
+            order.add(next);
+        }
+
+        assertEquals(List.of("onsite-1", "onsite-2", "low-1", "onsite-3"), order);
+        assertNull(queues.nextPriority(ONSITE));
+    }
+
+    @Test
     void removedRunsAreNotStarted() {
         var queues = new PriorityQueues<String>(2);
         queues.add(ONSITE, "keep");
