@@ -33,7 +33,6 @@ stop_stack() {
   "$root/deploy/local/infra.sh" stop || true
 }
 
-
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   echo "== Building api-gateway and knowledge-ingest =="
   "$root/mvnw" -B -q -DskipTests package -pl api-gateway,knowledge-ingest -am

@@ -87,9 +87,9 @@ public interface ExecutorConfig {
          * saturated, an onsite run still waits for its claim and its fetch behind that work in the database and
          * the broker. Capping lower work while onsite runs are about leaves the machine headroom for them. Runs
          * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. On
-         * two cores, 0.15–0.2 of 3,000 slots (with a reserve of 150) kept the onsite queue wait with 20,000 low
-         * runs backlogged close to the wait without them (p50 7.8–17.7 ms against 11–13 ms) while low runs still
-         * started at 370–520/s (docs/benchmarks.md).
+         * two cores with 20,000 low runs backlogged, 0.05 of 3,000 slots (with a reserve of 150) kept the onsite
+         * queue wait's p50 and p99 within 1.5 times the wait without them while ~145 low runs/s still started;
+         * 0.15 kept the p50 only (docs/benchmarks.md).
          */
         @WithDefault("1.0")
         double lowerShareWhileOnsite();
