@@ -32,6 +32,32 @@ public interface GatewayConfig {
 
     RateLimit rateLimit();
 
+    Accept accept();
+
+    /**
+     * How a create-run request is answered. The run and its outbox row commit together; the request then waits
+     * up to {@link #publishWait()} for the broker's acknowledgement and answers 200 either way, because from the
+     * commit on the run is accepted: what the request path could not publish, the outbox relay publishes.
+     */
+    interface Accept {
+
+        /** Longest wait for the broker's acknowledgement of a run's request before answering. */
+        @WithDefault("2s")
+        java.time.Duration publishWait();
+
+        /** How often each replica's relay looks for runs whose request was not acknowledged. */
+        @WithDefault("500ms")
+        java.time.Duration relayEvery();
+
+        /** Runs one relay pass takes at most. */
+        @WithDefault("500")
+        int relayBatch();
+
+        /** How long a relayed run is left alone before it is published again if no acknowledgement came. */
+        @WithDefault("2s")
+        java.time.Duration relayLease();
+    }
+
     /** Requests per API key, counted by each gateway replica on its own. */
     interface RateLimit {
 

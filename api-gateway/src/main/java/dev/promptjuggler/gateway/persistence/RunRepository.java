@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -34,12 +35,13 @@ public class RunRepository {
     }
 
     /**
-     * Inserts the run, its thread when {@code newThread}, and its idempotency key when there is one, in
-     * one transaction.
+     * Inserts the run, its outbox row, its thread when {@code newThread}, and its idempotency key when there
+     * is one, in one transaction: once it commits, the run is accepted, published or not.
      *
+     * @param relayAfter how long the request path has to publish the run before the relay takes it over
      * @return false when another request took the idempotency key first (nothing was inserted)
      */
-    public Uni<Boolean> insert(NewRun run, boolean newThread, IdempotencyRecord idempotency) {
+    public Uni<Boolean> insert(NewRun run, boolean newThread, IdempotencyRecord idempotency, Duration relayAfter) {
         return pool.withTransaction(connection -> claimKey(connection, run, idempotency).chain(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().failure(new KeyTaken());
@@ -49,12 +51,16 @@ public class RunRepository {
                             .execute(Tuple.of(run.threadId(), run.tenantId()))
                     : Uni.createFrom().voidItem();
             return thread.chain(() -> connection
-                    .preparedQuery("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority,"
-                            + " environment, revision_id, revision_version, inputs, metadata)"
-                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)")
+                    .preparedQuery("WITH run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel,"
+                            + " priority, environment, revision_id, revision_version, inputs, metadata)"
+                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)"
+                            + " RETURNING id)"
+                            + " INSERT INTO gateway.run_outbox (run_id, relay_after)"
+                            + " SELECT id, now() + make_interval(secs => $12) FROM run")
                     .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
                             run.channel(), run.priority(), run.environment(), run.revisionId(),
-                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata())})))
+                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata()),
+                            relayAfter.toMillis() / 1000.0})))
                     .chain(() -> run.encryptedEnvVars() == null ? Uni.createFrom().voidItem() : connection
                             .preparedQuery("INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) VALUES ($1, $2, $3)")
                             .execute(Tuple.of(run.id(), run.tenantId(), run.encryptedEnvVars())).replaceWithVoid())

@@ -7,7 +7,8 @@ import dev.promptjuggler.contracts.prompt.PromptTemplate;
 import dev.promptjuggler.contracts.workflow.NodeType;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.gateway.api.ApiException;
-import dev.promptjuggler.gateway.messaging.RunRequestPublisher;
+import dev.promptjuggler.gateway.config.GatewayConfig;
+import dev.promptjuggler.gateway.messaging.RunOutboxRelay;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.secret.SecretCipher;
 import dev.promptjuggler.contracts.secret.SecretOwners;
@@ -29,8 +30,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Accepting a run: resolve the revision, check the request against it, record the run (and its thread),
- * then publish it. The caller gets {@code {id, thread}} only once the broker has the record.
+ * Accepting a run: resolve the revision, check the request against it, record the run (its thread and its
+ * outbox row in the same transaction), then publish it. Once that transaction commits the run is accepted: the
+ * caller gets {@code {id, thread}} when the broker has the record or after {@code gateway.accept.publish-wait},
+ * and the outbox relay publishes what the request could not. Anything that fails before the commit stores
+ * nothing, and the caller is refused (503 when PostgreSQL cannot be reached, see ErrorMappers).
  */
 @ApplicationScoped
 public class RunService {
@@ -38,14 +42,16 @@ public class RunService {
     private final DefinitionService definitions;
     private final RunRepository runs;
     private final TenantRepository tenants;
-    private final RunRequestPublisher publisher;
+    private final RunOutboxRelay publisher;
+    private final java.time.Duration publishWait;
     private final JsonColumns json;
     private final SecretCipher cipher;
     private final WorkflowNodeResultRepository nodeResults;
 
     public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
-            RunRequestPublisher publisher, JsonColumns json, SecretCipher cipher,
-            WorkflowNodeResultRepository nodeResults) {
+            RunOutboxRelay publisher, JsonColumns json, SecretCipher cipher,
+            WorkflowNodeResultRepository nodeResults, GatewayConfig config) {
+        this.publishWait = config.accept().publishWait();
         this.cipher = cipher;
         this.nodeResults = nodeResults;
         this.definitions = definitions;
@@ -103,7 +109,7 @@ public class RunService {
                                             encryptedEnvVars(runId, request.envVars()));
                                     var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
                                             priority, revision.id(), Instant.now());
-                                    return runs.insert(run, thread.isNew(), idempotency).chain(inserted -> inserted
+                                    return runs.insert(run, thread.isNew(), idempotency, publishWait).chain(inserted -> inserted
                                             ? publisher.publish(event)
                                                     .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
                                             : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
