@@ -3,7 +3,8 @@
 # broker+controller, one node) and a PostgreSQL cluster with pgvector, both bound to 127.0.0.1.
 #
 #   deploy/local/infra.sh start    start what is not running, wait until both are ready (idempotent)
-#   deploy/local/infra.sh stop     stop both (no-op when stopped)
+#   deploy/local/infra.sh stop     stop both (no-op when stopped); `stop kafka` or `stop postgres`
+#                                  stops only that one (the fault drills restart one with `start`)
 #   deploy/local/infra.sh status   show what runs; exit 0 when both are up, 3 otherwise
 #
 # Ports, credentials and PJ_STATE_DIR come from env.sh (override them from the environment to run
@@ -388,10 +389,12 @@ cmd_start() {
 }
 
 cmd_stop() {
+  local component=${1:-all}
+  [[ $component =~ ^(all|kafka|postgres)$ ]] || { echo "usage: $0 stop [kafka|postgres]" >&2; exit 2; }
   [[ -d "$PJ_STATE_DIR" ]] || { info "nothing to stop ($PJ_STATE_DIR does not exist)"; return 0; }
   lock_state_dir
-  kafka_stop
-  pg_stop
+  [[ $component == postgres ]] || kafka_stop
+  [[ $component == kafka ]] || pg_stop
 }
 
 cmd_status() {
@@ -417,7 +420,7 @@ cmd_status() {
 
 case "${1:-}" in
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop) cmd_stop "${2:-}" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 {start|stop|status}" >&2; exit 2 ;;
+  *) echo "usage: $0 {start|stop [kafka|postgres]|status}" >&2; exit 2 ;;
 esac

@@ -46,6 +46,9 @@ export async function startHeldProvider() {
     url: `http://127.0.0.1:${server.address().port}/v1`,
     hold(which = () => true) { holding = which; },
     held: () => held.size,
+    /** How many different texts `which` accepts are waiting for an answer (a retried request counts once). */
+    heldWhere: (which) => new Set([...held].filter((entry) => which(entry.text) && !entry.response.destroyed)
+      .map((entry) => entry.text)).size,
     /** How many requests asked about `text` (a run executed again asks again). */
     requestsFor: (text) => requests.filter((r) => r === text).length,
     answerAll() {

@@ -1,4 +1,4 @@
-// The executor killed with runs in flight (kill -9 of its process), then started again: every accepted
+// The executor killed with 500 runs in flight (kill -9 of its process), then started again: every accepted
 // run still reaches its final state once, as readers see it, and each gets its finished notice, which may
 // repeat but never changes. The executor is pointed at a stand-in provider that holds its answers, so the
 // runs are provably in flight when the process dies; the stack's executor is restored afterwards.
@@ -33,25 +33,32 @@ after(async () => {
   if (!executorControllable) return;
   // Back to the stack's own executor, talking to the provider simulator.
   await killExecutor();
-  startServicesWith({ PROVIDERS_OPENAI_BASE_URL: undefined });
+  startServicesWith({ PROVIDERS_OPENAI_BASE_URL: undefined, EXECUTOR_MAX_IN_FLIGHT: undefined });
   await provider.close();
   await receiver.close();
 });
 
 const bodyOf = (delivery) => JSON.parse(delivery.rawBody);
 
-test('kill -9 with runs in flight: each run completes once and gets its notice', { skip: !executorControllable && 'needs PJ_STATE_DIR', timeout: 300_000 }, async () => {
+const IN_FLIGHT = 510;
+// Slots for all of them, beside the onsite reserve (16).
+const executorSettings = { PROVIDERS_OPENAI_BASE_URL: undefined, EXECUTOR_MAX_IN_FLIGHT: '600' };
+
+test('kill -9 with 500 runs in flight: each run completes once and gets its notice', { skip: !executorControllable && 'needs PJ_STATE_DIR', timeout: 400_000 }, async () => {
   await killExecutor();
-  provider.hold();
-  startServicesWith({ PROVIDERS_OPENAI_BASE_URL: provider.url });
+  const ours = (text) => text.startsWith('crash test in-flight-');
+  provider.hold(ours);
+  startServicesWith({ ...executorSettings, PROVIDERS_OPENAI_BASE_URL: provider.url });
 
   const priorities = ['onsite', 'normal', 'low'];
   const inFlight = [];
-  for (let i = 0; i < 9; i++) {
-    inFlight.push((await client.runPrompt(prompt.slug, prompt.version, { name: `in-flight-${i}` }, { priority: priorities[i % 3] })).id);
+  for (let i = 0; i < IN_FLIGHT; i += 30) {
+    inFlight.push(...(await Promise.all(Array.from({ length: Math.min(30, IN_FLIGHT - i) }, (_, j) =>
+      client.runPrompt(prompt.slug, prompt.version, { name: `in-flight-${i + j}` }, { priority: priorities[(i + j) % 3] }))))
+      .map((run) => run.id));
   }
-  // Every run is claimed and waiting on the provider when the process dies.
-  await eventually(() => provider.held() === inFlight.length, 60_000);
+  // Every run is claimed and waiting on the provider when the process dies (only this test's requests count).
+  await eventually(() => provider.heldWhere(ours) === inFlight.length, 120_000);
   await killExecutor();
 
   // Accepted while no executor runs: these wait in Kafka.
@@ -60,13 +67,18 @@ test('kill -9 with runs in flight: each run completes once and gets its notice',
     queued.push((await client.runPrompt(prompt.slug, prompt.version, { name: `queued-${i}` }, { priority: priorities[i] })).id);
   }
   provider.answerAll();
-  startServicesWith({ PROVIDERS_OPENAI_BASE_URL: provider.url });
+  startServicesWith({ ...executorSettings, PROVIDERS_OPENAI_BASE_URL: provider.url });
 
   const all = [...inFlight, ...queued];
+  const readAll = async () => {
+    const runs = [];
+    for (let i = 0; i < all.length; i += 50) runs.push(...await Promise.all(all.slice(i, i + 50).map((id) => client.getPromptRun(id))));
+    return runs;
+  };
   const finished = await eventually(async () => {
-    const runs = await Promise.all(all.map((id) => client.getPromptRun(id)));
+    const runs = await readAll();
     return runs.every((run) => run.status !== 'pending') && runs;
-  }, 180_000, 500);
+  }, 180_000, 1000);
   for (const run of finished) {
     assert.equal(run.status, 'completed', `run ${run.id}: ${run.error}`);
     assert.match(run.output, /^answer #\d+ to crash test /);
@@ -77,7 +89,7 @@ test('kill -9 with runs in flight: each run completes once and gets its notice',
 
   for (const id of all) await receiver.waitFor((d) => bodyOf(d).id === id, 120_000);
   // The outcome readers saw first is the one that stays, and every notice of a run says the same.
-  const reread = await Promise.all(all.map((id) => client.getPromptRun(id)));
+  const reread = await readAll();
   for (let i = 0; i < all.length; i++) {
     assert.equal(reread[i].status, finished[i].status);
     assert.equal(reread[i].output, finished[i].output);

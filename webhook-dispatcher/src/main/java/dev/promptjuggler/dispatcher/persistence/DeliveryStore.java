@@ -34,7 +34,7 @@ public class DeliveryStore {
                 WHERE d.status = 'pending' AND d.next_attempt_at <= now()
                 GROUP BY d.endpoint_id
             ), open_endpoints AS (
-                SELECT r.endpoint_id,
+                SELECT r.endpoint_id, coalesce(h.circuit = 'open', false) AS probe,
                        -- an open circuit lets exactly one probe through
                        CASE WHEN h.circuit = 'open' THEN 1 ELSE $1 END
                          - (SELECT count(*) FROM dispatch.deliveries s
@@ -49,7 +49,7 @@ public class DeliveryStore {
                 ORDER BY r.oldest
                 LIMIT $2
             ), picked AS (
-                SELECT c.id
+                SELECT c.id, o.probe
                 FROM open_endpoints o
                 CROSS JOIN LATERAL (
                     SELECT d.id FROM dispatch.deliveries d
@@ -64,7 +64,7 @@ public class DeliveryStore {
             FROM picked p, dispatch.events e, gateway.webhook_endpoints w
             WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
-                      w.url, w.secret,
+                      w.url, w.secret, p.probe,
                       ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
                             WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
             """;
@@ -128,7 +128,10 @@ public class DeliveryStore {
 
     /*
      * $3 threshold, $4 first probe wait (ms), $5 longest probe wait (ms), $6 pause until (Retry-After),
-     * $7 reason to disable now (410), $8 how long an open circuit may last before the endpoint is disabled (ms).
+     * $7 reason to disable now (410), $8 how long an open circuit may last before the endpoint is disabled (ms),
+     * $9 whether the failed attempt was the open circuit's probe. Only a failed probe moves the probe schedule
+     * on: the attempts already in flight when the circuit opened fail one by one after it, and each doubling the
+     * wait would put the first probe minutes away (8 stragglers took it from 5 s to the 10-minute cap).
      */
     private static final String RECORD_FAILURE = """
             INSERT INTO dispatch.endpoint_health AS h (endpoint_id, tenant_id, consecutive_failures, last_failure_at,
@@ -145,9 +148,11 @@ public class DeliveryStore {
                 circuit = CASE WHEN h.circuit = 'open' OR h.consecutive_failures + 1 >= $3 THEN 'open' ELSE 'closed' END,
                 opened_at = CASE WHEN h.circuit = 'open' THEN h.opened_at
                                  WHEN h.consecutive_failures + 1 >= $3 THEN now() END,
-                probe_interval_ms = CASE WHEN h.circuit = 'open' THEN least(h.probe_interval_ms * 2, $5)
+                probe_interval_ms = CASE WHEN h.circuit = 'open' AND NOT $9 THEN h.probe_interval_ms
+                                         WHEN h.circuit = 'open' THEN least(h.probe_interval_ms * 2, $5)
                                          WHEN h.consecutive_failures + 1 >= $3 THEN $4 END,
-                next_probe_at = CASE WHEN h.circuit = 'open' THEN now() + least(h.probe_interval_ms * 2, $5) * interval '1 millisecond'
+                next_probe_at = CASE WHEN h.circuit = 'open' AND NOT $9 THEN h.next_probe_at
+                                     WHEN h.circuit = 'open' THEN now() + least(h.probe_interval_ms * 2, $5) * interval '1 millisecond'
                                      WHEN h.consecutive_failures + 1 >= $3 THEN now() + $4 * interval '1 millisecond' END,
                 paused_until = CASE WHEN $6::timestamptz IS NULL THEN h.paused_until
                                     ELSE greatest(h.paused_until, $6::timestamptz) END,
@@ -223,7 +228,7 @@ public class DeliveryStore {
                     List<String> secrets = new ArrayList<>(Arrays.asList(endpoint.getArrayOfStrings("retiring")));
                     secrets.add(endpoint.getString("secret"));
                     leased.put(id, new ClaimedDelivery(id, event.id(), endpointId, event.tenantId(), 1, 0,
-                            event.type(), event.payload(), endpoint.getString("url"), List.copyOf(secrets)));
+                            event.type(), event.payload(), endpoint.getString("url"), List.copyOf(secrets), false));
                 } else {
                     status = "pending";
                 }
@@ -284,7 +289,8 @@ public class DeliveryStore {
             int attempts = row.getInteger("attempts");
             claimed.add(new ClaimedDelivery(row.getUUID("id"), row.getUUID("event_id"), row.getUUID("endpoint_id"),
                     row.getUUID("tenant_id"), attempts + 1, attempts - row.getInteger("schedule_offset"),
-                    row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets)));
+                    row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets),
+                    row.getBoolean("probe")));
         }
         return claimed;
     }
@@ -329,7 +335,7 @@ public class DeliveryStore {
                         .execute(Tuple.from(Arrays.asList(delivery.endpointId(), delivery.tenantId(),
                                 failure.circuitThreshold(), failure.firstProbeAfter().toMillis(),
                                 failure.maxProbeInterval().toMillis(), failure.pausedUntil(), failure.disableReason(),
-                                failure.disableAfter().toMillis()))))
+                                failure.disableAfter().toMillis(), delivery.probe()))))
                 .chain(health -> {
                     Row row = health.iterator().next();
                     boolean disabled = row.getBoolean("disabled");
@@ -436,8 +442,9 @@ public class DeliveryStore {
      * @param scheduleIndex attempts made since the delivery was queued or last replayed
      * @param secrets       signing secrets: retiring ones first, the current one last
      */
+    /** @param probe whether this attempt is the probe of its endpoint's open circuit */
     public record ClaimedDelivery(UUID id, UUID eventId, UUID endpointId, UUID tenantId, int attempt,
-            int scheduleIndex, String eventType, String payload, String url, List<String> secrets) {
+            int scheduleIndex, String eventType, String payload, String url, List<String> secrets, boolean probe) {
     }
 
     /**
