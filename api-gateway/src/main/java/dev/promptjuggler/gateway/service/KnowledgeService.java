@@ -4,6 +4,7 @@ import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.client.KnowledgeSearchClient;
 import dev.promptjuggler.gateway.client.KnowledgeSearchClient.SearchRequest;
+import dev.promptjuggler.gateway.config.GatewayConfig;
 import dev.promptjuggler.gateway.config.KnowledgeConfig;
 import dev.promptjuggler.gateway.messaging.DocumentUploadPublisher;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository;
@@ -16,12 +17,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -35,6 +38,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class KnowledgeService {
 
+    private static final Logger LOG = Logger.getLogger(KnowledgeService.class);
+
     /** The in-process model of knowledge-ingest (quantized all-MiniLM-L6-v2, from its Maven artifact). */
     public static final String LOCAL_MODEL = "all-MiniLM-L6-v2-q";
     public static final int LOCAL_DIMENSIONS = 384;
@@ -45,9 +50,11 @@ public class KnowledgeService {
     private final DocumentUploadPublisher publisher;
     private final KnowledgeSearchClient search;
     private final KnowledgeConfig config;
+    private final Duration publishWait;
 
     public KnowledgeService(KnowledgeRepository repository, DocumentUploadPublisher publisher,
-            KnowledgeSearchClient search, KnowledgeConfig config) {
+            KnowledgeSearchClient search, KnowledgeConfig config, GatewayConfig gateway) {
+        this.publishWait = gateway.accept().publishWait();
         this.repository = repository;
         this.publisher = publisher;
         this.search = search;
@@ -150,7 +157,14 @@ public class KnowledgeService {
         if (publications.isEmpty()) {
             return Uni.createFrom().item(documents);
         }
-        return Uni.join().all(publications).andFailFast().replaceWith(documents);
+        // Stored is accepted: an event the broker did not take in time (or at all) is knowledge-ingest's
+        // sweeper's to make up for (ingest.processing.sweep-after), so the answer never waits on the broker for long.
+        return Uni.join().all(publications).andCollectFailures().replaceWith(documents)
+                .ifNoItem().after(publishWait).recoverWithItem(documents)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("announcing uploaded documents failed (%s); knowledge-ingest's sweeper takes them up", failure);
+                    return documents;
+                });
     }
 
     private void checkNameAndSize(IncomingFile file) {
