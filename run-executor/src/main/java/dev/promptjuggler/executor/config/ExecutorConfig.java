@@ -18,6 +18,15 @@ public interface ExecutorConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /**
+     * Claims a run may take. Every claim counts (at claim time, so a worker that dies before recording anything
+     * still used one); a run claimed this many times whose lease expired again is not claimed for execution
+     * any more: the sweeper ends it {@code failed} ("abandoned after N claims") with its finished notice. Bounds
+     * crash loops, e.g. a run that kills or stalls its worker each time it runs.
+     */
+    @WithDefault("5")
+    int maxClaims();
+
     Scheduling scheduling();
 
     Lease lease();

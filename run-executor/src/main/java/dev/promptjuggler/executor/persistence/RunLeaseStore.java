@@ -33,7 +33,8 @@ import java.util.function.Function;
  * Claims on {@code gateway.runs}: who executes a run and until when (lease), and the sweeper's look at
  * runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
  * holds them, so one run executes in one place at a time; {@link RunStore}'s outcome writes also check
- * that this worker still holds the lease.
+ * that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
+ * {@code executor.max-claims} times is never claimed for execution again, only by the sweeper to end it.
  */
 @ApplicationScoped
 public class RunLeaseStore {
@@ -69,8 +70,11 @@ public class RunLeaseStore {
      * configuration, the tenant's stored variables and the run's own envVars, both still encrypted): where a
      * claim, a load and two variable reads per run took four round trips, which is what bounds a busy executor.
      *
+     * <p>A run that has taken {@code max-claims} claims already is skipped: its workers never got it to an
+     * outcome, so it is left to {@link #claimExhausted}, whose claim ends it instead of running it again.
+     *
      * @return the runs now held by this worker, by id; a run finished, leased elsewhere, waiting for an earlier
-     *         run of its lane, or unknown is absent
+     *         run of its lane, out of claims, or unknown is absent
      */
     public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
         return claims.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
@@ -78,7 +82,7 @@ public class RunLeaseStore {
                         + " started_at = clock_timestamp()"
                         + " FROM gateway.revisions v"
                         + " WHERE r.id = ANY($1) AND v.id = r.revision_id AND r.status = 'pending'"
-                        + " AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now())"
+                        + " AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now()) AND r.attempts < $4"
                         + " AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier WHERE earlier.thread_id = r.thread_id"
                         + "   AND earlier.channel = r.channel AND earlier.status = 'pending'"
                         + "   AND earlier.accepted_seq < r.accepted_seq)"
@@ -87,7 +91,8 @@ public class RunLeaseStore {
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
                         + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables")
-                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
+                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration()),
+                        config.maxClaims()))
                 .map(rows -> {
                     Map<UUID, ClaimedRun> claimed = new HashMap<>();
                     for (Row row : rows) {
@@ -135,10 +140,37 @@ public class RunLeaseStore {
     }
 
     /**
+     * Claims, for the sweeper, pending runs that used up their claims: claimed {@code max-claims} times and
+     * their lease expired once more, so every worker that took them died or stalled before storing an outcome.
+     * This claim counts too, but is never executed: the caller ends the runs failed, guarded by the lease it
+     * holds now like any outcome. Should that not happen (this worker dies as well), the lease expires and the
+     * next sweep claims them again for the same purpose.
+     */
+    public Uni<List<ExhaustedRun>> claimExhausted() {
+        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $1,"
+                        + " lease_expires_at = now() + make_interval(secs => $2), attempts = r.attempts + 1"
+                        + " WHERE r.id IN (SELECT id FROM gateway.runs WHERE status = 'pending' AND attempts >= $3"
+                        + "   AND lease_expires_at < now() ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
+                        + " RETURNING r.id, r.tenant_id, r.kind, r.environment, r.attempts")
+                .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
+                .map(rows -> {
+                    List<ExhaustedRun> runs = new ArrayList<>();
+                    rows.forEach(row -> runs.add(new ExhaustedRun(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
+                            row.getString("environment"), row.getInteger("attempts") - 1)));
+                    return runs;
+                });
+    }
+
+    /** @param claims the claims that executed it before the sweeper's, which ends it */
+    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims) {
+    }
+
+    /**
      * Pending runs that need their request published again: a lease expired (its worker died) and the run
      * was not put back since, or the run was never claimed for {@code unclaimed-after} (its request may
-     * never have reached the broker). Locked with SKIP LOCKED, so concurrent sweepers share the work; the
-     * rows are marked {@code requeued_at} in the same transaction, after {@code publish} succeeded.
+     * never have reached the broker). Runs out of claims are not: {@link #claimExhausted} ends them. Locked
+     * with SKIP LOCKED, so concurrent sweepers share the work; the rows are marked {@code requeued_at} in the
+     * same transaction, after {@code publish} succeeded.
      *
      * @return the number of runs published
      */
@@ -146,13 +178,14 @@ public class RunLeaseStore {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
                         "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at FROM gateway.runs"
-                                + " WHERE status = 'pending' AND ("
+                                + " WHERE status = 'pending' AND attempts < $4 AND ("
                                 + "   (lease_expires_at < now() AND (requeued_at IS NULL OR requeued_at < lease_expires_at"
                                 + "     OR requeued_at < now() - make_interval(secs => $1)))"
                                 + "   OR (lease_expires_at IS NULL AND created_at < now() - make_interval(secs => $2)"
                                 + "     AND (requeued_at IS NULL OR requeued_at < now() - make_interval(secs => $1))))"
                                 + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch()))
+                .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch(),
+                        config.maxClaims()))
                 .chain(rows -> {
                     List<RunRequested> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(requested(row)));

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
-import dev.promptjuggler.contracts.prompt.PromptConfig;
-import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.scheduling.WorkerId;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -197,22 +195,6 @@ public class RunStore {
             return value == null ? null : json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);
-        }
-    }
-
-    public PromptConfig promptConfig(PendingRun run) {
-        try {
-            return json.readValue(run.config(), PromptConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("run " + run.id() + " has an unreadable prompt revision", e);
-        }
-    }
-
-    public WorkflowDefinition workflowDefinition(PendingRun run) {
-        try {
-            return json.readValue(run.config(), WorkflowDefinition.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("run " + run.id() + " has an unreadable workflow revision: " + e.getMessage());
         }
     }
 

@@ -1,15 +1,19 @@
 package dev.promptjuggler.executor.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.RunFinished;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
 import dev.promptjuggler.executor.messaging.RunRequestPublisher;
 import dev.promptjuggler.executor.persistence.MemoryStore;
+import dev.promptjuggler.executor.persistence.RunLeaseStore.ExhaustedRun;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.persistence.RunStore;
 import dev.promptjuggler.executor.persistence.RunStore.Outcome;
@@ -17,23 +21,34 @@ import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
 import dev.promptjuggler.executor.service.PromptExecution.PromptInput;
 import dev.promptjuggler.executor.service.PromptExecution.PromptResult;
+import dev.promptjuggler.executor.service.UnrunnableRunException.Reason;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowResult;
 import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowRun;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Executes one claimed run: environment variables, thread memory for its channel, the prompt with its
  * tool loop (or the workflow's graph, {@link WorkflowRuns}); then the outcome (with what memory keeps) is
  * committed, then {@code runs.finished} is published (result before notice), then the run is marked
- * notified, then the next run of its lane is handed on.
+ * notified, then the next run of its lane is handed on. A run that can never execute (its variables do not
+ * decrypt, its revision cannot be read, it used up its claims) takes the same way as a failed one, with the
+ * reason as its error, and is counted in {@code executor.runs.abandoned}.
+ *
+ * <p>Created at startup, so its counters are reported (at zero) before the first run.
  */
+@Startup
 @ApplicationScoped
 public class RunExecutionService {
 
@@ -47,11 +62,13 @@ public class RunExecutionService {
     private final RunFinishedPublisher finished;
     private final RunRequestPublisher requests;
     private final EnvironmentResolver environment;
+    private final ObjectMapper json;
     private final int memoryWindow;
+    private final Map<Reason, Counter> abandoned = new EnumMap<>(Reason.class);
 
     public RunExecutionService(RunStore runs, MemoryStore memory, PromptExecution prompts, RunCosts costs,
             WorkflowRuns workflows, RunFinishedPublisher finished, RunRequestPublisher requests,
-            EnvironmentResolver environment, ExecutorConfig config) {
+            EnvironmentResolver environment, ObjectMapper json, ExecutorConfig config, MeterRegistry registry) {
         this.workflows = workflows;
         this.runs = runs;
         this.memory = memory;
@@ -60,7 +77,12 @@ public class RunExecutionService {
         this.finished = finished;
         this.requests = requests;
         this.environment = environment;
+        this.json = json;
         this.memoryWindow = config.memory().window();
+        for (Reason reason : Reason.values()) {
+            abandoned.put(reason, Counter.builder("executor.runs.abandoned").tag("reason", reason.tag())
+                    .description("Runs ended failed because they can never execute, by reason").register(registry));
+        }
     }
 
     /**
@@ -92,11 +114,25 @@ public class RunExecutionService {
         });
     }
 
+    /**
+     * Ends a run the sweeper claimed because it used up its claims ({@code executor.max-claims}): failed, without
+     * executing it again, with its finished notice.
+     */
+    public Uni<Void> abandon(ExhaustedRun run) {
+        return abandon(run.id(), run.tenantId(), run.kind(), run.environment(), new UnrunnableRunException(
+                Reason.MAX_CLAIMS, "abandoned after " + run.claims() + " claims: each time, the executor running it"
+                        + " stopped or lost its lease before storing an outcome"));
+    }
+
     private Uni<Void> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
-        if (run.kind() == RunKind.WORKFLOW) {
-            return executeWorkflow(run, resolvedVariables);
-        }
-        PromptConfig config = runs.promptConfig(run);
+        return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
+                        ? executeWorkflow(run, resolvedVariables) : executePrompt(run, resolvedVariables))
+                .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
+                        run.kind(), run.environment(), (UnrunnableRunException) failure));
+    }
+
+    private Uni<Void> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+        PromptConfig config = revision(run, PromptConfig.class);
         MemoryMode mode = MemoryMode.of(config.memory());
         // Only what the prompt itself causes fails the run; a database failure while reading variables or
         // memory propagates, and the request is retried.
@@ -109,19 +145,45 @@ public class RunExecutionService {
                     if (result.failure() != null) {
                         LOG.infof("Run %s failed: %s", run.id(), result.failure());
                     }
-                    return runs.finish(run.id(), outcome).chain(stored -> notify(run, outcome.status(), stored));
+                    return runs.finish(run.id(), outcome).chain(stored -> notify(run.id(), run.tenantId(), run.kind(),
+                            run.environment(), outcome.status(), stored));
                 });
     }
 
     private Uni<Void> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
-                        variables), runs.workflowDefinition(run)))
+                        variables), revision(run, WorkflowDefinition.class)))
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> new WorkflowResult(RunStatus.FAILED,
                         Map.of(), List.of(failure.getMessage()), null, null))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())
-                        .chain(stored -> notify(run, result.status(), stored)));
+                        .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(), result.status(),
+                                stored)));
+    }
+
+    /** The run's revision as its kind reads it; one that does not read never will. */
+    private <T> T revision(PendingRun run, Class<T> type) {
+        try {
+            return json.readValue(run.config(), type);
+        } catch (JsonProcessingException e) {
+            throw new UnrunnableRunException(Reason.UNREADABLE_REVISION, "the run's " + run.kind().wireName()
+                    + " revision cannot be read: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * Stores a run's end as failed with the reason as its error, by the same guarded writes as any outcome (so
+     * the per-run envVars are purged and the lane's next run is handed on), then notifies as for any failed run.
+     */
+    private Uni<Void> abandon(UUID runId, UUID tenantId, RunKind kind, String environment, UnrunnableRunException reason) {
+        LOG.warnf("Run %s failed without executing: %s", runId, reason.getMessage());
+        Uni<Optional<RunStore.StoredOutcome>> stored = kind == RunKind.WORKFLOW
+                ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(reason.getMessage()), null, null)
+                : runs.finish(runId, new Outcome(RunStatus.FAILED, null, reason.getMessage(), null, null, List.of(),
+                        List.of(), List.of()));
+        return stored.invoke(outcome -> outcome.ifPresent(ignored -> abandoned.get(reason.reason()).increment()))
+                .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome));
     }
 
     private Uni<List<ChatMessage>> history(PendingRun run, MemoryMode mode) {
@@ -143,14 +205,14 @@ public class RunExecutionService {
                 result.transcript(), result.emitted(), remember);
     }
 
-    private Uni<Void> notify(PendingRun run, RunStatus status, Optional<RunStore.StoredOutcome> stored) {
+    private Uni<Void> notify(UUID runId, UUID tenantId, RunKind kind, String environment, RunStatus status,
+            Optional<RunStore.StoredOutcome> stored) {
         if (stored.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        var event = new RunFinished(run.id(), run.tenantId(), run.kind(), status, run.environment(),
-                stored.get().finishedAt());
+        var event = new RunFinished(runId, tenantId, kind, status, environment, stored.get().finishedAt());
         return finished.publish(event)
-                .chain(() -> runs.markNotified(run.id()))
+                .chain(() -> runs.markNotified(runId))
                 .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()));
     }
 }

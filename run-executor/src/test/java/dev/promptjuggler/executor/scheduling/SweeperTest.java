@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.promptjuggler.contracts.RunFinished;
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.executor.support.FinishedNotices;
 import dev.promptjuggler.executor.support.TestPlatform;
 import dev.promptjuggler.executor.support.TwoSlots;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,15 +17,8 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** What no event brings back: the sweeper puts it back, and a finished run's outcome never changes. */
@@ -82,10 +76,10 @@ class SweeperTest {
         TestPlatform.update("UPDATE gateway.runs SET status = 'failed', error = 'stored error',"
                 + " finished_at = now() - interval '5 minutes' WHERE id = ?", run);
 
-        try (KafkaConsumer<String, String> finished = finishedTopicFromNow()) {
+        try (FinishedNotices finished = FinishedNotices.fromNow()) {
             sweeper.sweep().await().atMost(PATIENCE);
 
-            ConsumerRecord<String, String> notice = await().atMost(PATIENCE).until(() -> next(finished, run), found -> found != null);
+            ConsumerRecord<String, String> notice = await().atMost(PATIENCE).until(() -> finished.next(run), found -> found != null);
             assertTrue(notice.value().contains("\"status\":\"failed\""), notice.value());
             String eventId = new String(notice.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8);
             assertEquals(new RunFinished(run, prompt.tenantId(), RunKind.PROMPT, null, null, null).eventId().toString(), eventId);
@@ -118,27 +112,5 @@ class SweeperTest {
             assertEquals(finishedAt, row[2]);
             assertEquals(1, row[3]);
         }
-    }
-
-    private static KafkaConsumer<String, String> finishedTopicFromNow() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        var consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor("runs.finished").stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
-    }
-
-    private static ConsumerRecord<String, String> next(KafkaConsumer<String, String> consumer, UUID run) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-            if (run.toString().equals(record.key())) {
-                return record;
-            }
-        }
-        return null;
     }
 }
