@@ -76,6 +76,15 @@ public interface DispatcherConfig {
         @WithDefault("5s")
         Duration sweepInterval();
 
+        /**
+         * Leases a delivery may take without an attempt being recorded. Counted when it is leased, so a
+         * dispatcher that dies or stalls mid-attempt still used one; every recorded attempt (and a replay) starts
+         * the count again. When a delivery's lease expires with this many used, the sweeper fails it
+         * ({@code abandoned}) instead of queueing it again: something about it stops every dispatcher that sends it.
+         */
+        @WithDefault("5")
+        int maxClaims();
+
         /** Deliveries in flight in this process at most, across all endpoints. */
         @WithDefault("512")
         int maxInFlight();

@@ -7,6 +7,7 @@ import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.ClaimedDelivery;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.EndpointFailure;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.Success;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,6 +51,7 @@ public class DeliveryWorker {
     private final RetrySchedule schedule;
     private final EndpointRateLimiter rateLimiter;
     private final MeterRegistry meters;
+    private final Counter abandoned;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -76,6 +78,9 @@ public class DeliveryWorker {
                 () -> ThreadLocalRandom.current().nextDouble());
         this.rateLimiter = new EndpointRateLimiter(config.limits().ratePerEndpoint());
         meters.gauge("webhook.deliveries.in_flight", inFlight);
+        abandoned = Counter.builder("webhook.deliveries.abandoned").tag("reason", "max_claims")
+                .description("Deliveries failed because every dispatcher that leased them stopped before recording an attempt")
+                .register(meters);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -269,9 +274,14 @@ public class DeliveryWorker {
     }
 
     private void sweep() {
-        store.sweep().subscribe().with(reclaimed -> {
-            if (reclaimed > 0) {
-                LOG.infof("Returned %d deliveries with expired leases to the queue", reclaimed);
+        store.sweep(config.queue().maxClaims()).subscribe().with(swept -> {
+            if (swept.abandoned() > 0) {
+                abandoned.increment(swept.abandoned());
+                LOG.warnf("Failed %d deliveries leased %d times without a recorded attempt", swept.abandoned(),
+                        config.queue().maxClaims());
+            }
+            if (swept.requeued() > 0) {
+                LOG.infof("Returned %d deliveries with expired leases to the queue", swept.requeued());
                 kick();
             }
         }, failure -> LOG.warnf("Sweeping expired leases failed: %s", failure.toString()));

@@ -108,7 +108,7 @@ public class DeliveryLogStore {
      */
     public Uni<Boolean> replay(UUID tenantId, UUID endpointId, UUID deliveryId) {
         return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', next_attempt_at = now(),"
-                        + " schedule_offset = attempts, leased_until = NULL"
+                        + " schedule_offset = attempts, leased_until = NULL, claims = 0"
                         + " WHERE tenant_id = $1 AND endpoint_id = $2 AND id = $3 AND status <> 'sending'")
                 .execute(Tuple.of(tenantId, endpointId, deliveryId))
                 .map(rows -> rows.rowCount() == 1);
@@ -117,7 +117,7 @@ public class DeliveryLogStore {
     /** Queues again every failed or missed delivery to the endpoint created in [from, to). */
     public Uni<Integer> replayFailed(UUID tenantId, UUID endpointId, OffsetDateTime from, OffsetDateTime to) {
         return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', next_attempt_at = now(),"
-                        + " schedule_offset = attempts, leased_until = NULL"
+                        + " schedule_offset = attempts, leased_until = NULL, claims = 0"
                         + " WHERE tenant_id = $1 AND endpoint_id = $2 AND status IN ('failed', 'missed')"
                         + " AND created_at >= $3 AND created_at < $4")
                 .execute(Tuple.of(tenantId, endpointId, from, to))
@@ -186,7 +186,7 @@ public class DeliveryLogStore {
                         return Uni.createFrom().item(new Reenabled(missed, since, 0));
                     }
                     return connection.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', next_attempt_at = now(),"
-                                    + " schedule_offset = attempts WHERE endpoint_id = $1 AND tenant_id = $2 AND status = 'missed'")
+                                    + " schedule_offset = attempts, claims = 0 WHERE endpoint_id = $1 AND tenant_id = $2 AND status = 'missed'")
                             .execute(Tuple.of(endpointId, tenantId))
                             .map(updated -> new Reenabled(missed, since, updated.rowCount()));
                 }));

@@ -60,7 +60,7 @@ public class DeliveryStore {
                 LIMIT $3
             )
             UPDATE dispatch.deliveries d
-            SET status = 'sending', leased_until = now() + $4 * interval '1 millisecond'
+            SET status = 'sending', leased_until = now() + $4 * interval '1 millisecond', claims = d.claims + 1
             FROM picked p, dispatch.events e, gateway.webhook_endpoints w
             WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
@@ -94,8 +94,9 @@ public class DeliveryStore {
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             )
-            INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id, status, leased_until)
-            SELECT x.i, x.e, x.w, x.t, x.s, CASE WHEN x.s = 'sending' THEN now() + $11 * interval '1 millisecond' END
+            INSERT INTO dispatch.deliveries (id, event_id, endpoint_id, tenant_id, status, leased_until, claims)
+            SELECT x.i, x.e, x.w, x.t, x.s, CASE WHEN x.s = 'sending' THEN now() + $11 * interval '1 millisecond' END,
+                   CASE WHEN x.s = 'sending' THEN 1 ELSE 0 END
             FROM unnest($6::uuid[], $7::uuid[], $8::uuid[], $9::uuid[], $10::text[]) AS x(i, e, w, t, s)
             JOIN fresh ON fresh.id = x.e
             RETURNING id, status
@@ -109,7 +110,7 @@ public class DeliveryStore {
                 INSERT INTO dispatch.delivery_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt)
                 SELECT id, attempt, status_code, latency_ms, excerpt FROM done
             )
-            UPDATE dispatch.deliveries d SET attempts = done.attempt, status = 'delivered', leased_until = NULL,
+            UPDATE dispatch.deliveries d SET attempts = done.attempt, status = 'delivered', leased_until = NULL, claims = 0,
                 last_attempt_at = now(), last_status_code = done.status_code, last_error = NULL,
                 last_error_class = NULL, delivered_at = now()
             FROM done WHERE d.id = done.id
@@ -344,7 +345,7 @@ public class DeliveryStore {
                             ? pausedUntil : nextAttemptAt;
                     String status = disabled ? "missed" : next == null ? "failed" : "pending";
                     return connection.preparedQuery("UPDATE dispatch.deliveries SET attempts = $2, status = $3,"
-                                    + " next_attempt_at = coalesce($4, next_attempt_at), leased_until = NULL,"
+                                    + " next_attempt_at = coalesce($4, next_attempt_at), leased_until = NULL, claims = 0,"
                                     + " last_attempt_at = now(), last_status_code = $5, last_error = $6, last_error_class = $7"
                                     + " WHERE id = $1")
                             .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(), status, next,
@@ -390,15 +391,36 @@ public class DeliveryStore {
     }
 
     /**
-     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue.
-     *
-     * @return how many leases were reclaimed
+     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue, except
+     * those leased {@code maxClaims} times since their last recorded attempt: every dispatcher that took them
+     * stopped before recording anything, so they end {@code failed} (error class {@code abandoned}) instead of
+     * taking the next one down with them.
      */
-    public Uni<Integer> sweep() {
-        return pool.preparedQuery("UPDATE dispatch.deliveries SET status = 'pending', leased_until = NULL"
-                        + " WHERE status = 'sending' AND leased_until < now()")
-                .execute()
-                .map(RowSet::rowCount);
+    public Uni<Swept> sweep(int maxClaims) {
+        return pool.preparedQuery("UPDATE dispatch.deliveries SET leased_until = NULL,"
+                        + " status = CASE WHEN claims >= $1 THEN 'failed' ELSE 'pending' END,"
+                        + " last_error_class = CASE WHEN claims >= $1 THEN 'abandoned' ELSE last_error_class END,"
+                        + " last_error = CASE WHEN claims >= $1 THEN 'abandoned after ' || claims || ' claims without a"
+                        + " recorded attempt: each time, the dispatcher sending it stopped or stalled' ELSE last_error END"
+                        + " WHERE status = 'sending' AND leased_until < now()"
+                        + " RETURNING status")
+                .execute(Tuple.of(maxClaims))
+                .map(rows -> {
+                    int abandoned = 0;
+                    for (Row row : rows) {
+                        if ("failed".equals(row.getString("status"))) {
+                            abandoned++;
+                        }
+                    }
+                    return new Swept(rows.rowCount() - abandoned, abandoned);
+                });
+    }
+
+    /**
+     * @param requeued  deliveries returned to the queue
+     * @param abandoned deliveries failed because they were out of claims
+     */
+    public record Swept(int requeued, int abandoned) {
     }
 
     /** Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. */
