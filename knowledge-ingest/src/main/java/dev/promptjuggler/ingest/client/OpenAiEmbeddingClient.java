@@ -30,8 +30,12 @@ public class OpenAiEmbeddingClient {
                 .timeout(config.timeout().toMillis());
         config.apiKey().ifPresent(key -> request.bearerTokenAuthentication(key));
         return request.sendJsonObject(body).map(response -> {
-            if (response.statusCode() != 200) {
-                throw new EmbeddingFailedException("embeddings endpoint answered " + response.statusCode());
+            int status = response.statusCode();
+            if (status == 408 || status == 429 || status >= 500) {
+                throw new EmbeddingUnavailableException("embeddings endpoint answered " + status);
+            }
+            if (status != 200) {
+                throw new EmbeddingFailedException("embeddings endpoint answered " + status);
             }
             JsonArray data = response.bodyAsJsonObject().getJsonArray("data");
             float[][] vectors = new float[texts.size()][];
@@ -64,6 +68,16 @@ public class OpenAiEmbeddingClient {
     /** The endpoint refused or answered nonsense; the document fails with this reason. */
     public static class EmbeddingFailedException extends RuntimeException {
         public EmbeddingFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The endpoint is busy or down for now (408, 429, 5xx): worth trying again later, so the document is retried
+     * like after any infrastructure failure, never failed for it.
+     */
+    public static class EmbeddingUnavailableException extends RuntimeException {
+        public EmbeddingUnavailableException(String message) {
             super(message);
         }
     }

@@ -53,6 +53,15 @@ public interface IngestConfig {
         /** Unclaimed documents younger than this are left to their knowledge.uploaded event. */
         @WithDefault("5m")
         Duration sweepAfter();
+
+        /**
+         * Claims a document may take: one is counted each time processing takes it over from no live lease (its
+         * first time, and after the instance on it died or gave up). A document claimed more often ends
+         * {@code failed} ("abandoned after N claims") with its notices instead of being taken up for ever, e.g. one
+         * that kills or stalls every instance that parses it.
+         */
+        @WithDefault("5")
+        int maxClaims();
     }
 
     /** The OpenAI-compatible embeddings endpoint, for knowledge bases whose embedding provider is openai. */

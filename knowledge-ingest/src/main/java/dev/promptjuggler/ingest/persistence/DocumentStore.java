@@ -55,12 +55,19 @@ public class DocumentStore {
                 .map(rows -> first(rows).map(row -> row.getBuffer("content").getBytes()));
     }
 
-    /** Claims the document for {@code lease}; false when it is gone or finished. */
-    public Uni<Boolean> claim(UUID documentId, Duration lease) {
-        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::text::interval"
-                        + " WHERE id = $1 AND status IN ('pending', 'sealed')")
+    /**
+     * Claims the document for {@code lease}. Taking it over from no live lease counts as one more claim, before
+     * any work is done, so an instance that dies on it still used one; renewing a live lease (a retry within the
+     * same handling) does not.
+     *
+     * @return the claims the document has taken, this one included; empty when it is gone or finished
+     */
+    public Uni<Optional<Integer>> claim(UUID documentId, Duration lease) {
+        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::text::interval,"
+                        + " claims = claims + CASE WHEN lease_until IS NULL OR lease_until < now() THEN 1 ELSE 0 END"
+                        + " WHERE id = $1 AND status IN ('pending', 'sealed') RETURNING claims")
                 .execute(Tuple.of(documentId, lease.toSeconds() + " seconds"))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> first(rows).map(row -> row.getInteger("claims")));
     }
 
     /**

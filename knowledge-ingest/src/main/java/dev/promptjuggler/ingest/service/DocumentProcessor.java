@@ -17,12 +17,18 @@ import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
 import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
 import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +40,13 @@ import org.jboss.logging.Logger;
  * A document's state machine, resumable from any state: pending → (parse, chunk) sealed → (embed, batch by
  * batch) ready, or failed with a reason. Every step is idempotent, so a redelivered event, a restart after
  * a crash or the sweeper simply continue from the committed state, and no chunk is ever stored twice.
+ *
+ * <p>What can never succeed ends failed at once (content that does not parse, an unsupported type, a refused
+ * embedding); a document claimed more than {@code max-claims} times (its instances died on it, or gave up
+ * on it, each time) ends failed instead of being taken up again. Both are counted in
+ * {@code ingest.documents.abandoned}, by reason; created at startup, so the counters are reported from the start.
  */
+@Startup
 @ApplicationScoped
 public class DocumentProcessor {
 
@@ -47,9 +59,20 @@ public class DocumentProcessor {
     private final KnowledgeFinishedPublisher publisher;
     private final IngestConfig.Processing config;
     private final ExecutorService parsers;
+    private final Map<Abandoned, Counter> abandoned = new EnumMap<>(Abandoned.class);
+
+    /** Why a document ended failed: the {@code reason} tag of {@code ingest.documents.abandoned}. */
+    private enum Abandoned {
+        /** It does not parse as its type, holds no text, or its type is not supported. */
+        UNREADABLE,
+        /** The embeddings endpoint refused it. */
+        EMBEDDING_REFUSED,
+        /** Claimed more than {@code max-claims} times without finishing. */
+        MAX_CLAIMS
+    }
 
     public DocumentProcessor(DocumentStore documents, Embeddings embeddings, KnowledgeFinishedPublisher publisher,
-            IngestConfig config) {
+            IngestConfig config, MeterRegistry registry) {
         this.documents = documents;
         this.embeddings = embeddings;
         this.chunker = new Chunker(embeddings.tokenizer());
@@ -61,6 +84,11 @@ public class DocumentProcessor {
             thread.setDaemon(true);
             return thread;
         });
+        for (Abandoned reason : Abandoned.values()) {
+            abandoned.put(reason, Counter.builder("ingest.documents.abandoned")
+                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
+                    .description("Documents ended failed because they can never be processed, by reason").register(registry));
+        }
     }
 
     /** Takes the document as far as it goes: to its final state and its notices, or to "deleted". */
@@ -71,10 +99,11 @@ public class DocumentProcessor {
             }
             DocumentWork work = found.get();
             return switch (work.status()) {
-                case PENDING -> documents.claim(documentId, config.lease()).chain(() -> sealThenEmbed(work));
-                case SEALED -> documents.claim(documentId, config.lease())
-                        .chain(() -> documents.unembedded(documentId))
-                        .chain(pending -> embedThenFinish(work, pending));
+                case PENDING -> documents.claim(documentId, config.lease()).chain(claims -> outOfClaims(claims)
+                        ? abandon(work, claims.get()) : sealThenEmbed(work));
+                case SEALED -> documents.claim(documentId, config.lease()).chain(claims -> outOfClaims(claims)
+                        ? abandon(work, claims.get())
+                        : documents.unembedded(documentId).chain(pending -> embedThenFinish(work, pending)));
                 case READY, FAILED -> work.notified() ? Uni.createFrom().voidItem() : renotify(work);
             };
         }).onFailure(DocumentProcessor::isDeletedMeanwhile).recoverWithUni(() -> deleted(documentId, knowledgeBaseId));
@@ -92,7 +121,7 @@ public class DocumentProcessor {
                                         ? embedThenFinish(work, DocumentStore.shortestFirst(chunks.get()))
                                         : process(work.id(), work.knowledgeBaseId())))
                 .onFailure(UnreadableDocumentException.class)
-                .recoverWithUni(failure -> fail(work, failure.getMessage()));
+                .recoverWithUni(failure -> fail(work, Abandoned.UNREADABLE, failure.getMessage()));
     }
 
     private List<Chunk> chunks(DocumentWork work, byte[] content) {
@@ -114,7 +143,7 @@ public class DocumentProcessor {
                         : notifyFinished(work, KnowledgeDocumentStatus.READY, null, finished.get().chunkCount(),
                                 finished.get().base()))
                 .onFailure(EmbeddingFailedException.class)
-                .recoverWithUni(failure -> fail(work, "embedding failed: " + failure.getMessage()));
+                .recoverWithUni(failure -> fail(work, Abandoned.EMBEDDING_REFUSED, "embedding failed: " + failure.getMessage()));
     }
 
     /** @return false when the document stopped being in work (deleted) before every batch was embedded */
@@ -132,12 +161,26 @@ public class DocumentProcessor {
                         : Uni.createFrom().item(false));
     }
 
-    private Uni<Void> fail(DocumentWork work, String reason) {
+    private boolean outOfClaims(Optional<Integer> claims) {
+        return claims.isPresent() && claims.get() > config.maxClaims();
+    }
+
+    /** Ends a document that was taken up too often without finishing, instead of taking it up once more. */
+    private Uni<Void> abandon(DocumentWork work, int claims) {
+        return fail(work, Abandoned.MAX_CLAIMS, "abandoned after " + (claims - 1) + " claims: each time, its processing"
+                + " stopped (the instance died or gave up) before the document was finished");
+    }
+
+    private Uni<Void> fail(DocumentWork work, Abandoned why, String reason) {
         LOG.infof("document %s failed: %s", work.id(), reason);
         return documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.FAILED, reason)
-                .chain(finished -> finished.isEmpty()
-                        ? process(work.id(), work.knowledgeBaseId())
-                        : notifyFinished(work, KnowledgeDocumentStatus.FAILED, reason, 0, finished.get().base()));
+                .chain(finished -> {
+                    if (finished.isEmpty()) {
+                        return process(work.id(), work.knowledgeBaseId());
+                    }
+                    abandoned.get(why).increment();
+                    return notifyFinished(work, KnowledgeDocumentStatus.FAILED, reason, 0, finished.get().base());
+                });
     }
 
     /** Result before notice: both states are committed when this runs. */

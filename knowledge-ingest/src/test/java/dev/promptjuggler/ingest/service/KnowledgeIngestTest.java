@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
 import dev.promptjuggler.ingest.chunking.Chunk;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
+import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.support.GatewaySchema;
+import dev.promptjuggler.ingest.support.Metrics;
 import dev.promptjuggler.ingest.support.TestDocuments;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,6 +54,7 @@ class KnowledgeIngestTest {
 
     private static final Duration PROCESSING = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final String ABANDONED = "ingest_documents_abandoned_total";
 
     @Inject
     Pool pool;
@@ -61,6 +64,9 @@ class KnowledgeIngestTest {
 
     @Inject
     DocumentStore documents;
+
+    @Inject
+    IngestConfig config;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -167,6 +173,7 @@ class KnowledgeIngestTest {
 
     @Test
     void unreadableContentFailsTheDocumentWithAReasonAndFailsAnAllFailedBase() throws Exception {
+        double before = Metrics.sample(ABANDONED, "reason", "unreadable");
         UUID broken = upload("broken.pdf", "application/pdf", TestDocuments.utf8("%PDF-1.7 this is no PDF at all"));
 
         await().atMost(PROCESSING).until(() -> "failed".equals(status(broken)));
@@ -177,6 +184,53 @@ class KnowledgeIngestTest {
         assertEquals(0, events.get(0).get("chunkCount").asInt());
         assertEquals("failed", events.get(1).get("status").asText());
         assertEquals(1, events.get(1).get("documentCount").asInt());
+        assertEquals(before + 1, Metrics.sample(ABANDONED, "reason", "unreadable"));
+    }
+
+    @Test
+    void aDocumentClaimedMoreThanMaxClaimsTimesEndsFailedWithItsNoticesInsteadOfBeingTakenUpAgain() throws Exception {
+        UUID id = insertDocument("kills-its-worker.txt", "text/plain", TestDocuments.utf8(longText()));
+        // Claimed max-claims times by instances that died on it; the last lease has expired as well.
+        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() - interval '1 minute' WHERE id = $1",
+                Tuple.of(id, config.processing().maxClaims()));
+        double before = Metrics.sample(ABANDONED, "reason", "max_claims");
+
+        // What the sweeper (or a redelivered event) does with it.
+        processor.process(id, base).await().atMost(PROCESSING);
+
+        Row document = one("SELECT status, error, claims, chunk_count FROM gateway.knowledge_documents WHERE id = $1", id);
+        assertEquals("failed", document.getString("status"));
+        assertTrue(document.getString("error").startsWith("abandoned after " + config.processing().maxClaims() + " claims"),
+                document.getString("error"));
+        assertEquals(config.processing().maxClaims() + 1, document.getInteger("claims"));
+        assertEquals(0, document.getInteger("chunk_count"));
+        assertEquals(List.of(), chunks(id), "it was not parsed again");
+        List<JsonNode> events = events(2);
+        assertEquals(id.toString(), events.get(0).get("documentId").asText());
+        assertEquals("failed", events.get(0).get("status").asText());
+        assertTrue(events.get(0).get("error").asText().startsWith("abandoned after"));
+        assertEquals("failed", events.get(1).get("status").asText(), "the base's only document failed");
+        assertEquals(before + 1, Metrics.sample(ABANDONED, "reason", "max_claims"));
+    }
+
+    @Test
+    void aClaimCountsWhenItTakesTheDocumentOverNotWhenItRenewsALiveLease() throws Exception {
+        int max = config.processing().maxClaims();
+        UUID lastClaim = insertDocument("last-claim.txt", "text/plain", TestDocuments.utf8(longText()));
+        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() - interval '1 minute' WHERE id = $1",
+                Tuple.of(lastClaim, max - 1));
+        // In work under a live lease (a retry within the same handling): renewing it is not a claim.
+        UUID leased = insertDocument("leased.txt", "text/plain", TestDocuments.utf8("The warranty lasts two years."));
+        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() + interval '1 minute' WHERE id = $1",
+                Tuple.of(leased, max));
+
+        processor.process(lastClaim, base).await().atMost(PROCESSING);
+        processor.process(leased, base).await().atMost(PROCESSING);
+
+        assertEquals("ready", status(lastClaim));
+        assertEquals(max, one("SELECT claims FROM gateway.knowledge_documents WHERE id = $1", lastClaim).getInteger(0));
+        assertEquals("ready", status(leased));
+        assertEquals(max, one("SELECT claims FROM gateway.knowledge_documents WHERE id = $1", leased).getInteger(0));
     }
 
     @Test
