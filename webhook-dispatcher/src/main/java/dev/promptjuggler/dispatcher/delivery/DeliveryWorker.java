@@ -275,10 +275,10 @@ public class DeliveryWorker {
 
     private void sweep() {
         store.sweep(config.queue().maxClaims()).subscribe().with(swept -> {
-            if (swept.abandoned() > 0) {
-                abandoned.increment(swept.abandoned());
-                LOG.warnf("Failed %d deliveries leased %d times without a recorded attempt", swept.abandoned(),
-                        config.queue().maxClaims());
+            if (!swept.abandoned().isEmpty()) {
+                abandoned.increment(swept.abandoned().size());
+                LOG.warnf("Failed %d deliveries leased %d times without a recorded attempt (abandoned): %s",
+                        swept.abandoned().size(), config.queue().maxClaims(), swept.abandoned());
             }
             if (swept.requeued() > 0) {
                 LOG.infof("Returned %d deliveries with expired leases to the queue", swept.requeued());

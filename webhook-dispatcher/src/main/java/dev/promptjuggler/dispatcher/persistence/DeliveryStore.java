@@ -403,24 +403,24 @@ public class DeliveryStore {
                         + " last_error = CASE WHEN claims >= $1 THEN 'abandoned after ' || claims || ' claims without a"
                         + " recorded attempt: each time, the dispatcher sending it stopped or stalled' ELSE last_error END"
                         + " WHERE status = 'sending' AND leased_until < now()"
-                        + " RETURNING status")
+                        + " RETURNING id, status")
                 .execute(Tuple.of(maxClaims))
                 .map(rows -> {
-                    int abandoned = 0;
+                    List<UUID> abandoned = new ArrayList<>();
                     for (Row row : rows) {
                         if ("failed".equals(row.getString("status"))) {
-                            abandoned++;
+                            abandoned.add(row.getUUID("id"));
                         }
                     }
-                    return new Swept(rows.rowCount() - abandoned, abandoned);
+                    return new Swept(rows.rowCount() - abandoned.size(), abandoned);
                 });
     }
 
     /**
-     * @param requeued  deliveries returned to the queue
-     * @param abandoned deliveries failed because they were out of claims
+     * @param requeued  how many deliveries went back to the queue
+     * @param abandoned the deliveries failed because they were out of claims
      */
-    public record Swept(int requeued, int abandoned) {
+    public record Swept(int requeued, List<UUID> abandoned) {
     }
 
     /** Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. */
