@@ -13,8 +13,8 @@ import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
 import dev.promptjuggler.executor.messaging.RunRequestPublisher;
 import dev.promptjuggler.executor.persistence.MemoryStore;
-import dev.promptjuggler.executor.persistence.RunLeaseStore.ExhaustedRun;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
+import dev.promptjuggler.executor.persistence.RunLeaseStore.ExhaustedRun;
 import dev.promptjuggler.executor.persistence.RunStore;
 import dev.promptjuggler.executor.persistence.RunStore.Outcome;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
@@ -176,13 +176,13 @@ public class RunExecutionService {
      * Stores a run's end as failed with the reason as its error, by the same guarded writes as any outcome (so
      * the per-run envVars are purged and the lane's next run is handed on), then notifies as for any failed run.
      */
-    private Uni<Void> abandon(UUID runId, UUID tenantId, RunKind kind, String environment, UnrunnableRunException reason) {
-        LOG.warnf("Run %s failed without executing: %s", runId, reason.getMessage());
+    private Uni<Void> abandon(UUID runId, UUID tenantId, RunKind kind, String environment, UnrunnableRunException why) {
+        LOG.warnf("Run %s failed without executing: %s", runId, why.getMessage());
         Uni<Optional<RunStore.StoredOutcome>> stored = kind == RunKind.WORKFLOW
-                ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(reason.getMessage()), null, null)
-                : runs.finish(runId, new Outcome(RunStatus.FAILED, null, reason.getMessage(), null, null, List.of(),
+                ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(why.getMessage()), null, null)
+                : runs.finish(runId, new Outcome(RunStatus.FAILED, null, why.getMessage(), null, null, List.of(),
                         List.of(), List.of()));
-        return stored.invoke(outcome -> outcome.ifPresent(ignored -> abandoned.get(reason.reason()).increment()))
+        return stored.invoke(outcome -> outcome.ifPresent(ignored -> abandoned.get(why.reason()).increment()))
                 .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome));
     }
 

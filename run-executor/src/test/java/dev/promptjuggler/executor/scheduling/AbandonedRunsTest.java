@@ -134,6 +134,32 @@ class AbandonedRunsTest {
     }
 
     @Test
+    void aWorkflowRevisionThatCannotBeReadFailsTheRunWithTheReasonAmongItsErrors() {
+        await().atMost(PATIENCE).until(scheduler::assigned);
+        Prompt prompt = TestPlatform.prompt();
+        UUID definition = UUID.randomUUID();
+        UUID revision = UUID.randomUUID();
+        TestPlatform.update("INSERT INTO gateway.definitions (id, tenant_id, name, slug, draft, kind)"
+                + " VALUES (?, ?, 'Flow', 'wf_flow', '{}'::jsonb, 'workflow')", definition, prompt.tenantId());
+        TestPlatform.update("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config)"
+                + " VALUES (?, ?, ?, 1, '{\"nodes\":42}'::jsonb)", revision, prompt.tenantId(), definition);
+        UUID run = TestPlatform.storeRun(prompt, NORMAL, "hello");
+        TestPlatform.update("UPDATE gateway.runs SET kind = 'workflow', revision_id = ? WHERE id = ?", revision, run);
+
+        try (var platform = new TestPlatform(); FinishedNotices finished = FinishedNotices.fromNow()) {
+            platform.publish(prompt, run, NORMAL);
+
+            ConsumerRecord<String, String> notice = await().atMost(PATIENCE).until(() -> finished.next(run), found -> found != null);
+            assertTrue(notice.value().contains("\"kind\":\"workflow\"") && notice.value().contains("\"status\":\"failed\""),
+                    notice.value());
+        }
+        Object[] row = TestPlatform.query("SELECT status, error, errors::text FROM gateway.runs WHERE id = ?", run).get(0);
+        assertEquals("failed", row[0]);
+        assertTrue(((String) row[1]).startsWith("the run's workflow revision cannot be read: "), (String) row[1]);
+        assertTrue(((String) row[2]).contains("the run's workflow revision cannot be read"), (String) row[2]);
+    }
+
+    @Test
     void aRunOutOfClaimsIsNotExecutedAgainButEndedByTheSweeperWithItsNotice() {
         await().atMost(PATIENCE).until(scheduler::assigned);
         // Whatever an earlier run of the suite left out of claims is ended first, so this sweep counts only ours.
