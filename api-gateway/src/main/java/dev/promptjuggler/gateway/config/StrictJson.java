@@ -14,8 +14,8 @@ import jakarta.inject.Singleton;
  * "5", {@code "scope": 1} for the second enum constant, {@code "topK": "5"} or {@code 5.7} for 5 and
  * {@code "enabled": "true"} for true, so a wrong type slipped through as data. Each now fails with the
  * field's path, which {@code ErrorMappers} turns into a 422 naming it. A number where a decimal is expected
- * stays accepted ({@code 1} is a valid JSON spelling of 1.0). The same mapper reads the jsonb columns,
- * which it wrote with the same types.
+ * stays accepted ({@code 1} is a valid JSON spelling of 1.0). Stored JSON is read by {@code JsonColumns}
+ * with Jackson's defaults: what was stored before stays readable.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
