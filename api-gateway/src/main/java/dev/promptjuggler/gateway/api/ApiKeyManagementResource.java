@@ -8,11 +8,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -33,6 +35,7 @@ public class ApiKeyManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Create a key; the secret is in this response only and is stored hashed."
             + " scope: admin (everything) or api (the public API only)")
@@ -52,7 +55,7 @@ public class ApiKeyManagementResource {
     @Path("/{id}")
     @Operation(summary = "Revoke a key; it stops working at once")
     public Uni<Void> revoke(@PathParam("id") String id) {
-        return keys.revoke(caller.tenantId(), RunIds.parse(id, "API key"));
+        return keys.revoke(caller.tenantId(), PathParams.uuid(id, "id", "API key"));
     }
 
     /** @param scope admin or api; api when absent */

@@ -11,12 +11,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -54,6 +56,7 @@ public abstract class DefinitionManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/rename")
     @Operation(summary = "Rename; the slug follows the new name and the old slug stays a working alias")
     public Uni<DefinitionResponse> rename(@PathParam("slug") String slug, @Valid @NotNull RenameRequest body) {
@@ -61,6 +64,7 @@ public abstract class DefinitionManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/versions")
     @ResponseStatus(201)
     @Operation(summary = "Publish the current draft as the next version (immutable)")
@@ -79,6 +83,7 @@ public abstract class DefinitionManagementResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/tags/{tag}")
     @Operation(summary = "Point a tag (e.g. production) at a published version, creating or moving it")
     public Uni<VersionResponse> moveTag(@PathParam("slug") String slug, @PathParam("tag") String tag,

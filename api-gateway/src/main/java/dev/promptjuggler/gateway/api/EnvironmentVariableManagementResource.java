@@ -6,11 +6,13 @@ import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -28,6 +30,7 @@ public class EnvironmentVariableManagementResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{key}")
     @Operation(summary = "Create a variable or replace its value (key and environment pattern identify it)."
             + " The value is write-only: stored encrypted, never returned")
@@ -45,7 +48,7 @@ public class EnvironmentVariableManagementResource {
     @Path("/{id}")
     @Operation(summary = "Delete a variable")
     public Uni<Void> delete(@PathParam("id") String id) {
-        return variables.delete(caller.tenantId(), RunIds.parse(id, "environment variable"));
+        return variables.delete(caller.tenantId(), PathParams.uuid(id, "id", "environment variable"));
     }
 
     /** @param environment glob over the run's environment (prod*, eu-?); absent = every environment */

@@ -16,11 +16,13 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -41,6 +43,7 @@ public class KnowledgeBaseManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Create a knowledge base; its slug (kb_…) is derived from the name")
     public Uni<KnowledgeBaseSummary> create(@Valid @NotNull CreateKnowledgeBase body) {
@@ -74,6 +77,7 @@ public class KnowledgeBaseManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/search")
     @Operation(summary = "Semantic search: the chunks nearest to the query text, best first")
     public Uni<JsonNode> search(@PathParam("slug") String slug, @Valid @NotNull Search body) {

@@ -64,7 +64,7 @@ public class KnowledgeResource {
     @Path("/knowledge-documents/{id}")
     @Operation(summary = "A knowledge document with its status and chunk count")
     public Uni<DocumentResponse> getDocument(@PathParam("id") String id) {
-        return knowledge.findDocument(caller.tenantId(), documentId(id)).map(DocumentResponse::of);
+        return knowledge.findDocument(caller.tenantId(), PathParams.uuid(id, "id", "knowledge document")).map(DocumentResponse::of);
     }
 
     @DELETE
@@ -72,15 +72,7 @@ public class KnowledgeResource {
     @ResponseStatus(204)
     @Operation(summary = "Delete a document and all its chunks")
     public Uni<Void> deleteDocument(@PathParam("id") String id) {
-        return knowledge.deleteDocument(caller.tenantId(), documentId(id));
-    }
-
-    private static UUID documentId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("knowledge document " + id + " not found");
-        }
+        return knowledge.deleteDocument(caller.tenantId(), PathParams.uuid(id, "id", "knowledge document"));
     }
 
     private static List<IncomingFile> files(MultipartFormDataInput form) {

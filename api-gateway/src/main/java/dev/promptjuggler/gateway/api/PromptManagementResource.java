@@ -12,10 +12,12 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -31,6 +33,7 @@ public class PromptManagementResource extends DefinitionManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Create a prompt with its first draft; its slug (pr_…) is derived from the name")
     public Uni<DefinitionResponse> create(@Valid @NotNull CreatePrompt body) {
@@ -38,6 +41,7 @@ public class PromptManagementResource extends DefinitionManagementResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/draft")
     @Operation(summary = "Save the draft (never runs until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @Valid @NotNull Draft body) {

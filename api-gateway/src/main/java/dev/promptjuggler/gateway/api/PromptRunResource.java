@@ -9,11 +9,13 @@ import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,7 @@ public class PromptRunResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/prompts/{slug}/{version}/runs")
     @Operation(summary = "Create and trigger a prompt run; version is a number, a tag or __latest__")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
@@ -52,7 +55,7 @@ public class PromptRunResource {
     @Path("/promptruns/{id}")
     @Operation(summary = "Get a prompt run")
     public Uni<PromptRunResponse> get(@PathParam("id") String id) {
-        return runs.findRun(caller.tenantId(), RunKind.PROMPT, RunIds.parse(id, "prompt run"))
+        return runs.findRun(caller.tenantId(), RunKind.PROMPT, PathParams.uuid(id, "id", "prompt run"))
                 .map(PromptRunResponse::of);
     }
 

@@ -17,13 +17,4 @@ public record RunIds(UUID id, UUID thread) {
         }
         return body.toRunRequest();
     }
-
-    /** A malformed id cannot name an existing run: reported like any unknown one. */
-    static UUID parse(String id, String noun) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound(noun + " " + id + " not found");
-        }
-    }
 }

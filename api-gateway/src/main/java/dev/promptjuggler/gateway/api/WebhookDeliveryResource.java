@@ -4,6 +4,10 @@ import dev.promptjuggler.gateway.client.DispatcherClient.Answer;
 import dev.promptjuggler.gateway.service.WebhookDeliveryService;
 import dev.promptjuggler.gateway.service.WebhookDeliveryService.RotatedSecret;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,7 +15,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -19,11 +22,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * An endpoint's deliveries: the log, replays, a test event, health and re-enabling after the dispatcher
  * disabled it, and secret rotation. The log is webhook-dispatcher's; these calls are forwarded to it
- * under the caller's tenant, so another tenant's endpoint is simply not found.
+ * under the caller's tenant, so another tenant's endpoint is simply not found. Bodies are read and typed
+ * here, and forwarded as the gateway writes them.
  */
 @Path("/manage/v1/webhooks")
 @Tag(name = "Webhook deliveries (management)")
 public class WebhookDeliveryResource {
+
+    private static final String ENDPOINT = "webhook endpoint";
 
     private final WebhookDeliveryService deliveries;
     private final Caller caller;
@@ -37,61 +43,102 @@ public class WebhookDeliveryResource {
     @Path("/{id}/deliveries")
     @Operation(summary = "The endpoint's delivery log, newest first: each delivery with every attempt (number, time,"
             + " status code, latency, error class, first bytes of the response)")
-    public Uni<Response> deliveries(@PathParam("id") UUID id,
+    public Uni<Response> deliveries(@PathParam("id") String id,
             @Parameter(description = "pending, sending, delivered, failed or missed") @QueryParam("status") String status,
             @Parameter(description = "ISO-8601 time: only deliveries created before it (paging)") @QueryParam("before") String before,
-            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") Integer limit) {
-        return relay(deliveries.deliveries(caller.tenantId(), id, status, before, limit));
+            @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limit) {
+        return relay(deliveries.deliveries(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT), status, before,
+                limit(limit)));
     }
 
     @POST
     @Path("/{id}/deliveries/{deliveryId}/replay")
     @Operation(summary = "Send one delivery again, with a fresh retry schedule and the same event id (202)")
-    public Uni<Response> replay(@PathParam("id") UUID id, @PathParam("deliveryId") UUID deliveryId) {
-        return relay(deliveries.replay(caller.tenantId(), id, deliveryId));
+    public Uni<Response> replay(@PathParam("id") String id, @PathParam("deliveryId") String deliveryId) {
+        return relay(deliveries.replay(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT),
+                PathParams.uuid(deliveryId, "deliveryId", "delivery")));
     }
 
     @POST
     @Path("/{id}/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send again every failed or missed delivery created in a time range:"
             + " {\"from\": <ISO-8601>, \"to\": <ISO-8601>} (202 {replayed})")
-    public Uni<Response> replayFailed(@PathParam("id") UUID id, String body) {
-        return relay(deliveries.replayFailed(caller.tenantId(), id, body));
+    public Uni<Response> replayFailed(@PathParam("id") String id, @NotNull ReplayRange body) {
+        return relay(deliveries.replayFailed(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT), body.from(),
+                body.to()));
     }
 
     @POST
     @Path("/{id}/ping")
     @Operation(summary = "Send a signed test event ({\"event\":\"ping\",…}) to this endpoint now (202 {eventId, deliveryId})")
-    public Uni<Response> ping(@PathParam("id") UUID id) {
-        return relay(deliveries.ping(caller.tenantId(), id));
+    public Uni<Response> ping(@PathParam("id") String id) {
+        return relay(deliveries.ping(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT)));
     }
 
     @GET
     @Path("/{id}/health")
     @Operation(summary = "Delivery health: healthy, paused (Retry-After), circuit_open (deliveries parked while"
             + " probing), disabled (410 or sustained failure) or switched_off; with failure and backlog counts")
-    public Uni<Response> health(@PathParam("id") UUID id) {
-        return relay(deliveries.health(caller.tenantId(), id));
+    public Uni<Response> health(@PathParam("id") String id) {
+        return relay(deliveries.health(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT)));
     }
 
     @POST
     @Path("/{id}/enable")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Lift the dispatcher's disabling of the endpoint; answers how many deliveries it missed."
-            + " Body {\"redeliverMissed\": true} sends them again too")
-    public Uni<Response> enable(@PathParam("id") UUID id, String body) {
-        return relay(deliveries.reenable(caller.tenantId(), id, body));
+            + " Body (optional) {\"redeliverMissed\": true} sends them again too")
+    public Uni<Response> enable(@PathParam("id") String id, EnableRequest body) {
+        return relay(deliveries.reenable(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT),
+                body != null && Boolean.TRUE.equals(body.redeliverMissed())));
     }
 
     @POST
     @Path("/{id}/rotate-secret")
     @Operation(summary = "Replace the signing secret; the new one is returned only in this response, the old one"
             + " keeps signing beside it (a second v1) until previousSecretExpiresAt")
-    public Uni<RotatedSecret> rotateSecret(@PathParam("id") UUID id) {
-        return deliveries.rotate(caller.tenantId(), id);
+    public Uni<RotatedSecret> rotateSecret(@PathParam("id") String id) {
+        return deliveries.rotate(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT));
     }
 
+    /** @param from ISO-8601 time with offset; @param to likewise, exclusive */
+    public record ReplayRange(String from, String to) {
+    }
+
+    /** @param redeliverMissed absent = false */
+    public record EnableRequest(Boolean redeliverMissed) {
+    }
+
+    private static Integer limit(String limit) {
+        if (limit == null) {
+            return null;
+        }
+        if (!limit.matches("[0-9]{1,3}")) {
+            throw ApiException.invalid("limit must be an integer between 1 and 500");
+        }
+        return Integer.valueOf(limit);
+    }
+
+    /**
+     * The dispatcher's answer as it is, but a refusal always in the error shape: an answer without
+     * {@code {"error"}} (none is expected) still names its status.
+     */
     static Uni<Response> relay(Uni<Answer> answer) {
-        return answer.map(relayed -> Response.status(relayed.status()).type(MediaType.APPLICATION_JSON)
-                .entity(relayed.body()).build());
+        return answer.map(relayed -> {
+            if (relayed.status() >= 400 && !carriesError(relayed.body())) {
+                return ErrorMappers.error(relayed.status(),
+                        "webhook-dispatcher refused the request (HTTP " + relayed.status() + ")");
+            }
+            return Response.status(relayed.status()).type(MediaType.APPLICATION_JSON).entity(relayed.body()).build();
+        });
+    }
+
+    private static boolean carriesError(String body) {
+        try {
+            return body != null && new JsonObject(body).getValue("error") instanceof String;
+        } catch (DecodeException | ClassCastException e) {
+            return false;
+        }
     }
 }

@@ -6,7 +6,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -26,7 +25,8 @@ public class WebhookEventResource {
     @GET
     @Path("/{eventId}/deliveries")
     @Operation(summary = "Every delivery of one event, with its attempts")
-    public Uni<Response> deliveries(@PathParam("eventId") UUID eventId) {
-        return WebhookDeliveryResource.relay(deliveries.eventDeliveries(caller.tenantId(), eventId));
+    public Uni<Response> deliveries(@PathParam("eventId") String eventId) {
+        return WebhookDeliveryResource.relay(deliveries.eventDeliveries(caller.tenantId(),
+                PathParams.uuid(eventId, "eventId", "webhook event")));
     }
 }

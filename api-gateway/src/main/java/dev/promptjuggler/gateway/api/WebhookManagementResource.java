@@ -8,12 +8,14 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -35,6 +37,7 @@ public class WebhookManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Register a webhook endpoint; the signing secret is returned only in this response")
     public Uni<CreatedEndpoint> create(@Valid @NotNull CreateEndpoint body) {
@@ -49,11 +52,12 @@ public class WebhookManagementResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{id}")
     @Operation(summary = "Replace an endpoint's URL, events filter, environment glob and enabled switch;"
             + " the secret stays (rotate it with rotate-secret)")
     public Uni<EndpointRow> update(@PathParam("id") String id, @Valid @NotNull UpdateEndpoint body) {
-        return endpoints.update(caller.tenantId(), RunIds.parse(id, "webhook endpoint"), body.url(),
+        return endpoints.update(caller.tenantId(), PathParams.uuid(id, "id", "webhook endpoint"), body.url(),
                 body.events() == null ? List.of() : body.events(), body.environment(),
                 body.enabled() == null || body.enabled());
     }
@@ -62,7 +66,7 @@ public class WebhookManagementResource {
     @Path("/{id}")
     @Operation(summary = "Delete an endpoint; its queued deliveries are dropped")
     public Uni<Void> delete(@PathParam("id") String id) {
-        return endpoints.delete(caller.tenantId(), RunIds.parse(id, "webhook endpoint"));
+        return endpoints.delete(caller.tenantId(), PathParams.uuid(id, "id", "webhook endpoint"));
     }
 
     /** @param enabled absent = true */

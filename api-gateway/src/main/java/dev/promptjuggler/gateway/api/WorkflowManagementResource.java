@@ -9,10 +9,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -34,6 +36,7 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Create a workflow with its first draft; its slug (wf_…) is derived from the name")
     public Uni<DefinitionResponse> create(@Valid @NotNull CreateWorkflow body) {
@@ -41,6 +44,7 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     }
 
     @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/draft")
     @Operation(summary = "Save the draft (never runs until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @NotNull Map<String, Object> draft) {

@@ -31,7 +31,7 @@ public class WorkflowRunManagementResource {
     @Operation(summary = "The run's nodes as they finished: status (completed, failed or skipped), timing, tokens"
             + " and error of each, one entry per Loop iteration")
     public Uni<Trace> trace(@PathParam("id") String id) {
-        return runs.trace(caller.tenantId(), RunIds.parse(id, "workflow run"))
+        return runs.trace(caller.tenantId(), PathParams.uuid(id, "id", "workflow run"))
                 .map(results -> new Trace(results.stream().map(TracedNode::of).toList()));
     }
 

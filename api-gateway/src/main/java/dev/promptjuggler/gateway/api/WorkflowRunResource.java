@@ -5,11 +5,13 @@ import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -29,6 +31,7 @@ public class WorkflowRunResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Path("/workflows/{slug}/{version}/runs")
     @Operation(summary = "Create and trigger a workflow run; version is a number, a tag or __latest__")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
@@ -42,7 +45,7 @@ public class WorkflowRunResource {
     @Path("/workflowruns/{id}")
     @Operation(summary = "Get a workflow run")
     public Uni<WorkflowRunResponse> get(@PathParam("id") String id) {
-        return runs.findRun(caller.tenantId(), RunKind.WORKFLOW, RunIds.parse(id, "workflow run"))
+        return runs.findRun(caller.tenantId(), RunKind.WORKFLOW, PathParams.uuid(id, "id", "workflow run"))
                 .map(WorkflowRunResponse::of);
     }
 

@@ -171,6 +171,9 @@ public class KnowledgeService {
         if (file.fileName() == null || file.fileName().isBlank()) {
             throw ApiException.invalid(file.partName() + " has no file name");
         }
+        if (file.fileName().chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(file.partName() + " has a file name with control characters");
+        }
         if (DocumentType.byName(file.fileName()).isEmpty()) {
             throw ApiException.invalid("file " + file.fileName() + " has an unsupported type; accepted: "
                     + DocumentType.ACCEPTED);

@@ -11,6 +11,9 @@ public final class Slugs {
     public static final String WORKFLOW = "wf_";
     public static final String KNOWLEDGE_BASE = "kb_";
 
+    /** The longest slug: as long as a path parameter may be. */
+    public static final int MAX_LENGTH = 512;
+
     private Slugs() {
     }
 
@@ -27,6 +30,11 @@ public final class Slugs {
         String body = ascii.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
         if (body.isEmpty()) {
             throw new IllegalArgumentException("name must contain a letter or digit");
+        }
+        // A name of 200 characters can spell a longer slug (NFKD turns one ligature into several letters);
+        // a slug no path parameter may carry could never be addressed.
+        if (prefix.length() + body.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("name spells a slug longer than " + MAX_LENGTH + " characters");
         }
         return prefix + body;
     }

@@ -7,6 +7,7 @@ import dev.promptjuggler.gateway.config.WebhookDeliveryConfig;
 import dev.promptjuggler.gateway.persistence.WebhookSecretRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
@@ -43,9 +44,11 @@ public class WebhookDeliveryService {
                 "/webhooks/" + endpointId + "/deliveries/" + deliveryId + "/replay", Map.of(), null);
     }
 
-    public Uni<Answer> replayFailed(UUID tenantId, UUID endpointId, String body) {
+    /** {@code from} and {@code to} are ISO-8601 times; the dispatcher checks them. */
+    public Uni<Answer> replayFailed(UUID tenantId, UUID endpointId, String from, String to) {
+        JsonObject range = new JsonObject().put("from", from).put("to", to);
         return dispatcher.forward(HttpMethod.POST, tenantId, "/webhooks/" + endpointId + "/replay", Map.of(),
-                body == null || body.isBlank() ? "{}" : body);
+                range.encode());
     }
 
     public Uni<Answer> ping(UUID tenantId, UUID endpointId) {
@@ -56,9 +59,9 @@ public class WebhookDeliveryService {
         return dispatcher.forward(HttpMethod.GET, tenantId, "/webhooks/" + endpointId + "/health", Map.of(), null);
     }
 
-    public Uni<Answer> reenable(UUID tenantId, UUID endpointId, String body) {
+    public Uni<Answer> reenable(UUID tenantId, UUID endpointId, boolean redeliverMissed) {
         return dispatcher.forward(HttpMethod.POST, tenantId, "/webhooks/" + endpointId + "/enable", Map.of(),
-                body == null || body.isBlank() ? "{}" : body);
+                new JsonObject().put("redeliverMissed", redeliverMissed).encode());
     }
 
     /** A new secret, shown only now; the old one keeps signing for the configured overlap. */

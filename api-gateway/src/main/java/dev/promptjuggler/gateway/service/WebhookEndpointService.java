@@ -15,18 +15,24 @@ public class WebhookEndpointService {
 
     private final SecureRandom random = new SecureRandom();
     private final WebhookEndpointRepository endpoints;
+    private final WebhookUrlCheck urls;
 
-    public WebhookEndpointService(WebhookEndpointRepository endpoints) {
+    public WebhookEndpointService(WebhookEndpointRepository endpoints, WebhookUrlCheck urls) {
         this.endpoints = endpoints;
+        this.urls = urls;
     }
 
-    /** Registers an endpoint with a generated signing secret, which the caller sees only now. */
+    /**
+     * Registers an endpoint with a generated signing secret, which the caller sees only now; a URL the
+     * dispatcher would not deliver to is refused first (422).
+     */
     public Uni<CreatedEndpoint> create(UUID tenantId, String url, List<String> events, String environment) {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         UUID id = UUID.randomUUID();
-        return endpoints.insert(id, tenantId, url, secret, events, environment)
+        return urls.check(url)
+                .chain(() -> endpoints.insert(id, tenantId, url, secret, events, environment))
                 .replaceWith(new CreatedEndpoint(id, url, events, environment, true, secret));
     }
 
@@ -36,7 +42,8 @@ public class WebhookEndpointService {
 
     public Uni<EndpointRow> update(UUID tenantId, UUID id, String url, List<String> events, String environment,
             boolean enabled) {
-        return endpoints.update(tenantId, id, url, events, environment, enabled)
+        return urls.check(url)
+                .chain(() -> endpoints.update(tenantId, id, url, events, environment, enabled))
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("webhook endpoint " + id + " not found")));
     }
 

@@ -1,7 +1,6 @@
 package dev.promptjuggler.gateway.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -10,10 +9,10 @@ import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.contracts.workflow.WorkflowGraph;
 import dev.promptjuggler.contracts.workflow.WorkflowGraph.Reference;
 import dev.promptjuggler.gateway.api.ApiException;
+import dev.promptjuggler.gateway.api.JsonProblems;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Collection;
 import java.util.UUID;
 
 /**
@@ -69,30 +68,11 @@ public class WorkflowValidator {
         try {
             return mapper.treeToValue(draft, WorkflowDefinition.class);
         } catch (MismatchedInputException e) {
-            throw ApiException.invalid("the draft is not a workflow definition: " + path(e) + " must be "
-                    + shape(e.getTargetType()));
+            throw ApiException.invalid("the draft is not a workflow definition: " + JsonProblems.path(e) + " must be "
+                    + JsonProblems.shape(e.getTargetType()));
         } catch (JsonProcessingException e) {
             // What remains is the definition's constructor refusing a null among the nodes or edges.
             throw ApiException.invalid("the draft is not a workflow definition: nodes and edges cannot hold null");
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference step : e.getPath()) {
-            if (step.getFieldName() == null) {
-                path.append('[').append(step.getIndex()).append(']');
-            } else {
-                path.append(path.isEmpty() ? "" : ".").append(step.getFieldName());
-            }
-        }
-        return path.toString();
-    }
-
-    private static String shape(Class<?> type) {
-        if (type != null && Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return type == String.class ? "a string" : "an object";
     }
 }

@@ -43,6 +43,24 @@ public final class AddressPolicy {
         return null;
     }
 
+    /**
+     * Why a request to {@code url} must not go out, given the addresses its host resolved to (the literal's
+     * own address for an IP literal): the first refused one decides.
+     *
+     * @return e.g. {@code "localhost resolves to 127.0.0.1 is not a public address"}, or {@code null} when
+     *         every address may be connected to
+     */
+    public String refusal(OutboundUrl url, List<InetAddress> addresses) {
+        for (InetAddress address : addresses) {
+            String refusal = refusal(address);
+            if (refusal != null) {
+                return url.address() != null && url.written().equals(address.getHostAddress()) ? refusal
+                        : url.written() + " resolves to " + refusal;
+            }
+        }
+        return null;
+    }
+
     /** The same address with an IPv4-mapped IPv6 form turned into IPv4, so it meets the IPv4 ranges. */
     private static InetAddress canonical(InetAddress address) {
         try {

@@ -1,8 +1,10 @@
 package dev.promptjuggler.contracts.net;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -54,6 +56,63 @@ class AddressPolicyTest {
         assertNull(local.refusal(InetAddress.getByName("::1")));
         assertNotNull(local.refusal(InetAddress.getByName("10.0.0.1")));
         assertNotNull(local.refusal(InetAddress.getByName("169.254.169.254")));
+    }
+
+    /** Every way a URL can spell a refused address, each as the dispatcher and the registration check read it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.1:8080/hook", "http://0x7f000001/", "http://017700000001/", "http://2130706433/",
+            "http://0x7f.1/", "http://0177.0.0.1/", "http://127.0.0.1./", "http://0/", "http://10.1/",
+            "http://0xa9.0xfe.0xa9.0xfe/latest/meta-data", "http://0251.0376.0251.0376/", "http://2852039166/",
+            "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[0:0:0:0:0:0:0:1]:443/",
+            "http://[::]/", "http://[fe80::1]/", "http://[fd00::1]/", "http://[ff02::1]/", "https://0.0.0.0/",
+            "http://user:secret@127.1/"})
+    void refusesNumericAndShortFormsOfAddressesThatAreNotPublic(String written) {
+        OutboundUrl url = OutboundUrl.parse(written);
+
+        assertNotNull(url.address(), written + " is an address literal, not a name to look up");
+        String refusal = strict.refusal(url, List.of(url.address()));
+        assertNotNull(refusal, written);
+        assertTrue(refusal.endsWith(" is not a public address"), refusal);
+    }
+
+    @Test
+    void aShortFormNamesTheAddressItMeans() {
+        OutboundUrl url = OutboundUrl.parse("http://127.1:8080/hook?x=1");
+
+        assertEquals("127.0.0.1", url.host());
+        assertEquals(8080, url.port());
+        assertEquals("/hook?x=1", url.pathAndQuery());
+        assertEquals("127.1 resolves to 127.0.0.1 is not a public address", strict.refusal(url, List.of(url.address())));
+        assertEquals("10.0.0.1 is not a public address",
+                strict.refusal(OutboundUrl.parse("http://10.0.0.1/"), List.of(OutboundUrl.parse("http://10.0.0.1/").address())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.1:8080/hook", "http://0x7f000001/", "http://017700000001/", "http://2130706433/",
+            "http://[::1]/", "http://[::ffff:127.0.0.1]/"})
+    void theAllowListOpensNumericFormsOfItsRangesToo(String written) {
+        AddressPolicy local = new AddressPolicy(List.of("127.0.0.0/8", "::1/128"));
+        OutboundUrl url = OutboundUrl.parse(written);
+
+        assertNull(local.refusal(url, List.of(url.address())), written);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://134744072/", "http://0x8.0x8.0x8.0x8/", "http://8.8.8.8/", "http://[2606:4700:4700::1111]/"})
+    void numericFormsOfPublicAddressesAreAccepted(String written) {
+        OutboundUrl url = OutboundUrl.parse(written);
+
+        assertNull(strict.refusal(url, List.of(url.address())), written);
+    }
+
+    @Test
+    void aNameIsRefusedByWhatItResolvesTo() throws Exception {
+        OutboundUrl url = OutboundUrl.parse("https://hooks.example.com/a");
+
+        assertNull(url.address());
+        assertEquals("hooks.example.com resolves to 10.1.2.3 is not a public address",
+                strict.refusal(url, List.of(InetAddress.getByName("93.184.216.34"), InetAddress.getByName("10.1.2.3"))));
+        assertNull(strict.refusal(url, List.of(InetAddress.getByName("93.184.216.34"))));
     }
 
     @Test

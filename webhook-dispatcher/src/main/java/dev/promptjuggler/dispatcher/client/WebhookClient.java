@@ -2,9 +2,9 @@ package dev.promptjuggler.dispatcher.client;
 
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.contracts.net.AddressPolicy;
+import dev.promptjuggler.contracts.net.OutboundUrl;
 import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.util.NetUtil;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.Uni;
@@ -25,21 +25,21 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 
 /**
- * Sends one webhook request and describes what happened. The host is resolved here and every address
+ * Sends one webhook request and describes what happened. The URL is read by {@link OutboundUrl}, as the
+ * gateway reads it when the endpoint is registered (so {@code 127.1} is 127.0.0.1 to both). The host is resolved here and every address
  * it resolves to is checked against the {@link AddressPolicy}; the connection then goes to the checked
  * address (the URL's host still names the Host header, SNI and certificate check), so a DNS answer
  * cannot change between the check and the connect. Redirects are never followed, and only the first
@@ -58,7 +58,7 @@ public class WebhookClient {
     public WebhookClient(Vertx vertx, DispatcherConfig config, TlsConfigurationRegistry tlsConfigurations) {
         this.vertx = vertx;
         this.config = config;
-        this.addressPolicy = new AddressPolicy(config.network().allow().orElse(java.util.List.of()));
+        this.addressPolicy = new AddressPolicy(config.network().allow().orElse(List.of()));
         HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 // Connections are pooled per host, and many endpoints of many tenants may share one host:
@@ -90,31 +90,29 @@ public class WebhookClient {
     }
 
     private Future<AttemptResult> send(String url, Map<String, String> headers, String body, long started) {
-        Target target;
+        OutboundUrl target;
         try {
-            target = Target.parse(url);
+            target = OutboundUrl.parse(url);
         } catch (IllegalArgumentException e) {
-            return Future.succeededFuture(new AttemptResult(null, elapsedMs(started), "invalid_url", e.getMessage(), null, null));
+            return Future.succeededFuture(new AttemptResult(null, elapsedMs(started), "invalid_url",
+                    "the URL " + e.getMessage(), null, null));
         }
         // An address literal needs no lookup; a name is resolved by the system resolver, off the event loop.
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(target.host());
-        Future<InetAddress[]> resolved = literal != null
-                ? Future.succeededFuture(new InetAddress[] {literal})
+        Future<InetAddress[]> resolved = target.address() != null
+                ? Future.succeededFuture(new InetAddress[] {target.address()})
                 : vertx.executeBlocking(() -> InetAddress.getAllByName(target.host()), false);
         return resolved
                 .compose(addresses -> {
-                    for (InetAddress address : addresses) {
-                        String refusal = addressPolicy.refusal(address);
-                        if (refusal != null) {
-                            return Future.succeededFuture(new AttemptResult(null, elapsedMs(started), "blocked_address",
-                                    target.host() + " resolves to " + refusal, null, null));
-                        }
+                    String refusal = addressPolicy.refusal(target, List.of(addresses));
+                    if (refusal != null) {
+                        return Future.succeededFuture(new AttemptResult(null, elapsedMs(started), "blocked_address",
+                                refusal, null, null));
                     }
                     return request(target, addresses[0], headers, body, started);
                 });
     }
 
-    private Future<AttemptResult> request(Target target, InetAddress address, Map<String, String> headers, String body,
+    private Future<AttemptResult> request(OutboundUrl target, InetAddress address, Map<String, String> headers, String body,
             long started) {
         long remainingMs = Math.max(1, config.requestTimeout().toMillis() - elapsedMs(started));
         MultiMap requestHeaders = MultiMap.caseInsensitiveMultiMap();
@@ -251,32 +249,5 @@ public class WebhookClient {
     @PreDestroy
     void close() {
         http.close();
-    }
-
-    private record Target(String host, int port, boolean tls, String pathAndQuery) {
-
-        static Target parse(String url) {
-            URI uri;
-            try {
-                uri = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("not a URL: " + e.getMessage());
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("only http and https URLs are delivered to");
-            }
-            String host = uri.getHost();
-            if (host == null || host.isEmpty()) {
-                throw new IllegalArgumentException("the URL has no host");
-            }
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            boolean tls = scheme.equals("https");
-            int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            return new Target(host, port, tls, uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
-        }
     }
 }

@@ -79,6 +79,36 @@ class WebhookClientTest {
     }
 
     @Test
+    void aShortNumericFormOfALoopbackAddressIsRefusedAsThatAddressNotAsAUrlWithoutHost() {
+        int before = requests.get();
+
+        for (String host : new String[] {"127.1", "0x7f000001", "017700000001", "2130706433"}) {
+            AttemptResult result = post(client(Map.of()), "http://" + host + ":" + server.actualPort() + "/hook");
+
+            assertEquals("blocked_address", result.errorClass(), host);
+            assertEquals(host + " resolves to 127.0.0.1 is not a public address", result.error());
+        }
+        assertEquals(before, requests.get(), "nothing reached the server");
+    }
+
+    @Test
+    void aShortNumericFormIsDeliveredToTheAddressItMeansWhenTheAllowListCoversIt() {
+        AttemptResult result = post(client(Map.of("dispatcher.network.allow", "127.0.0.0/8")),
+                "http://127.1:" + server.actualPort() + "/hook");
+
+        assertEquals(200, result.statusCode());
+        assertEquals("ok", result.responseExcerpt());
+    }
+
+    @Test
+    void aUrlThatNamesNoUsableHostIsAnInvalidUrl() {
+        AttemptResult result = post(client(Map.of()), "http://1.2.3.4.5/hook");
+
+        assertEquals("invalid_url", result.errorClass());
+        assertEquals("the URL has a host that is not a valid IPv4 address: 1.2.3.4.5", result.error());
+    }
+
+    @Test
     void aNameThatDoesNotResolveIsADnsFailure() {
         AttemptResult result = post(client(Map.of()), "http://nowhere.invalid/hook");
 
