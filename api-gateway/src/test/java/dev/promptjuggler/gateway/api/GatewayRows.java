@@ -6,11 +6,19 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-/** How many rows each table of the {@code gateway} schema holds: equal before and after = nothing changed. */
+/**
+ * How many rows each table of the {@code gateway} schema holds: equal before and after = nothing changed.
+ * The run outbox is left out: its rows go when the broker acknowledges a run accepted earlier, or when
+ * the relay publishes one, whatever request is being made meanwhile (a run accepted by mistake still
+ * shows in {@code runs}).
+ */
 final class GatewayRows {
+
+    private static final Set<String> CHANGED_IN_THE_BACKGROUND = Set.of("run_outbox");
 
     private GatewayRows() {
     }
@@ -20,6 +28,7 @@ final class GatewayRows {
                                 + " WHERE table_schema = 'gateway' AND table_type = 'BASE TABLE' ORDER BY table_name")
                         .execute().await().atMost(Duration.ofSeconds(10)).spliterator(), false)
                 .map(row -> row.getString(0))
+                .filter(table -> !CHANGED_IN_THE_BACKGROUND.contains(table))
                 .toList();
         String counts = tables.stream()
                 .map(table -> "(SELECT count(*) FROM gateway.\"" + table + "\")")
