@@ -17,7 +17,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.SocketException;
+import java.io.IOException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -130,7 +130,8 @@ public class ErrorMappers {
     static boolean databaseUnreachable(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String message = cause.getMessage() == null ? "" : cause.getMessage();
-            if (cause instanceof SocketException || cause instanceof ConnectTimeoutException
+            // IOException: a reset connection surfaces from the socket as a plain one ("Connection reset by peer").
+            if (cause instanceof IOException || cause instanceof ConnectTimeoutException
                     || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException && message.contains("waiting for connection")
                     || cause instanceof VertxException && message.matches("Connection (is|was) closed.*")) {

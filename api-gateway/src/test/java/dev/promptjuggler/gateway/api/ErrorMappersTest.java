@@ -34,7 +34,9 @@ class ErrorMappersTest {
     void aRefusedOrLostConnectionAndAnExhaustedPoolAre503() {
         for (Throwable failure : new Throwable[] {new ConnectException("Connection refused: /127.0.0.1:5432"),
                 ClosedConnectionException.INSTANCE, new TimeoutException("Timeout waiting for connection"),
-                new IllegalStateException("wrapped", new java.net.SocketException("Connection reset"))}) {
+                new IllegalStateException("wrapped", new java.net.SocketException("Connection reset")),
+                // How a connection PostgreSQL dropped in a restart surfaced under load: NIO's plain IOException.
+                new java.io.IOException("Connection reset by peer")}) {
             assertEquals(503, mappers.unexpected(failure).getStatus(), failure.toString());
         }
     }
