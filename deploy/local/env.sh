@@ -14,6 +14,8 @@ export PJ_GATEWAY_PORT="${PJ_GATEWAY_PORT:-18080}"
 export PJ_EXECUTOR_PORT="${PJ_EXECUTOR_PORT:-18081}"
 export PJ_DISPATCHER_PORT="${PJ_DISPATCHER_PORT:-18082}"
 export PJ_INGEST_PORT="${PJ_INGEST_PORT:-18083}"
+# ./platform receiver, the walk-through's local webhook receiver.
+export PJ_RECEIVER_PORT="${PJ_RECEIVER_PORT:-18099}"
 
 export PJ_PG_DATABASE="${PJ_PG_DATABASE:-promptjuggler}"
 export PJ_PG_USER="${PJ_PG_USER:-pj}"

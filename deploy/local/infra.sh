@@ -6,6 +6,7 @@
 #   deploy/local/infra.sh stop     stop both (no-op when stopped); `stop kafka` or `stop postgres`
 #                                  stops only that one (the fault drills restart one with `start`)
 #   deploy/local/infra.sh status   show what runs; exit 0 when both are up, 3 otherwise
+#   deploy/local/infra.sh install  only what needs root: PostgreSQL and pgvector (start runs it too)
 #
 # Ports, credentials and PJ_STATE_DIR come from env.sh (override them from the environment to run
 # a second stack alongside). All data, logs and pid files live under $PJ_STATE_DIR; downloaded
@@ -65,12 +66,15 @@ check_java() {
 fetch_kafka_libs() {
   local stamp tmp
   stamp=$(sha256sum "$KAFKA_POM" | cut -d' ' -f1)
-  [[ "$(cat "$KAFKA_LIBS/.pom.sha256" 2>/dev/null)" == "$stamp" ]] && return 0
-  info "fetching the Kafka jars into $KAFKA_LIBS"
+  if [[ "$(cat "$KAFKA_LIBS/.pom.sha256" 2>/dev/null)" == "$stamp" ]]; then
+    info "Kafka jars: already fetched ($KAFKA_LIBS)"
+    return 0
+  fi
+  info "fetching the Kafka broker's jars (about 45 files, 43 MB, once) into $KAFKA_LIBS"
   tmp="$KAFKA_LIBS.tmp.$$"
   rm -rf "$tmp"
-  "$PJ_ROOT/mvnw" -q -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$tmp" \
-    || die "fetching the Kafka jars with $PJ_ROOT/mvnw failed (see above)"
+  maven_with_progress "$PJ_ROOT/.local/kafka-libs.log" -f "$KAFKA_POM" dependency:copy-dependencies -DoutputDirectory="$tmp"
+  info "Kafka jars fetched ($(find "$tmp" -name '*.jar' | wc -l) jars)"
   echo "$stamp" >"$tmp/.pom.sha256"
   rm -rf "$KAFKA_LIBS"
   mv "$tmp" "$KAFKA_LIBS"
@@ -242,12 +246,13 @@ as_pg() {
 pg_install() {
   PG_BIN=$(pg_server_bindir)
   if [[ -z "$PG_BIN" ]]; then
-    [[ $EUID -eq 0 ]] || die "no PostgreSQL server under /usr/lib/postgresql; needs root to apt-get install postgresql: run as root, or install postgresql and postgresql-server-dev-<version>"
+    [[ $EUID -eq 0 ]] || die "no PostgreSQL server under /usr/lib/postgresql; installing it needs root: run sudo ./platform install once (README: what it installs), then ./platform up"
     apt_install postgresql
     PG_BIN=$(pg_server_bindir)
     [[ -n "$PG_BIN" ]] || die "apt-get install postgresql did not provide /usr/lib/postgresql/*/bin/postgres"
   fi
   "$here/install-pgvector.sh" "$PG_BIN"
+  info "PostgreSQL $(pg_major_of "$PG_BIN") with pgvector: installed ($PG_BIN)"
 }
 
 pg_running() {
@@ -388,6 +393,19 @@ cmd_start() {
   info "infrastructure up: kafka $PJ_KAFKA_BOOTSTRAP, postgres 127.0.0.1:$PJ_PG_PORT (state: $PJ_STATE_DIR)"
 }
 
+# The system-wide part of start, for `sudo ./platform install` when the stack itself runs as a normal user:
+# apt packages and pgvector's files in PostgreSQL's own directories. What it leaves under .local/ (the
+# pgvector build) goes back to the user who called sudo.
+cmd_install() {
+  [[ $EUID -eq 0 ]] || die "installing system packages needs root: sudo ./platform install"
+  check_java
+  command -v curl >/dev/null || apt_install curl
+  pg_install
+  if [[ -n "${SUDO_UID:-}" && -d "$PJ_ROOT/.local" ]]; then
+    chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$PJ_ROOT/.local"
+  fi
+}
+
 cmd_stop() {
   local component=${1:-all}
   [[ $component =~ ^(all|kafka|postgres)$ ]] || { echo "usage: $0 stop [kafka|postgres]" >&2; exit 2; }
@@ -422,5 +440,6 @@ case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop "${2:-}" ;;
   status) cmd_status ;;
-  *) echo "usage: $0 {start|stop [kafka|postgres]|status}" >&2; exit 2 ;;
+  install) cmd_install ;;
+  *) echo "usage: $0 {start|stop [kafka|postgres]|status|install}" >&2; exit 2 ;;
 esac

@@ -21,7 +21,7 @@ if [[ -f "$control" ]]; then
   exit 0
 fi
 
-[[ $EUID -eq 0 ]] || die "pgvector is not installed for PostgreSQL $major ($control missing) and installing it needs root: run as root, or install the postgresql-$major-pgvector package (or pgvector from source where there is none, as on Debian 12)"
+[[ $EUID -eq 0 ]] || die "pgvector is not installed for PostgreSQL $major ($control missing) and installing it needs root: run sudo ./platform install once, or install the postgresql-$major-pgvector package (pgvector from source where there is none, as on Debian 12)"
 
 apt_install_if_missing() {
   local missing=() pkg

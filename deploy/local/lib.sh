@@ -1,26 +1,50 @@
 # Helpers shared by the scripts under deploy/local/ (sourced after env.sh).
 # shellcheck shell=bash
 
-info() { printf '[%s] %s\n' "${0##*/}" "$*"; }
+# `./platform up` exports PJ_STARTED_AT (epoch seconds): every step it runs, in whichever script, then shows
+# the time since it began, so a first run that takes minutes says what it is doing and for how long.
+elapsed() {
+  local s=$(($(date +%s) - PJ_STARTED_AT))
+  printf '%d:%02d' $((s / 60)) $((s % 60))
+}
+info() {
+  if [[ -n "${PJ_STARTED_AT:-}" ]]; then
+    printf '[%s %s] %s\n' "$(elapsed)" "${0##*/}" "$*"
+  else
+    printf '[%s] %s\n' "${0##*/}" "$*"
+  fi
+}
 die() { printf '[%s] ERROR: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 
 # `apt-get update` at most once per top-level invocation (exported so child scripts see it too).
 apt_update_once() {
   if [[ -z "${PJ_APT_UPDATED:-}" ]]; then
-    info "apt-get update"
+    info "apt-get update (the distribution's package index)"
     apt-get update -qq 8>&- 9>&- || die "apt-get update failed (see above)"
     export PJ_APT_UPDATED=1
   fi
 }
 
 apt_install() {
-  [[ $EUID -eq 0 ]] || die "needs root to apt-get install $*; run as root or install these packages: $*"
+  [[ $EUID -eq 0 ]] || die "needs root to apt-get install $*: run sudo ./platform install once, or install these packages: $*"
   apt_update_once
-  info "apt-get install $*"
+  info "apt-get install $* (system-wide; apt's downloads and set-ups follow)"
   # 8>&- 9>&-: infra.sh's lock descriptors must not leak into daemons that packages start
-  # (installing postgresql starts the distribution's own cluster).
-  DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq --no-install-recommends "$@" >/dev/null 8>&- 9>&- \
-    || die "apt-get install $* failed (see above)"
+  # (installing postgresql starts the distribution's own cluster). Of apt's output only its downloads
+  # and set-ups are shown, one short line each; the whole of it goes to the log on failure.
+  local log
+  log=$(mktemp)
+  { DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y --no-install-recommends "$@" 8>&- 9>&- 2>&1
+    echo $? >"$log.status"; } \
+    | tee "$log" | { grep --line-buffered -E '^(Get:[0-9]+ |Setting up )' || true; } \
+    | sed -u -E 's/^Get:[0-9]+ [^ ]+ [^ ]+ [^ ]+ /  downloading /; s/^Setting up /  setting up /'
+  if [[ "$(cat "$log.status")" != 0 ]]; then
+    tail -n 30 "$log" >&2
+    rm -f "$log" "$log.status"
+    die "apt-get install $* failed (see above)"
+  fi
+  rm -f "$log" "$log.status"
+  info "installed $*"
 }
 
 # Directory of the distribution's PostgreSQL server binaries (newest major version if several);
@@ -44,3 +68,29 @@ pg_sharedir_of() {
 
 # True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp: no extra tools).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Runs Maven (the project's wrapper, batch mode) with its full output in the log file $1 and a compact
+# account on the terminal: each module as it starts, the downloads every 100 files, and the errors.
+# Fails with the log's tail when Maven fails.
+maven_with_progress() {
+  local log=$1 line downloads=0
+  shift
+  mkdir -p "$(dirname "$log")"
+  { "$PJ_ROOT/mvnw" -B "$@" 2>&1; echo $? >"$log.status"; } | tee "$log" | while IFS= read -r line; do
+    case "$line" in
+      "[INFO] Building "*"["*/*"]")
+        line=${line#\[INFO\] Building }
+        info "  [${line##*[}  ${line% *-SNAPSHOT *}" ;;
+      "Downloaded from "*)
+        downloads=$((downloads + 1))
+        ((downloads % 100)) || info "  downloaded $downloads files from the Maven registry so far (first run only)" ;;
+      "[ERROR]"*) printf '%s\n' "$line" ;;
+    esac
+  done
+  if [[ "$(cat "$log.status")" != 0 ]]; then
+    rm -f "$log.status"
+    tail -n 40 "$log" >&2
+    die "./mvnw $* failed (full log: $log)"
+  fi
+  rm -f "$log.status"
+}
