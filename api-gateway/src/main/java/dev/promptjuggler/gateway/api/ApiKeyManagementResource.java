@@ -19,6 +19,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -37,6 +40,8 @@ public class ApiKeyManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The key; its secret is shown only here", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedKeyResponse.class)))
     @Operation(summary = "Create a key; the secret is in this response only and is stored hashed."
             + " scope: admin (everything) or api (the public API only)")
     public Uni<CreatedKeyResponse> create(@Valid @NotNull CreateKey body) {

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -40,6 +43,8 @@ public class BootstrapResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The tenant and its first key (shown once)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BootstrapResponse.class)))
     @Operation(summary = "Create a tenant and its first API key (operator only; header X-Bootstrap-Token)")
     public Uni<BootstrapResponse> bootstrap(@HeaderParam("X-Bootstrap-Token") String token,
             @Valid @NotNull BootstrapRequest body) {

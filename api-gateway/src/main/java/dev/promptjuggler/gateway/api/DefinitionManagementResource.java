@@ -23,6 +23,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /**
@@ -58,6 +61,9 @@ public abstract class DefinitionManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/rename")
+    @APIResponse(responseCode = "200", description = "Renamed; the old slug stays an alias", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DefinitionResponse.class)))
+    @APIResponse(responseCode = "409", description = "prompt slug pr_welcomer is already taken")
     @Operation(summary = "Rename; the slug follows the new name and the old slug stays a working alias")
     public Uni<DefinitionResponse> rename(@PathParam("slug") String slug, @Valid @NotNull RenameRequest body) {
         return definitions.rename(caller.tenantId(), kind, slug, body.name()).chain(this::response);
@@ -67,6 +73,8 @@ public abstract class DefinitionManagementResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/versions")
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The published version", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionResponse.class)))
     @Operation(summary = "Publish the current draft as the next version (immutable)")
     public Uni<VersionResponse> publish(@PathParam("slug") String slug, @Valid PublishRequest body) {
         return definitions.publish(caller.tenantId(), kind, slug, body == null ? null : body.changeNote(),

@@ -27,6 +27,9 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -45,6 +48,9 @@ public class KnowledgeBaseManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The knowledge base", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = KnowledgeBaseSummary.class)))
+    @APIResponse(responseCode = "409", description = "a knowledge base with slug kb_handbook already exists")
     @Operation(summary = "Create a knowledge base; its slug (kb_…) is derived from the name")
     public Uni<KnowledgeBaseSummary> create(@Valid @NotNull CreateKnowledgeBase body) {
         Chunking chunking = body.chunking() == null ? null
@@ -80,6 +86,9 @@ public class KnowledgeBaseManagementResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/search")
     @Operation(summary = "Semantic search: the chunks nearest to the query text, best first")
+    @APIResponse(responseCode = "200", description = "The nearest chunks, best first",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SearchResults")))
+    @APIResponse(responseCode = "503", description = "knowledge search is unavailable, try again")
     public Uni<JsonNode> search(@PathParam("slug") String slug, @Valid @NotNull Search body) {
         return knowledge.search(caller.tenantId(), slug,
                 new SearchRequest(body.query(), body.topK(), body.minScore(), body.documentIds()));

@@ -23,6 +23,10 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.server.multipart.FormValue;
@@ -55,6 +59,8 @@ public class KnowledgeResource {
     @Path("/knowledge-bases/{slug}/documents")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Upload documents (multipart parts files[0], files[1], …); they are processed asynchronously")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(ref = "UploadDocuments")))
     public Uni<List<DocumentResponse>> upload(@PathParam("slug") String slug, MultipartFormDataInput form) {
         return knowledge.upload(caller.tenantId(), slug, files(form))
                 .map(documents -> documents.stream().map(DocumentResponse::of).toList());

@@ -21,6 +21,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -35,6 +38,9 @@ public class PromptManagementResource extends DefinitionManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The prompt with its draft", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DefinitionResponse.class)))
+    @APIResponse(responseCode = "409", description = "prompt slug pr_greeter is already taken; choose another name")
     @Operation(summary = "Create a prompt with its first draft; its slug (pr_…) is derived from the name")
     public Uni<DefinitionResponse> create(@Valid @NotNull CreatePrompt body) {
         return definitions.create(caller.tenantId(), kind, body.name(), body.draft().toConfig()).chain(this::response);

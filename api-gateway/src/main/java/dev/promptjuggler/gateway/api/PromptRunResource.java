@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The public prompt endpoints of the PromptJuggler API. */
@@ -75,7 +76,9 @@ public class PromptRunResource {
 
     /** The SDK's {@code PromptRun}, plus {@code revision}: which published revision ran. */
     public record PromptRunResponse(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt,
-            String output, String error, JsonNode tokenUsage, JsonNode cost, JsonNode emitted, JsonNode transcript,
+            String output, String error, @Schema(ref = "TokenUsage") JsonNode tokenUsage,
+            @Schema(ref = "RunCost") JsonNode cost, @Schema(ref = "EmittedItems") JsonNode emitted,
+            @Schema(ref = "Transcript") JsonNode transcript,
             RevisionRef revision) {
 
         static PromptRunResponse of(RunRow run) {

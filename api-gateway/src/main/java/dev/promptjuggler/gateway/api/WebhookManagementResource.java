@@ -18,6 +18,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -39,6 +42,8 @@ public class WebhookManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The endpoint and its secret (shown once)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CreatedEndpoint.class)))
     @Operation(summary = "Register a webhook endpoint; the signing secret is returned only in this response")
     public Uni<CreatedEndpoint> create(@Valid @NotNull CreateEndpoint body) {
         List<String> events = body.events() == null ? List.of() : body.events();

@@ -17,6 +17,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -38,6 +41,9 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
+    @APIResponse(responseCode = "201", description = "The workflow with its draft", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DefinitionResponse.class)))
+    @APIResponse(responseCode = "409", description = "workflow slug wf_summarise is already taken; choose another name")
     @Operation(summary = "Create a workflow with its first draft; its slug (wf_…) is derived from the name")
     public Uni<DefinitionResponse> create(@Valid @NotNull CreateWorkflow body) {
         return definitions.create(caller.tenantId(), kind, body.name(), body.draft()).chain(this::response);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** What happened inside a workflow run, node by node. */
@@ -43,7 +44,8 @@ public class WorkflowRunManagementResource {
      * @param iteration 1 for the node's first run, 2 for its second (a Loop's next iteration), …
      */
     public record TracedNode(String nodeId, String name, String type, int iteration, String status,
-            OffsetDateTime startedAt, OffsetDateTime finishedAt, long durationMs, JsonNode tokenUsage, String error) {
+            OffsetDateTime startedAt, OffsetDateTime finishedAt, long durationMs,
+            @Schema(ref = "TokenUsage") JsonNode tokenUsage, String error) {
 
         static TracedNode of(NodeResultRow row) {
             return new TracedNode(row.nodeKey(), row.name(), row.type(), row.visit(), row.status(), row.startedAt(),

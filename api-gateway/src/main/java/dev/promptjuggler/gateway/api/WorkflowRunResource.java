@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The public workflow-run endpoints of the PromptJuggler API. */
@@ -51,7 +52,9 @@ public class WorkflowRunResource {
 
     /** The SDK's {@code WorkflowRun}, plus {@code revision}: which published revision ran. */
     public record WorkflowRunResponse(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt,
-            JsonNode outputs, JsonNode errors, JsonNode tokenUsage, JsonNode cost, RevisionRef revision) {
+            @Schema(ref = "WorkflowOutputs") JsonNode outputs, @Schema(ref = "WorkflowErrors") JsonNode errors,
+            @Schema(ref = "TokenUsage") JsonNode tokenUsage, @Schema(ref = "RunCost") JsonNode cost,
+            RevisionRef revision) {
 
         static WorkflowRunResponse of(RunRow run) {
             return new WorkflowRunResponse(run.id(), run.status(), run.createdAt(), run.finishedAt(), run.outputs(),
