@@ -17,8 +17,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -53,7 +54,9 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/draft")
     @Operation(summary = "Save the draft (never runs until published)")
-    public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @NotNull Map<String, Object> draft) {
+    public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(ref = "WorkflowGraph"))) @NotNull Map<String, Object> draft) {
         return definitions.saveDraft(caller.tenantId(), kind, slug, draft).chain(this::response);
     }
 
@@ -62,6 +65,7 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
         return validator.check(caller.tenantId(), workflow);
     }
 
-    public record CreateWorkflow(@NotBlank @Size(max = 200) String name, @NotNull Map<String, Object> draft) {
+    public record CreateWorkflow(@NotBlank @Size(max = 200) String name,
+            @Schema(ref = "WorkflowGraph") @NotNull Map<String, Object> draft) {
     }
 }
