@@ -69,14 +69,15 @@ pg_sharedir_of() {
 # True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp: no extra tools).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Runs Maven (the project's wrapper, batch mode) with its full output in the log file $1 and a compact
-# account on the terminal: each module as it starts, the downloads every 100 files, and the errors.
+# Runs Maven (the project's wrapper, batch mode, from the project's root) with its full output in the log
+# file $1 and a compact account on the terminal: each module as it starts, the downloads every 100 files,
+# and the errors.
 # Fails with the log's tail when Maven fails.
 maven_with_progress() {
   local log=$1 line downloads=0
   shift
   mkdir -p "$(dirname "$log")"
-  { "$PJ_ROOT/mvnw" -B "$@" 2>&1; echo $? >"$log.status"; } | tee "$log" | while IFS= read -r line; do
+  { (cd "$PJ_ROOT" && "$PJ_ROOT/mvnw" -B "$@") 2>&1; echo $? >"$log.status"; } | tee "$log" | while IFS= read -r line; do
     case "$line" in
       "[INFO] Building "*"["*/*"]")
         line=${line#\[INFO\] Building }

@@ -16,7 +16,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const needsUpLog = !(upLog && stateDir) && 'needs PJ_UP_LOG and PJ_STATE_DIR (run through ./platform test)';
 
 const lines = (text) => text.split('\n');
-const step = /^\[(\d+):(\d\d) (platform|infra\.sh|services\.sh)\] (.*)$/;
+const step = /^\[(\d+):(\d\d) ([\w.-]+)\] (.*)$/;
 
 let output;
 let receiver;

@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -13,31 +14,17 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
- * The error responses of every operation, added to the generated OpenAPI document (mp.openapi.filter): the
+ * The error responses of every operation, added to the generated OpenAPI document (mp.openapi.filter). The
  * filters and mappers that produce them (ApiKeyFilter, RateLimitFilter, JsonBodySizeFilter, ErrorMappers)
- * apply to every operation alike, so they are described here once rather than on each resource method.
- * Each gets the {@code {"error"}} schema and an example of the message the gateway sends; statuses only
- * some operations have (409, 503, a 404 without a path parameter) are declared on the resource method and
- * get the same schema here. Also: the bootstrap operation authenticates with its own token, not an API key.
+ * apply to all operations alike, so each operation is referred here to the shared responses of
+ * META-INF/openapi.yaml that apply to it — by its path, parameters and body — rather than annotated one by one.
+ * Statuses only some operations have (409, 503) are declared on their resource methods; they get the same
+ * {@code {"error"}} schema here, with the declared description as the example message. The bootstrap operation
+ * authenticates with the operator's token instead of an API key.
  */
 public class OpenApiContract implements OASFilter {
 
     private static final String ERROR_SCHEMA = "#/components/schemas/ErrorResponse";
-
-    /** Description and example message per status, as the gateway's filters and mappers word them. */
-    private static final Map<String, String[]> GENERIC = Map.of(
-            "400", new String[] {"Malformed JSON", "malformed JSON: Unexpected end-of-input"},
-            "401", new String[] {"Missing, invalid or revoked API key",
-                "missing API key: send Authorization: Bearer <key>"},
-            "403", new String[] {"The key's scope (api) does not allow the management API",
-                "this key's scope (api) does not allow the management API"},
-            "404", new String[] {"Not found: unknown, or another tenant's", "not found"},
-            "413", new String[] {"Request body too large",
-                "request body of 2000000 bytes exceeds the limit of 1048576 bytes for JSON requests"},
-            "422", new String[] {"Invalid input; the message names the field", "name must not be blank"},
-            "429", new String[] {"Rate limit of the API key exceeded (when enabled); Retry-After says when",
-                "rate limit exceeded: 100 requests per 1 s for this API key"},
-            "500", new String[] {"Unexpected failure", "internal error"});
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -47,51 +34,54 @@ public class OpenApiContract implements OASFilter {
 
     private void describeErrors(String path, Operation operation) {
         APIResponses responses = operation.getResponses();
-        Map<String, String[]> errors = new LinkedHashMap<>();
+        Map<String, APIResponse> errors = new LinkedHashMap<>();
         if (path.equals(BootstrapResource.PATH)) {
             operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("BootstrapToken")));
-            errors.put("401", new String[] {"Missing or wrong X-Bootstrap-Token",
-                "missing or wrong X-Bootstrap-Token"});
-            errors.put("403", new String[] {"Bootstrap is disabled (no gateway.bootstrap-token set)",
-                "bootstrap is disabled: set gateway.bootstrap-token"});
+            errors.put("401",
+                    errorResponse("Missing or wrong X-Bootstrap-Token", "missing or wrong X-Bootstrap-Token"));
+            errors.put("403", errorResponse("Bootstrap is disabled (no gateway.bootstrap-token set)",
+                    "bootstrap is disabled: set gateway.bootstrap-token"));
         } else {
-            errors.put("401", GENERIC.get("401"));
+            errors.put("401", shared("Unauthorized"));
             if (path.startsWith("/manage/")) {
-                errors.put("403", GENERIC.get("403"));
+                errors.put("403", shared("Forbidden"));
             }
-            errors.put("429", GENERIC.get("429"));
+            errors.put("429", shared("TooManyRequests"));
         }
         List<Parameter> parameters = operation.getParameters() == null ? List.of() : operation.getParameters();
         if (parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.PATH)) {
-            errors.put("404", GENERIC.get("404"));
+            errors.put("404", shared("NotFound"));
         }
         if (operation.getRequestBody() != null) {
-            errors.put("400", GENERIC.get("400"));
-            errors.put("413", GENERIC.get("413"));
+            errors.put("400", shared("BadRequest"));
+            errors.put("413", shared("PayloadTooLarge"));
         }
         boolean queried = parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.QUERY);
         if (operation.getRequestBody() != null || queried) {
-            errors.put("422", GENERIC.get("422"));
+            errors.put("422", shared("UnprocessableContent"));
         }
-        errors.put("500", GENERIC.get("500"));
+        errors.put("500", shared("InternalError"));
 
-        errors.forEach((status, text) -> {
-            APIResponse response = responses.getAPIResponse(status);
-            if (response == null) {
-                responses.addAPIResponse(status, errorResponse(text[0], text[1]));
-            } else if (response.getContent() == null || response.getContent().getMediaTypes().isEmpty()) {
-                String generated = response.getDescription();
-                responses.addAPIResponse(status,
-                        errorResponse("Bad Request".equals(generated) ? text[0] : generated, text[1]));
+        // SmallRye adds a bare 400 to operations with a validated body; the shared one replaces it.
+        errors.forEach((status, response) -> {
+            if (responses.getAPIResponse(status) == null || !hasContent(responses.getAPIResponse(status))) {
+                responses.addAPIResponse(status, response);
             }
         });
-        // Statuses declared on the resource method: the same {"error"} body, the description as its example.
         responses.getAPIResponses().forEach((status, response) -> {
-            boolean bodiless = response.getContent() == null || response.getContent().getMediaTypes().isEmpty();
-            if (status.charAt(0) >= '4' && bodiless) {
+            if (status.charAt(0) >= '4' && response.getRef() == null && !hasContent(response)) {
                 responses.addAPIResponse(status, errorResponse(response.getDescription(), response.getDescription()));
             }
         });
+        responses.setAPIResponses(new TreeMap<>(responses.getAPIResponses()));
+    }
+
+    private static boolean hasContent(APIResponse response) {
+        return response.getContent() != null && !response.getContent().getMediaTypes().isEmpty();
+    }
+
+    private static APIResponse shared(String name) {
+        return OASFactory.createAPIResponse().ref(name);
     }
 
     private static APIResponse errorResponse(String description, String example) {
