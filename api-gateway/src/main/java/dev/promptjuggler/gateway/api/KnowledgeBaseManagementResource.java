@@ -88,7 +88,6 @@ public class KnowledgeBaseManagementResource {
     @Operation(summary = "Semantic search: the chunks nearest to the query text, best first")
     @APIResponse(responseCode = "200", description = "The nearest chunks, best first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SearchResults")))
-    @APIResponse(responseCode = "503", description = "knowledge search is unavailable, try again")
     public Uni<JsonNode> search(@PathParam("slug") String slug, @Valid @NotNull Search body) {
         return knowledge.search(caller.tenantId(), slug,
                 new SearchRequest(body.query(), body.topK(), body.minScore(), body.documentIds()));

@@ -18,8 +18,9 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * filters and mappers that produce them (ApiKeyFilter, RateLimitFilter, JsonBodySizeFilter, ErrorMappers)
  * apply to all operations alike, so each operation is referred here to the shared responses of
  * META-INF/openapi.yaml that apply to it — by its path, parameters and body — rather than annotated one by one.
- * Statuses only some operations have (409, 503) are declared on their resource methods; they get the same
- * {@code {"error"}} schema here, with the declared description as the example message. The bootstrap operation
+ * Statuses only some operations have (409, and the 503 of a service behind the gateway) are declared on their
+ * resource methods; they get the same {@code {"error"}} schema here, with the declared description as the
+ * example message. The bootstrap operation
  * authenticates with the operator's token instead of an API key.
  */
 public class OpenApiContract implements OASFilter {
@@ -49,18 +50,25 @@ public class OpenApiContract implements OASFilter {
             errors.put("429", shared("TooManyRequests"));
         }
         List<Parameter> parameters = operation.getParameters() == null ? List.of() : operation.getParameters();
-        if (parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.PATH)) {
+        boolean inPath = parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.PATH);
+        boolean queried = parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.QUERY);
+        boolean body = operation.getRequestBody() != null;
+        if (body || inPath || queried) {
+            errors.put("400", shared("BadRequest"));
+        }
+        if (inPath) {
             errors.put("404", shared("NotFound"));
         }
-        if (operation.getRequestBody() != null) {
-            errors.put("400", shared("BadRequest"));
+        errors.put("406", shared("NotAcceptable"));
+        if (body) {
             errors.put("413", shared("PayloadTooLarge"));
+            errors.put("415", shared("UnsupportedMediaType"));
         }
-        boolean queried = parameters.stream().anyMatch(p -> p.getIn() == Parameter.In.QUERY);
-        if (operation.getRequestBody() != null || queried) {
+        if (body || queried) {
             errors.put("422", shared("UnprocessableContent"));
         }
         errors.put("500", shared("InternalError"));
+        errors.put("503", shared("ServiceUnavailable"));
 
         // SmallRye adds a bare 400 to operations with a validated body; the shared one replaces it.
         errors.forEach((status, response) -> {

@@ -48,7 +48,6 @@ public class WebhookDeliveryResource {
             + " status code, latency, error class, first bytes of the response)")
     @APIResponse(responseCode = "200", description = "The deliveries, newest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeliveryPage")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> deliveries(@PathParam("id") String id,
             @Parameter(description = "pending, sending, delivered, failed or missed") @QueryParam("status") String status,
             @Parameter(description = "ISO-8601 time: only deliveries created before it (paging)") @QueryParam("before") String before,
@@ -62,7 +61,6 @@ public class WebhookDeliveryResource {
     @Operation(summary = "Send one delivery again, with a fresh retry schedule and the same event id (202)")
     @APIResponse(responseCode = "202", description = "The delivery, queued again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Delivery")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> replay(@PathParam("id") String id, @PathParam("deliveryId") String deliveryId) {
         return relay(deliveries.replay(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT),
                 PathParams.uuid(deliveryId, "deliveryId", "delivery")));
@@ -75,7 +73,6 @@ public class WebhookDeliveryResource {
             + " {\"from\": <ISO-8601>, \"to\": <ISO-8601>} (202 {replayed})")
     @APIResponse(responseCode = "202", description = "How many deliveries were queued again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Replayed")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> replayFailed(@PathParam("id") String id, @NotNull ReplayRange body) {
         return relay(deliveries.replayFailed(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT), body.from(),
                 body.to()));
@@ -86,7 +83,6 @@ public class WebhookDeliveryResource {
     @Operation(summary = "Send a signed test event ({\"event\":\"ping\",…}) to this endpoint now (202 {eventId, deliveryId})")
     @APIResponse(responseCode = "202", description = "The test event and its delivery",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Ping")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> ping(@PathParam("id") String id) {
         return relay(deliveries.ping(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT)));
     }
@@ -97,7 +93,6 @@ public class WebhookDeliveryResource {
             + " probing), disabled (410 or sustained failure) or switched_off; with failure and backlog counts")
     @APIResponse(responseCode = "200", description = "The endpoint's delivery health",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeliveryHealth")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> health(@PathParam("id") String id) {
         return relay(deliveries.health(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT)));
     }
@@ -109,7 +104,6 @@ public class WebhookDeliveryResource {
             + " Body (optional) {\"redeliverMissed\": true} sends them again too")
     @APIResponse(responseCode = "200", description = "How many deliveries it missed and how many are sent again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Reenabled")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> enable(@PathParam("id") String id, EnableRequest body) {
         return relay(deliveries.reenable(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT),
                 body != null && Boolean.TRUE.equals(body.redeliverMissed())));

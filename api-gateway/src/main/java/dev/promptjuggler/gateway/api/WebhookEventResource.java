@@ -31,7 +31,6 @@ public class WebhookEventResource {
     @Operation(summary = "Every delivery of one event, with its attempts")
     @APIResponse(responseCode = "200", description = "The event's deliveries",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeliveryPage")))
-    @APIResponse(responseCode = "503", description = "the webhook delivery service is unavailable, try again")
     public Uni<Response> deliveries(@PathParam("eventId") String eventId) {
         return WebhookDeliveryResource.relay(deliveries.eventDeliveries(caller.tenantId(),
                 PathParams.uuid(eventId, "eventId", "webhook event")));
