@@ -86,7 +86,13 @@ public class RunOutboxRelay {
 
     private CompletableFuture<Void> send(RunRequested run) {
         publishing.add(run.runId());
-        CompletableFuture<Void> sent = publisher.publish(run).subscribeAsCompletionStage();
+        CompletableFuture<Void> sent;
+        try {
+            sent = publisher.publish(run).subscribeAsCompletionStage();
+        } catch (RuntimeException refused) {
+            // An emitter that refuses at once must not turn an accepted run's answer into a 5xx.
+            sent = CompletableFuture.failedFuture(refused);
+        }
         sent.whenComplete((ok, failure) -> {
             publishing.remove(run.runId());
             if (failure == null) {
