@@ -8,6 +8,11 @@ export PJ_STATE_DIR="${PJ_STATE_DIR:-$PJ_ROOT/.local/dev}"
 
 export PJ_KAFKA_PORT="${PJ_KAFKA_PORT:-19092}"
 export PJ_KAFKA_CONTROLLER_PORT="${PJ_KAFKA_CONTROLLER_PORT:-19093}"
+# A second client listener that requires SASL/SCRAM-SHA-512 (19094 beside the default 19092; a stack on other
+# ports gets its Kafka port + 2), for the tests that reach a secured broker. Local credentials only.
+export PJ_KAFKA_SASL_PORT="${PJ_KAFKA_SASL_PORT:-$((PJ_KAFKA_PORT + 2))}"
+export PJ_KAFKA_SCRAM_USER="${PJ_KAFKA_SCRAM_USER:-pj}"
+export PJ_KAFKA_SCRAM_PASSWORD="${PJ_KAFKA_SCRAM_PASSWORD:-pj-local-scram}"
 export PJ_PG_PORT="${PJ_PG_PORT:-15432}"
 export PJ_SIMULATOR_PORT="${PJ_SIMULATOR_PORT:-18090}"
 export PJ_GATEWAY_PORT="${PJ_GATEWAY_PORT:-18080}"

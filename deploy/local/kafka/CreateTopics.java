@@ -1,11 +1,14 @@
-// Creates and lists the local stack's topics through the kafka-clients Admin API. The kafka-topics
-// CLI (kafka-tools 4.4.0) is not on the registry. infra.sh compiles this file once and caches the
-// class; it also runs as a single-file program:
+// Creates and lists the local stack's topics, and sets its SCRAM user, through the kafka-clients Admin
+// API. The kafka-topics and kafka-configs CLIs (kafka-tools 4.4.0) are not on the registry. infra.sh
+// compiles this file once and caches the class; it also runs as a single-file program:
 //
 //   java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> ensure name:partitions...
 //       creates the missing topics (replication factor 1); existing ones are left alone
 //   java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> list
 //       prints every non-internal topic with its partition count
+//   PJ_KAFKA_SCRAM_PASSWORD=... java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> scram-user <name>
+//       creates or replaces the user's SCRAM-SHA-512 credential (the SASL listener's login); the password
+//       comes from the environment, not the command line, which other users can read
 //
 // Exit code 1 on any error (broker unreachable within the timeout, creation refused, ...).
 
@@ -22,7 +25,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -30,8 +36,9 @@ public class CreateTopics {
     private static final long TIMEOUT_SECONDS = 30;
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[1].equals("ensure") || args[1].equals("list"))) {
-            System.err.println("usage: CreateTopics <bootstrap> ensure name:partitions... | list");
+        if (args.length < 2 || !(args[1].equals("ensure") || args[1].equals("list")
+                || (args[1].equals("scram-user") && args.length == 3))) {
+            System.err.println("usage: CreateTopics <bootstrap> ensure name:partitions... | list | scram-user <name>");
             System.exit(2);
         }
         Properties props = new Properties();
@@ -41,6 +48,8 @@ public class CreateTopics {
         try (Admin admin = Admin.create(props)) {
             if (args[1].equals("ensure")) {
                 ensure(admin, List.of(args).subList(2, args.length));
+            } else if (args[1].equals("scram-user")) {
+                scramUser(admin, args[2], System.getenv("PJ_KAFKA_SCRAM_PASSWORD"));
             } else {
                 list(admin);
             }
@@ -77,6 +86,16 @@ public class CreateTopics {
                 }
             }
         }
+    }
+
+    private static void scramUser(Admin admin, String name, String password) throws Exception {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("PJ_KAFKA_SCRAM_PASSWORD is not set");
+        }
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(name,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        System.out.println("[infra] SCRAM-SHA-512 credential of " + name + " set");
     }
 
     private static void list(Admin admin) throws Exception {
