@@ -29,6 +29,11 @@ public record WorkflowDefinition(List<Node> nodes, List<Edge> edges) {
         public Node {
             settings = settings == null ? Map.of() : settings;
         }
+
+        /** Whether the node is of this type (false for an unknown type). */
+        public boolean is(NodeType nodeType) {
+            return nodeType.wireName().equals(type);
+        }
     }
 
     /**

@@ -109,9 +109,9 @@ public final class WorkflowGraph {
         List<Reference> references = new ArrayList<>();
         for (Node node : definition.nodes()) {
             Map<String, Object> settings = node.settings();
-            if ("prompt".equals(node.type()) || "fanout".equals(node.type()) && settings.get("prompt") != null) {
+            if (node.is(NodeType.PROMPT) || node.is(NodeType.FANOUT) && settings.get("prompt") != null) {
                 references.add(new Reference(node.id(), "prompt", text(settings.get("prompt")), text(settings.get("version"))));
-            } else if ("workflow".equals(node.type()) || "fanout".equals(node.type())) {
+            } else if (node.is(NodeType.WORKFLOW) || node.is(NodeType.FANOUT)) {
                 references.add(new Reference(node.id(), "workflow", text(settings.get("workflow")), text(settings.get("version"))));
             }
         }
@@ -187,7 +187,7 @@ public final class WorkflowGraph {
         Map<String, Integer> indegree = new HashMap<>();
         byId.keySet().forEach(id -> indegree.put(id, 0));
         for (Edge edge : definition.edges()) {
-            if ("loop".equals(byId.get(edge.to()).type()) && edge.toHandle().equals("feedback")) {
+            if (byId.get(edge.to()).is(NodeType.LOOP) && edge.toHandle().equals("feedback")) {
                 continue;
             }
             next.computeIfAbsent(edge.from(), id -> new ArrayList<>()).add(edge.to());

@@ -27,6 +27,14 @@ public interface ExecutorConfig {
     @WithDefault("5")
     int maxClaims();
 
+    /**
+     * Levels of runs inside a run: a prompt or workflow tool, a Workflow node or a Fanout node's workflow starts its
+     * run one level below the one that starts it. One that would start deeper fails (a tool when its prompt is built,
+     * a node when it runs), so a prompt or workflow that reaches itself again ends.
+     */
+    @WithDefault("4")
+    int maxNestingDepth();
+
     Scheduling scheduling();
 
     Lease lease();
@@ -110,14 +118,14 @@ public interface ExecutorConfig {
         @WithDefault("30s")
         Duration duration();
 
-        /** How often the leases of runs in flight are extended. */
+        /** How often the leases of runs in flight are extended (scheduling/LeaseHeartbeat). */
         @WithDefault("10s")
         Duration heartbeat();
     }
 
     interface Sweeper {
 
-        /** How often each replica sweeps ({@code off} disables it). */
+        /** How often each replica sweeps, e.g. {@code 10s} ({@code off} disables it; scheduling/Sweeper). */
         @WithDefault("10s")
         String every();
 

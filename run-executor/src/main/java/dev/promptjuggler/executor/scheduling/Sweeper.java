@@ -4,9 +4,13 @@ import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
 import dev.promptjuggler.executor.messaging.RunRequestPublisher;
 import dev.promptjuggler.executor.persistence.RunLeaseStore;
 import dev.promptjuggler.executor.service.RunExecutionService;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -28,18 +32,28 @@ public class Sweeper {
     private final RunRequestPublisher requests;
     private final RunFinishedPublisher notices;
     private final RunExecutionService executions;
+    private final String every;
 
     public Sweeper(RunLeaseStore leases, RunRequestPublisher requests, RunFinishedPublisher notices,
-            RunExecutionService executions) {
+            RunExecutionService executions, ExecutorConfig config) {
         this.leases = leases;
         this.requests = requests;
         this.notices = notices;
         this.executions = executions;
+        this.every = config.sweeper().every();
     }
 
-    @Scheduled(every = "${executor.sweeper.every:10s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
+    void schedule(@Observes StartupEvent event, Scheduler scheduler) {
+        if (every.equalsIgnoreCase("off")) {
+            return;
+        }
+        scheduler.newJob("executor.sweeper").setInterval(every)
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> scheduled())
+                .schedule();
+    }
+
+    private Uni<Void> scheduled() {
         return sweep().onFailure().recoverWithItem(failure -> {
             LOG.warnf("sweeping runs failed: %s", failure.toString());
             return null;

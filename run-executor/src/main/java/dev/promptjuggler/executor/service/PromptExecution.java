@@ -24,7 +24,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Runs one prompt: renders its templates, puts the thread's memory before its messages, asks the model,
@@ -36,7 +35,7 @@ import java.util.UUID;
  * (token usage of earlier turns, transcript, emitted payloads), as the SDK reports a failed run.
  */
 @ApplicationScoped
-public class PromptExecution {
+public class PromptExecution implements PromptRunner {
 
     private final ChatModels models;
     private final Toolbox toolbox;
@@ -48,33 +47,7 @@ public class PromptExecution {
         this.maxTurns = config.tools().maxTurns();
     }
 
-    /**
-     * @param history the thread memory the prompt reads (empty for stateless and write-only prompts)
-     * @param depth   0 for a run, 1 and more for prompts called as tools
-     */
-    public record PromptInput(UUID tenantId, UUID runId, UUID threadId, Map<String, String> inputs,
-            Map<String, String> variables, List<ChatMessage> history, int depth) {
-
-        /** A prompt called by this one (a tool): same run, its own inputs, no memory, one level deeper. */
-        public PromptInput nested(Map<String, String> nestedInputs) {
-            return new PromptInput(tenantId, runId, threadId, nestedInputs, variables, List.of(), depth + 1);
-        }
-    }
-
-    /**
-     * @param output           the final answer's text; null when the run failed or the model gave no text
-     * @param failure          why the run failed, or null when it completed
-     * @param lastAttemptError the latest failed provider attempt, even when a retry recovered (SDK's {@code error})
-     * @param userMessages     the prompt's rendered user messages (what memory keeps of the request)
-     * @param transcript       the SDK's {@code TranscriptItem}s
-     * @param emitted          the SDK's {@code EmittedItem}s
-     * @param turns            every successful model turn, nested prompts' included (tokens and cost)
-     * @param nested           what nested workflows (the {@code workflow} tool) spent
-     */
-    public record PromptResult(String output, String failure, String lastAttemptError, List<String> userMessages,
-            List<Object> transcript, List<EmittedItem> emitted, List<ModelTurn> turns, RunCosts.Spend nested) {
-    }
-
+    @Override
     public Uni<PromptResult> run(PromptConfig config, PromptInput input) {
         Progress progress = new Progress();
         return Uni.createFrom().item(() -> request(config, input))
@@ -166,7 +139,7 @@ public class PromptExecution {
     private static final class Progress {
         final List<String> userMessages = new ArrayList<>();
         final List<Object> transcript = new ArrayList<>();
-        final List<EmittedItem> emitted = new ArrayList<>();
+        final List<PromptResult.EmittedItem> emitted = new ArrayList<>();
         final List<ModelTurn> turns = new ArrayList<>();
         RunCosts.Spend nested = RunCosts.Spend.NONE;
         volatile String lastAttemptError;
@@ -189,7 +162,7 @@ public class PromptExecution {
             nested = nested.plus(outcome.spent());
             transcript.add(new TranscriptTool(name, outcome.failed() ? "error" : "ok"));
             if (outcome.emitted() != null) {
-                emitted.add(new EmittedItem(name, outcome.emitted()));
+                emitted.add(new PromptResult.EmittedItem(name, outcome.emitted()));
                 transcript.add(new TranscriptData(name, outcome.emitted()));
             }
         }
@@ -198,10 +171,6 @@ public class PromptExecution {
             return new PromptResult(failure == null ? output : null, failure, lastAttemptError, List.copyOf(userMessages),
                     List.copyOf(transcript), List.copyOf(emitted), List.copyOf(turns), nested);
         }
-    }
-
-    /** The SDK's {@code EmittedItem}: the emit tool and its payload, verbatim. */
-    public record EmittedItem(String tool, JsonNode payload) {
     }
 
     /** The SDK's {@code TranscriptText}. */

@@ -19,12 +19,10 @@ import dev.promptjuggler.executor.persistence.RunStore;
 import dev.promptjuggler.executor.persistence.RunStore.Outcome;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
-import dev.promptjuggler.executor.service.PromptExecution.PromptInput;
-import dev.promptjuggler.executor.service.PromptExecution.PromptResult;
 import dev.promptjuggler.executor.service.UnrunnableRunException.Reason;
+import dev.promptjuggler.executor.workflow.WorkflowResult;
+import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
-import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowResult;
-import dev.promptjuggler.executor.workflow.WorkflowRuns.WorkflowRun;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -153,9 +151,8 @@ public class RunExecutionService {
     private Uni<Void> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
-                        variables), revision(run, WorkflowDefinition.class)))
-                .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> new WorkflowResult(RunStatus.FAILED,
-                        Map.of(), List.of(failure.getMessage()), null, null))
+                        variables), revision(run, WorkflowDefinition.class), prompts))
+                .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> WorkflowResult.failed(failure.getMessage()))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())
                         .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(), result.status(),

@@ -25,7 +25,7 @@ final class PromptTool extends DefinedTool {
 
     @Override
     Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
-        return context.nested().run(target, context.run().nested(Arguments.asStrings(arguments))).map(result ->
+        return context.prompts().run(target, context.run().nested(Arguments.asStrings(arguments))).map(result ->
                 (result.failure() == null
                         ? ToolOutcome.ok(result.output() == null ? "" : result.output())
                         : ToolOutcome.failed("prompt '" + spec().name() + "' failed: " + result.failure()))

@@ -8,6 +8,7 @@ import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.persistence.DefinitionLookup;
+import dev.promptjuggler.executor.service.NestingLimit;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,20 +27,19 @@ import java.util.Map;
 @ApplicationScoped
 public class Toolbox {
 
-    /** Nested prompt calls deeper than this fail: a prompt that calls itself must end somewhere. */
-    static final int MAX_DEPTH = 3;
-
     private final DefinitionLookup definitions;
     private final GuardedHttpClient http;
     private final ExecutorConfig.Tools config;
     private final ObjectMapper json;
     private final KnowledgeSearchClient knowledge;
     private final WorkflowRuns workflows;
+    private final NestingLimit nesting;
 
     public Toolbox(DefinitionLookup definitions, GuardedHttpClient http, KnowledgeSearchClient knowledge,
-            WorkflowRuns workflows, ExecutorConfig config, ObjectMapper json) {
+            WorkflowRuns workflows, NestingLimit nesting, ExecutorConfig config, ObjectMapper json) {
         this.definitions = definitions;
         this.workflows = workflows;
+        this.nesting = nesting;
         this.http = http;
         this.knowledge = knowledge;
         this.config = config.tools();
@@ -112,9 +112,7 @@ public class Toolbox {
 
     private Uni<FunctionTool> prompt(String name, String description, boolean failFast, Map<String, Object> definition,
             ToolContext context) {
-        if (context.depth() >= MAX_DEPTH) {
-            throw new ToolDefinitionException("tool '" + name + "': prompts nest at most " + MAX_DEPTH + " deep");
-        }
+        refuseNesting(name, context);
         Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
         String target = String.valueOf(ref.get("definitionId"));
         String revision = revision(ref);
@@ -127,6 +125,7 @@ public class Toolbox {
 
     private Uni<FunctionTool> workflow(String name, String description, boolean failFast, Map<String, Object> definition,
             ToolContext context) {
+        refuseNesting(name, context);
         Map<?, ?> ref = (Map<?, ?>) definition.get("versionRef");
         String target = String.valueOf(ref.get("definitionId"));
         String revision = revision(ref);
@@ -135,6 +134,13 @@ public class Toolbox {
                         + target + " has no published revision " + revision)))
                 .map(workflow -> new WorkflowTool(new ToolSpec(name, description, WorkflowTool.parameters(workflow)),
                         failFast, workflow, context, workflows, json));
+    }
+
+    /** A prompt or workflow tool runs one level below its prompt; one that would nest too deep fails the prompt. */
+    private void refuseNesting(String name, ToolContext context) {
+        nesting.refusal(context.depth() + 1).ifPresent(reason -> {
+            throw new ToolDefinitionException("tool '" + name + "': " + reason);
+        });
     }
 
     /** The SDK's {@code VersionRef.idOrTag}: a version number, a tag or a revision id. */

@@ -2,10 +2,12 @@ package dev.promptjuggler.executor.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptjuggler.contracts.workflow.NodeType;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.service.RunCosts.Spend;
+import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
@@ -31,16 +33,17 @@ final class WorkflowTool extends DefinedTool {
 
     /** One string parameter per Input node of the workflow, all required. */
     static Map<String, Object> parameters(WorkflowDefinition workflow) {
-        return Arguments.stringParameters(workflow.nodes().stream().filter(node -> "input".equals(node.type()))
+        return Arguments.stringParameters(workflow.nodes().stream().filter(node -> node.is(NodeType.INPUT))
                 .map(WorkflowDefinition.Node::name).toList());
     }
 
     @Override
     Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
         var run = context.run();
-        var nested = new WorkflowRuns.WorkflowRun(run.runId(), run.tenantId(), run.threadId(),
-                Arguments.asStrings(arguments), run.variables());
-        return workflows.runNested(nested, target, "tool:" + spec().name() + ":" + call.id() + "/", run.depth() + 1)
+        var nested = new WorkflowRun(run.runId(), run.tenantId(), run.threadId(), Arguments.asStrings(arguments),
+                run.variables());
+        return workflows.runNested(nested, target, context.prompts(), "tool:" + spec().name() + ":" + call.id() + "/",
+                        run.depth() + 1)
                 .map(result -> (result.errors().isEmpty()
                         ? ToolOutcome.ok(json.valueToTree(result.outputs()).toString())
                         : ToolOutcome.failed("workflow '" + spec().name() + "' failed: " + String.join("; ", result.errors())))

@@ -127,6 +127,11 @@ final class NodeFunctions {
         return array.toString();
     }
 
+    /** A node's outputs by handle as a JSON object (a Fanout item's, when it has no {@code out}). */
+    static String write(Map<String, String> outputs) {
+        return JSON.valueToTree(outputs).toString();
+    }
+
     private static JsonNode parse(String in, String problem) {
         try {
             return JSON.readTree(in);

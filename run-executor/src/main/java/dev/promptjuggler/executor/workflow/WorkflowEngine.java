@@ -169,7 +169,7 @@ final class WorkflowEngine {
             return;
         }
         boolean ready = feeding(graph.node(id)).stream().allMatch(edge -> current.containsKey(edge.from())
-                && (!edge.fromHandle().equals("done") || !"loop".equals(graph.node(edge.from()).type())
+                && (!edge.fromHandle().equals("done") || !graph.node(edge.from()).is(NodeType.LOOP)
                         || finishedLoops.contains(edge.from())));
         if (ready) {
             enqueue(id);
@@ -207,6 +207,6 @@ final class WorkflowEngine {
     }
 
     private boolean isFeedback(Edge edge) {
-        return edge.toHandle().equals("feedback") && "loop".equals(graph.node(edge.to()).type());
+        return edge.toHandle().equals("feedback") && graph.node(edge.to()).is(NodeType.LOOP);
     }
 }

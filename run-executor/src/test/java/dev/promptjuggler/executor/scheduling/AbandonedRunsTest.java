@@ -44,7 +44,7 @@ class AbandonedRunsTest {
     Sweeper sweeper;
 
     @Inject
-    RunScheduler scheduler;
+    RunTopicsConsumer consumer;
 
     @Inject
     WorkerId worker;
@@ -54,7 +54,7 @@ class AbandonedRunsTest {
 
     @Test
     void aStoredVariableEncryptedUnderAnotherKeyFailsTheRunOnceAndForAll() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         Prompt prompt = TestPlatform.prompt();
         String ciphertext = foreignCipher().encrypt(SECRET, SecretOwners.storedVariable(prompt.tenantId(), "OPENAI_API_KEY", null));
         TestPlatform.update("INSERT INTO gateway.environment_variables (id, tenant_id, key, environment, value)"
@@ -92,7 +92,7 @@ class AbandonedRunsTest {
 
     @Test
     void envVarsEncryptedUnderAnotherKeyFailTheRunAndArePurged() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         Prompt prompt = TestPlatform.prompt();
         UUID run = TestPlatform.storeRun(prompt, NORMAL, "hello");
         String ciphertext = foreignCipher().encrypt("{\"API_TOKEN\":\"" + SECRET + "\"}", SecretOwners.runVariables(run));
@@ -114,7 +114,7 @@ class AbandonedRunsTest {
 
     @Test
     void aRevisionThatCannotBeReadFailsTheRun() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         Prompt prompt = TestPlatform.prompt();
         TestPlatform.update("UPDATE gateway.revisions SET config = '{\"provider\":\"openai\",\"model\":\"gpt-5.5\",\"messages\":42}'::jsonb"
                 + " WHERE id = ?", prompt.revisionId());
@@ -135,7 +135,7 @@ class AbandonedRunsTest {
 
     @Test
     void aWorkflowRevisionThatCannotBeReadFailsTheRunWithTheReasonAmongItsErrors() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         Prompt prompt = TestPlatform.prompt();
         UUID definition = UUID.randomUUID();
         UUID revision = UUID.randomUUID();
@@ -161,7 +161,7 @@ class AbandonedRunsTest {
 
     @Test
     void aRunOutOfClaimsIsNotExecutedAgainButEndedByTheSweeperWithItsNotice() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         // Whatever an earlier run of the suite left out of claims is ended first, so this sweep counts only ours.
         sweeper.sweep().await().atMost(PATIENCE);
         Prompt prompt = TestPlatform.prompt();

@@ -30,11 +30,14 @@ class LaneOrderingTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @Inject
-    RunScheduler scheduler;
+    RunTopicsConsumer consumer;
+
+    @Inject
+    RunStarter starter;
 
     @Test
     void aLaterRunOfTheSameLaneWaitsForTheEarlierOneEvenWhenItIsMoreUrgent() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         UUID thread = TestPlatform.thread(prompt);
         try (var platform = new TestPlatform()) {
@@ -50,7 +53,7 @@ class LaneOrderingTest {
             // The other channel takes the free slot; the onsite run of the first lane does not start.
             await().atMost(PATIENCE).until(() -> HeldProvider.held() == 2 && TestPlatform.startedAt(otherChannel) != null);
             assertNull(TestPlatform.startedAt(second), "the later run of the lane must not start before the earlier ends");
-            assertEquals(2, scheduler.inFlight(), "a waiting run holds no slot");
+            assertEquals(2, starter.inFlight(), "a waiting run holds no slot");
 
             HeldProvider.releaseOldest();
             await().atMost(PATIENCE).until(() -> "completed".equals(TestPlatform.status(first)));

@@ -30,11 +30,14 @@ class OnsiteReserveTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @Inject
-    RunScheduler scheduler;
+    RunTopicsConsumer consumer;
+
+    @Inject
+    RunStarter starter;
 
     @Test
     void anOnsiteRunTakesTheReservedSlotWhileLowerWorkHoldsAllOthers() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         try (var platform = new TestPlatform()) {
             List<UUID> low = new ArrayList<>();
@@ -43,8 +46,8 @@ class OnsiteReserveTest {
             }
             UUID normal = platform.requestRun(prompt, NORMAL, HeldProvider.HOLD_MARKER + " normal");
             // Two of three slots: the third is onsite's.
-            await().atMost(PATIENCE).until(() -> HeldProvider.held() == 2 && scheduler.waiting(LOW) == 2
-                    && scheduler.waiting(NORMAL) == 1);
+            await().atMost(PATIENCE).until(() -> HeldProvider.held() == 2 && starter.waiting(LOW) == 2
+                    && starter.waiting(NORMAL) == 1);
             assertNull(TestPlatform.startedAt(normal), "normal work does not take the reserved slot either");
 
             UUID onsite = platform.requestRun(prompt, ONSITE, HeldProvider.HOLD_MARKER + " onsite");

@@ -33,11 +33,14 @@ class PrioritySchedulingTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @Inject
-    RunScheduler scheduler;
+    RunTopicsConsumer consumer;
+
+    @Inject
+    RunStarter starter;
 
     @Test
     void waitingOnsiteRunsStartBeforeNormalBeforeTheLowBacklogFetchedEarlier() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         try (var platform = new TestPlatform()) {
             List<UUID> low = new ArrayList<>();
@@ -45,7 +48,7 @@ class PrioritySchedulingTest {
                 low.add(platform.requestRun(prompt, LOW, HeldProvider.HOLD_MARKER + " low " + i));
             }
             // Two low runs hold the slots; the other four were fetched and wait.
-            await().atMost(PATIENCE).until(() -> HeldProvider.held() == 2 && scheduler.waiting(LOW) == 4);
+            await().atMost(PATIENCE).until(() -> HeldProvider.held() == 2 && starter.waiting(LOW) == 4);
 
             List<UUID> normal = new ArrayList<>();
             List<UUID> onsite = new ArrayList<>();
@@ -55,7 +58,7 @@ class PrioritySchedulingTest {
             for (int i = 0; i < 3; i++) {
                 onsite.add(platform.requestRun(prompt, ONSITE, HeldProvider.HOLD_MARKER + " onsite " + i));
             }
-            await().atMost(PATIENCE).until(() -> scheduler.waiting(NORMAL) == 3 && scheduler.waiting(ONSITE) == 3);
+            await().atMost(PATIENCE).until(() -> starter.waiting(NORMAL) == 3 && starter.waiting(ONSITE) == 3);
 
             // One answer at a time: each frees one slot, so each start is decided alone.
             int total = 12;

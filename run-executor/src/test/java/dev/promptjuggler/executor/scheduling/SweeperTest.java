@@ -32,14 +32,14 @@ class SweeperTest {
     Sweeper sweeper;
 
     @Inject
-    RunScheduler scheduler;
+    RunTopicsConsumer consumer;
 
     @Inject
     WorkerId worker;
 
     @Test
     void aRunWhoseWorkerDiedIsRequeuedAndFinishedByTheNextClaim() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         UUID run = TestPlatform.storeRun(prompt, ONSITE, "orphaned");
         // Claimed by a worker that died: its lease ran out and no record of the run is left in Kafka.
@@ -57,7 +57,7 @@ class SweeperTest {
 
     @Test
     void aRunNeverClaimedIsPublishedAgain() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         // The gateway stored it and died before publishing.
         UUID run = TestPlatform.storeRun(prompt, LOW, "never published");
@@ -90,7 +90,7 @@ class SweeperTest {
 
     @Test
     void aRepeatedRequestForAFinishedRunChangesNothing() {
-        await().atMost(PATIENCE).until(scheduler::assigned);
+        await().atMost(PATIENCE).until(consumer::assigned);
         var prompt = TestPlatform.prompt();
         try (var platform = new TestPlatform()) {
             UUID done = platform.requestRun(prompt, ONSITE, "first");

@@ -65,7 +65,7 @@ class PromptExecutionTest {
                 List.of(new PromptMessage("user", "{{question}}")), null, "read_write");
         List<ChatMessage> history = List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"));
 
-        ChatRequest request = PromptExecution.request(config, new PromptExecution.PromptInput(null, null, null,
+        ChatRequest request = PromptExecution.request(config, new PromptInput(null, null, null,
                 Map.of("question", "Who am I?"), Map.of(), history, 0));
 
         assertEquals("Be brief.", request.system());
@@ -87,7 +87,7 @@ class PromptExecutionTest {
                 request.responseFormat());
     }
 
-    private static PromptExecution.PromptInput input(Map<String, String> inputs, Map<String, String> variables) {
-        return new PromptExecution.PromptInput(null, null, null, inputs, variables, List.of(), 0);
+    private static PromptInput input(Map<String, String> inputs, Map<String, String> variables) {
+        return new PromptInput(null, null, null, inputs, variables, List.of(), 0);
     }
 }

@@ -2,14 +2,11 @@ package dev.promptjuggler.executor.support;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /** {@code runs.finished} read on the real broker from its end as of now: the notices published from here on. */
 public final class FinishedNotices implements AutoCloseable {
@@ -21,10 +18,7 @@ public final class FinishedNotices implements AutoCloseable {
     }
 
     public static FinishedNotices fromNow() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
-        var consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+        var consumer = new KafkaConsumer<>(KafkaSettings.current(), new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor("runs.finished").stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         consumer.assign(partitions);

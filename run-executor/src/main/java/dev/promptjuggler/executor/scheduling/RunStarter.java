@@ -1,0 +1,143 @@
+package dev.promptjuggler.executor.scheduling;
+
+import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.persistence.RunLeaseStore;
+import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
+import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
+import dev.promptjuggler.executor.service.RunExecutionService;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the runs {@link SlotAdmission} lets through: claims them in PostgreSQL (a lease, one statement per
+ * {@link Claim}), settles their records, executes the claimed ones, and gives the slot back when a run ends. A run
+ * is in {@link #running()} (its lease heartbeated) from its claim until it ends.
+ */
+@ApplicationScoped
+public class RunStarter {
+
+    private static final Logger LOG = Logger.getLogger(RunStarter.class);
+    private static final Duration RETRY_MIN = Duration.ofMillis(500);
+    private static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    private static final int EXECUTE_RETRIES = 5;
+
+    private final RunExecutionService executions;
+    private final RunLeaseStore leases;
+    private final SlotAdmission<WaitingRun> admission;
+    private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean active = true;
+
+    public RunStarter(RunExecutionService executions, RunLeaseStore leases, ExecutorConfig config, MeterRegistry registry) {
+        this.executions = executions;
+        this.leases = leases;
+        this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
+        Gauge.builder("executor.runs.in.flight", this, RunStarter::inFlight)
+                .description("Runs claimed by this worker and not finished").register(registry);
+        for (Priority priority : Priority.values()) {
+            Gauge.builder("executor.runs.waiting", this, starter -> starter.waiting(priority))
+                    .tag("priority", priority.wireName())
+                    .description("Runs fetched by this worker that wait for a slot").register(registry);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        active = false;
+    }
+
+    /** Queues a fetched run; it starts at a {@link #dispatch()} that finds it a slot. */
+    void queue(WaitingRun run) {
+        admission.add(run.priority(), run);
+    }
+
+    /** Drops waiting runs, e.g. those of partitions this worker no longer owns. */
+    void drop(Predicate<WaitingRun> filter) {
+        admission.removeIf(filter);
+    }
+
+    /** Runs this worker fetched that wait for a slot. */
+    public int waiting(Priority priority) {
+        return admission.waiting(priority);
+    }
+
+    /** Runs this worker claimed (or is claiming) and has not finished. */
+    public int inFlight() {
+        return admission.inFlight();
+    }
+
+    /** The runs this worker holds the lease of. */
+    List<UUID> running() {
+        return List.copyOf(running);
+    }
+
+    /** Starts the claim statements the free slots allow. Called on new runs, and whenever a claim or a run ends. */
+    void dispatch() {
+        admission.admit().forEach(this::claim);
+    }
+
+    private void claim(Claim<WaitingRun> claim) {
+        List<UUID> runIds = claim.runs().stream().map(waiting -> waiting.request().runId()).toList();
+        leases.claim(runIds)
+                .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
+                .subscribe().with(claimed -> {
+                    int started = 0;
+                    for (WaitingRun waiting : claim.runs()) {
+                        waiting.settle();
+                        // remove: a request delivered twice into one claim runs once.
+                        ClaimedRun run = claimed.remove(waiting.request().runId());
+                        if (run == null) {
+                            LOG.debugf("run %s is finished, held by another worker or waits for its lane; nothing to do",
+                                    waiting.request().runId());
+                        } else {
+                            started++;
+                            execute(waiting, run);
+                        }
+                    }
+                    admission.claimed(claim, started);
+                    if (active) {
+                        dispatch();
+                    }
+                }, failure -> {
+                    // Only when shutting down: the records stay unsettled and are redelivered.
+                    LOG.warnf("claiming %d run(s) failed: %s", claim.runs().size(), failure.toString());
+                    admission.claimed(claim, 0);
+                });
+    }
+
+    private void execute(WaitingRun waiting, ClaimedRun claimed) {
+        UUID runId = waiting.request().runId();
+        running.add(runId);
+        // Provider failures end as failed runs inside execute(); what fails here is infrastructure. A retry reads
+        // the run again (its outcome may be stored already); after a few tries the run is left to its lease and
+        // the sweeper.
+        AtomicBoolean first = new AtomicBoolean(true);
+        Uni.createFrom().deferred(() -> first.getAndSet(false)
+                        ? executions.execute(claimed) : executions.execute(waiting.request()))
+                .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
+                .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
+                .subscribe().with(done -> end(waiting), failure -> {
+                    LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
+                    end(waiting);
+                });
+    }
+
+    private void end(WaitingRun waiting) {
+        running.remove(waiting.request().runId());
+        admission.ended(waiting.priority());
+        if (active) {
+            dispatch();
+        }
+    }
+}

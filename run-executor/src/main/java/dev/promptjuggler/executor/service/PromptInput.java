@@ -1,0 +1,23 @@
+package dev.promptjuggler.executor.service;
+
+import dev.promptjuggler.executor.llm.ChatMessage;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What one prompt runs with.
+ *
+ * @param history the thread memory the prompt reads (empty for stateless and write-only prompts)
+ * @param depth   how many levels of nested runs it is inside: 0 for a run's own prompt and a top-level workflow's
+ *                Prompt nodes, one more for each prompt or workflow tool, Workflow node or Fanout workflow between
+ *                (bounded by {@code executor.max-nesting-depth})
+ */
+public record PromptInput(UUID tenantId, UUID runId, UUID threadId, Map<String, String> inputs,
+        Map<String, String> variables, List<ChatMessage> history, int depth) {
+
+    /** A prompt called by this one (a tool): same run, its own inputs, no memory, one level deeper. */
+    public PromptInput nested(Map<String, String> nestedInputs) {
+        return new PromptInput(tenantId, runId, threadId, nestedInputs, variables, List.of(), depth + 1);
+    }
+}
