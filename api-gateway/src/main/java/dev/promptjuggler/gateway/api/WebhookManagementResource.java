@@ -1,6 +1,6 @@
 package dev.promptjuggler.gateway.api;
 
-import dev.promptjuggler.gateway.persistence.WebhookEndpointEntity.EndpointRow;
+import dev.promptjuggler.gateway.persistence.WebhookEndpointRepository.EndpointRow;
 import dev.promptjuggler.gateway.service.WebhookEndpointService;
 import dev.promptjuggler.gateway.service.WebhookEndpointService.CreatedEndpoint;
 import io.smallrye.mutiny.Uni;

@@ -4,17 +4,13 @@ import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.client.DispatcherClient;
 import dev.promptjuggler.gateway.client.DispatcherClient.Answer;
 import dev.promptjuggler.gateway.config.WebhookDeliveryConfig;
-import dev.promptjuggler.gateway.persistence.RetiredWebhookSecretEntity;
-import dev.promptjuggler.gateway.persistence.WebhookEndpointEntity;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import dev.promptjuggler.gateway.persistence.WebhookSecretRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
@@ -25,10 +21,12 @@ public class WebhookDeliveryService {
 
     private final SecureRandom random = new SecureRandom();
     private final DispatcherClient dispatcher;
+    private final WebhookSecretRepository secrets;
     private final WebhookDeliveryConfig config;
 
-    public WebhookDeliveryService(DispatcherClient dispatcher, WebhookDeliveryConfig config) {
+    public WebhookDeliveryService(DispatcherClient dispatcher, WebhookSecretRepository secrets, WebhookDeliveryConfig config) {
         this.dispatcher = dispatcher;
+        this.secrets = secrets;
         this.config = config;
     }
 
@@ -66,28 +64,14 @@ public class WebhookDeliveryService {
                 new JsonObject().put("redeliverMissed", redeliverMissed).encode());
     }
 
-    /**
-     * A new secret, shown only now; the old one keeps signing for the configured overlap. The endpoint is locked
-     * and both rows written in one transaction, so no delivery is ever signed with neither.
-     */
-    @WithTransaction
+    /** A new secret, shown only now; the old one keeps signing for the configured overlap. */
     public Uni<RotatedSecret> rotate(UUID tenantId, UUID endpointId) {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return WebhookEndpointEntity.lockOf(tenantId, endpointId).chain(endpoint -> {
-            if (endpoint == null) {
-                return Uni.createFrom().failure(ApiException.notFound("no such webhook endpoint"));
-            }
-            RetiredWebhookSecretEntity retired = new RetiredWebhookSecretEntity();
-            retired.endpointId = endpointId;
-            // PostgreSQL keeps microseconds: the time shown must be the time stored.
-            retired.retiredAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-            retired.expiresAt = retired.retiredAt.plus(config.rotationOverlap());
-            retired.secret = endpoint.secret;
-            endpoint.secret = secret;
-            return retired.persist().replaceWith(new RotatedSecret(endpointId, secret, retired.expiresAt));
-        });
+        return secrets.rotate(tenantId, endpointId, secret, config.rotationOverlap())
+                .map(expiresAt -> new RotatedSecret(endpointId, secret,
+                        expiresAt.orElseThrow(() -> ApiException.notFound("no such webhook endpoint"))));
     }
 
     private static Map<String, String> query(String... pairs) {
