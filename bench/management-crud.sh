@@ -6,7 +6,7 @@
 # bench/management-crud.mjs at concurrency 1 and 16. Alternating the builds spreads the machine's noise over
 # both; the spread between rounds is part of the result.
 #   bench/management-crud.sh REVISION_A REVISION_B     e.g. main orm-experiment
-# Sizes: ROUNDS (3), CYCLES_1 (300), CYCLES_16 (600) cycles of five requests each, after 50 warm-up cycles.
+# Sizes: ROUNDS (3), CYCLES_1 (300), CYCLES_16 (600) cycles of five requests each, after WARMUP_CYCLES (50).
 # Raw lines go to .local/bench-crud/results.jsonl; the summary (medians, min–max over rounds) to stdout.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,7 +47,9 @@ rss_mb() { awk -v field="$2:" '$1 == field { printf "%d", $2 / 1024 }' "/proc/$1
 start_gateway() {
   local log=$1 jar=$2 start
   start=$(date +%s%N)
-  PJ_BOOTSTRAP_TOKEN=$token PJ_SECRETS_KEY=$secrets_key "$java" -Xmx384m -jar "$jar" >"$log" 2>&1 &
+  # Flyway's connection may take more than Agroal's 5 s to open on a loaded machine; the same for both builds.
+  PJ_BOOTSTRAP_TOKEN=$token PJ_SECRETS_KEY=$secrets_key QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT=60S \
+    "$java" -Xmx384m -jar "$jar" >"$log" 2>&1 &
   pid=$!
   until curl -fs -o /dev/null "http://127.0.0.1:$PJ_GATEWAY_PORT/q/health/ready"; do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
@@ -65,7 +67,7 @@ run_one() {
   for concurrency in 1 16; do
     local cycles_var="CYCLES_$concurrency"
     node "$root/bench/management-crud.mjs" "http://127.0.0.1:$PJ_GATEWAY_PORT" "$token" "$concurrency" \
-      "${!cycles_var:-$((concurrency == 1 ? 300 : 600))}" |
+      "${!cycles_var:-$((concurrency == 1 ? 300 : 600))}" "${WARMUP_CYCLES:-50}" |
       while read -r line; do echo "{\"build\":\"$label\",\"round\":$round,${line#\{}"; done >>"$results"
   done
   printf '{"build":"%s","round":%d,"rss_loaded_mb":%d,"rss_peak_mb":%d,"pg_connections":%d}\n' "$label" "$round" \
