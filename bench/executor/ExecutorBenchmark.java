@@ -213,7 +213,7 @@ public final class ExecutorBenchmark {
             List<Times> low, int backlog, String loadAtStart) throws IOException {
         String cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
-        line("### Latest run: %s", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        line("#### Latest run: %s", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
         line("");
         line("Command: `%s`. Machine: %d CPUs (%s), Java %s; load average (1/5/15 min) at start %s. Executor: one process,"
                         + " `EXECUTOR_MAX_IN_FLIGHT=%d`, `EXECUTOR_SCHEDULING_ONSITE_RESERVE=%s`,"
@@ -240,7 +240,7 @@ public final class ExecutorBenchmark {
         double gaugePeak = gauges.between(first, last).stream().mapToDouble(Gauges::inFlight).max().orElse(0);
         double gaugeAverage = window.stream().mapToDouble(Gauges::inFlight).average().orElse(0);
         long failed = throughput.stream().filter(t -> !"completed".equals(t.status())).count();
-        line("#### Throughput: %,d normal runs offered at once", runs);
+        line("##### Throughput: %,d normal runs offered at once", runs);
         line("");
         line("| Figure | Value | Target | Met |");
         line("|---|---|---|---|");
@@ -285,7 +285,7 @@ public final class ExecutorBenchmark {
         List<Gauges> busyGauges = gauges.between(busySettled, busyTrickle.endMicros);
         List<Gauges> quietGauges = gauges.between(quietSettled, quietTrickle.endMicros);
         double busySteadySeconds = (busyTrickle.endMicros - busySettled) / 1e6;
-        line("#### Priority: onsite queue wait with and without a low backlog");
+        line("##### Priority: onsite queue wait with and without a low backlog");
         line("");
         line("Onsite trickle: %s runs/s for %s s. The target is judged on each trickle after its first %d s (steady); the"
                         + " whole trickle, first seconds included, is in the last columns.",
@@ -320,7 +320,7 @@ public final class ExecutorBenchmark {
 
         // CPU.
         double throughputWall = (cpuAfter.wallNanos() - cpuBefore.wallNanos()) / 1e9;
-        line("#### Where the CPU goes");
+        line("##### Where the CPU goes");
         line("");
         line("CPU time of each process (user + system, /proc/PID/stat; PostgreSQL = postmaster and all its backends) over"
                 + " each phase, in cores (CPU seconds per wall second; the machine has %d), and for the throughput phase per"

@@ -17,10 +17,11 @@ import java.util.Map;
 /**
  * The quantized all-MiniLM-L6-v2 sentence encoder, run in-process and offline from the ONNX model and
  * tokenizer inside langchain4j's Maven artifact. Unlike that library's model (one inference per text),
- * this runs a whole batch per inference (padded to the longest text, masked, mean-pooled, normalised):
- * about 20% more texts per second here. A text alone gets exactly the reference vector; in a batch, the
- * model's dynamic quantization (scales computed per batch) moves it slightly: cosine above 0.99 among texts
- * of similar length, which is how the service forms its batches (a short text padded far moves more).
+ * this runs a whole batch per inference (padded to the longest text, masked, mean-pooled, normalised),
+ * which embeds more texts per second (docs/benchmarks.md, knowledge). A text alone gets exactly the reference
+ * vector; in a batch, the model's dynamic quantization (scales computed per batch) moves it slightly: cosine
+ * above 0.99 among texts of similar length, which is how the service forms its batches (a short text padded far
+ * moves more).
  */
 public final class MiniLmModel implements TokenCounter, AutoCloseable {
 

@@ -28,8 +28,9 @@ public class ProviderHttp {
 
     /**
      * Vert.x's HTTP/1.1 pool finds a free connection by scanning all of its connections to the host, so with one
-     * pool the cost of each request grew with the runs in flight (at 3,000 that scan was the executor's hottest
-     * method, ~10% of its CPU). Requests are spread round-robin over this many pools instead.
+     * pool the cost of each request grew with the runs in flight (with thousands in flight that scan was the
+     * executor's hottest method: docs/benchmarks.md, executor, runs h and i). Requests are spread round-robin
+     * over this many pools instead.
      */
     private static final int POOLS = 16;
 

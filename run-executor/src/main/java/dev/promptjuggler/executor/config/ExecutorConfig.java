@@ -103,10 +103,9 @@ public interface ExecutorConfig {
          * ≤ 1; 1 = no cap). Slots decide what runs, not what the CPU does: when lower work keeps the machine
          * saturated, an onsite run still waits for its claim and its fetch behind that work in the database and
          * the broker. Capping lower work while onsite runs are about leaves the machine headroom for them. Runs
-         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. On
-         * two cores with 20,000 low runs backlogged, 0.05 of 3,000 slots (with a reserve of 150) kept the onsite
-         * queue wait's p50 and p99 within 1.5 times the wait without them while ~145 low runs/s still started;
-         * 0.15 kept the p50 only (docs/benchmarks.md).
+         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting.
+         * Which shares held the onsite wait under a low backlog, and what they cost lower work, is measured in
+         * docs/benchmarks.md (executor).
          */
         @WithDefault("1.0")
         double lowerShareWhileOnsite();

@@ -122,8 +122,8 @@ class WebhookDeliveryBenchmark {
     @Test
     void measure() throws Exception {
         // Warm-up, so that the JIT compiler (on these two cores the busiest thread of a fresh JVM) is done
-        // before measuring: a burst, then the steady rate for a while. With 10 s of it the measured steady
-        // phase still had 100-250 ms stalls and a p50 falling from ~40 to ~8 ms; after 40 s it is flat.
+        // before measuring: a burst, then the steady rate for a while. A shorter steady warm-up left the
+        // measured phase with stalls and a falling p50 (docs/benchmarks.md, webhooks, run 9′).
         List<String> warmUp = publishBurst(events / 2);
         awaitArrivals(warmUp.size(), 300);
         int warmUpPaced = publishPaced(rate, warmUpSeconds, new ConcurrentHashMap<>());
