@@ -5,7 +5,8 @@
 # two minutes, beside a bare harness (the same rows inserted through the same reactive pool, then an
 # equivalent record produced with the same acks) measured in the same run.
 # Sizes: BENCH_CONCURRENCY (64), BENCH_SECONDS (120), BENCH_WARMUP_SECONDS (15).
-# Copy the table into docs/benchmarks.md with the date and the machine.
+# Copy the table into the current figures of docs/benchmarks.md, with the date and the machine; the run it
+# replaces goes to the journal there.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-gateway}"

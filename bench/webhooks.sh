@@ -9,7 +9,8 @@
 # BENCH_WARMUP_SECONDS (40 s at the steady rate after a warm-up burst, before anything is measured). JVM options
 # for the dispatcher's JVM (e.g. a GC log) in BENCH_ARGLINE. Per-event latencies of the steady phase land in
 # webhook-dispatcher/target/webhook-latencies.csv.
-# Copy the table into docs/benchmarks.md with the date and the machine.
+# Copy the table into the current figures of docs/benchmarks.md, with the date and the machine; the run it
+# replaces goes to the journal there.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench}"
