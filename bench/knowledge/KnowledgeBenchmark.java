@@ -5,6 +5,7 @@ import dev.promptjuggler.ingest.chunking.Chunk;
 import dev.promptjuggler.ingest.chunking.Chunker;
 import dev.promptjuggler.ingest.embedding.MiniLmModel;
 import dev.promptjuggler.ingest.parsing.DocumentParser;
+import dev.promptjuggler.ingest.persistence.ChunkSearch;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -32,6 +34,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 
@@ -131,7 +135,7 @@ public final class KnowledgeBenchmark {
         tenantId = tenant.get("tenantId").asText();
         model = new MiniLmModel(settings.intraOpThreads());
 
-        report.append("### Latest run: ").append(started).append("\n\n");
+        report.append("#### Latest run: ").append(started).append("\n\n");
         report.append(String.format(Locale.ROOT,
                 "Command: `%s`. Machine: %d CPUs (%s), Java %s; load average (1/5/15 min) at start %s. Settings: %d"
                         + " documents, %,d seeded chunks, %d queries (recall over %d), %,d requests per series,"
@@ -245,7 +249,7 @@ public final class KnowledgeBenchmark {
         long markdown = corpus.stream().filter(document -> document.fileName().endsWith(".md")).count();
         long bytes = corpus.stream().mapToLong(document -> document.content().length).sum();
 
-        report.append("#### Ingest: end to end versus the bare model\n\n");
+        report.append("##### Ingest: end to end versus the bare model\n\n");
         report.append(String.format(Locale.ROOT,
                 "Corpus: %d documents (%d .md, %d .txt, %.2f MB) → %,d chunks of ≤ %d tokens, overlap %d. Stored by the"
                         + " service: %,d chunks, base `%s` with %d documents, %d `knowledgedocument.finished` received;"
@@ -394,7 +398,7 @@ public final class KnowledgeBenchmark {
         double[] sql = sqlAlone(db, baseId, queries);
         double[] recall = recall(baseId, queries);
 
-        report.append(String.format(Locale.ROOT, "#### Search at %,d chunks%n%n", seeded.vectors().size()));
+        report.append(String.format(Locale.ROOT, "##### Search at %,d chunks%n%n", seeded.vectors().size()));
         report.append("| Path (topK 10, fixed query set) | Concurrency | Requests | p50 | p99 | max | Requests/s | Target |\n");
         report.append("|---|---|---|---|---|---|---|---|\n");
         for (Series one : series) {
@@ -693,15 +697,13 @@ public final class KnowledgeBenchmark {
         try (Statement statement = db.createStatement()) {
             statement.execute(searchSettings("SET"));
         }
-        try (PreparedStatement query = db.prepareStatement(searchSql())) {
+        JdbcStatement search = JdbcStatement.of(searchSql());
+        try (PreparedStatement query = db.prepareStatement(search.sql())) {
             for (int round = 0; round < 2; round++) {
                 for (int i = 0; i < queries.size(); i++) {
                     String vector = Vectors.format(model.embed(List.of(queries.get(i))).get(0));
                     long begin = System.nanoTime();
-                    query.setString(1, vector);
-                    query.setObject(2, UUID.fromString(baseId));
-                    query.setString(3, vector);
-                    query.setInt(4, TOP_K);
+                    search.bind(query, searchArguments(baseId, vector));
                     try (ResultSet rows = query.executeQuery()) {
                         while (rows.next()) {
                             rows.getString(6);
@@ -723,21 +725,55 @@ public final class KnowledgeBenchmark {
         return set + " hnsw.ef_search = " + settings.efSearch() + "; " + set + " hnsw.iterative_scan = strict_order";
     }
 
+    /** The service's own search statement (ChunkSearch), over every document of a base of the model's size. */
     private static String searchSql() {
-        String column = "c.embedding::vector(384)";
-        String query = "?::text::vector(384)";
-        return "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
-                + " 1 - (" + column + " <=> " + query + ") AS score"
-                + " FROM knowledge.chunks c JOIN gateway.knowledge_documents d ON d.id = c.document_id"
-                + " WHERE c.knowledge_base_id = ? AND c.dimensions = 384 AND d.status = 'ready'"
-                + " ORDER BY " + column + " <=> " + query + " LIMIT ?";
+        return ChunkSearch.nearestSql(MiniLmModel.DIMENSIONS, false);
+    }
+
+    /** The statement's arguments in its parameters' order: base, the query's vector, topK. */
+    private static Object[] searchArguments(String baseId, String vector) {
+        return new Object[] {UUID.fromString(baseId), vector, TOP_K};
+    }
+
+    /**
+     * A statement with PostgreSQL's numbered parameters ($1, $2, …), which the service's reactive client sends, as
+     * JDBC's positional ones: the same SQL, each {@code ?} bound to the argument its number named.
+     */
+    private record JdbcStatement(String sql, int[] arguments) {
+
+        private static final Pattern PARAMETER = Pattern.compile("\\$(\\d+)");
+
+        static JdbcStatement of(String numbered) {
+            Matcher parameter = PARAMETER.matcher(numbered);
+            List<Integer> arguments = new ArrayList<>();
+            StringBuilder sql = new StringBuilder();
+            while (parameter.find()) {
+                arguments.add(Integer.parseInt(parameter.group(1)) - 1);
+                parameter.appendReplacement(sql, "?");
+            }
+            parameter.appendTail(sql);
+            return new JdbcStatement(sql.toString(), arguments.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        void bind(PreparedStatement statement, Object... values) throws SQLException {
+            for (int i = 0; i < arguments.length; i++) {
+                statement.setObject(i + 1, values[arguments[i]]);
+            }
+        }
+
+        /** The statement with its arguments written in as SQL literals, for EXPLAIN. */
+        static String inline(String numbered, Object... values) {
+            return PARAMETER.matcher(numbered).replaceAll(parameter -> {
+                Object value = values[Integer.parseInt(parameter.group(1)) - 1];
+                return Matcher.quoteReplacement(value instanceof Number ? value.toString() : "'" + value + "'");
+            });
+        }
     }
 
     /** Which index the service's statement uses, from EXPLAIN under the service's settings. */
     private String plan(Connection db, String baseId, String queryText) throws Exception {
         String vector = Vectors.format(model.embed(List.of(queryText)).get(0));
-        String sql = searchSql().replaceFirst("\\?", "'" + vector + "'").replaceFirst("\\?", "'" + baseId + "'")
-                .replaceFirst("\\?", "'" + vector + "'").replaceFirst("\\?", Integer.toString(TOP_K));
+        String sql = JdbcStatement.inline(searchSql(), searchArguments(baseId, vector));
         db.setAutoCommit(false);
         List<String> lines = new ArrayList<>();
         try (Statement statement = db.createStatement()) {

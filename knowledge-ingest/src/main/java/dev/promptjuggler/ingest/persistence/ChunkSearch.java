@@ -53,16 +53,7 @@ public class ChunkSearch {
      */
     public Uni<List<Hit>> nearest(UUID knowledgeBaseId, int dimensions, String vector, int topK, List<UUID> documentIds,
             boolean exact) {
-        // The dimension is an integer the base recorded; it is written into the SQL because the partial index
-        // matches only a literal expression and predicate.
-        String column = "c.embedding::vector(" + dimensions + ")";
-        String query = "$2::text::vector(" + dimensions + ")";
-        String sql = "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
-                + " 1 - (" + column + " <=> " + query + ") AS score"
-                + " FROM knowledge.chunks c JOIN gateway.knowledge_documents d ON d.id = c.document_id"
-                + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
-                + (documentIds == null ? "" : " AND c.document_id = ANY($4)")
-                + " ORDER BY " + column + " <=> " + query + " LIMIT $3";
+        String sql = nearestSql(dimensions, documentIds != null);
         Tuple arguments = Tuple.of(knowledgeBaseId, vector, topK);
         if (documentIds != null) {
             arguments.addArrayOfUUID(documentIds.toArray(UUID[]::new));
@@ -73,6 +64,24 @@ public class ChunkSearch {
         return pool.withTransaction(connection -> connection.query("SET LOCAL enable_indexscan = off").execute()
                 .chain(() -> connection.preparedQuery(sql).execute(arguments))
                 .map(ChunkSearch::hits));
+    }
+
+    /**
+     * The nearest-chunks statement for one vector size. Parameters: $1 the base, $2 the query's vector (pgvector
+     * text), $3 topK and, when {@code byDocument}, $4 the document ids. The knowledge benchmark times this very
+     * statement (bench/knowledge).
+     */
+    public static String nearestSql(int dimensions, boolean byDocument) {
+        // The dimension is an integer the base recorded; it is written into the SQL because the partial index
+        // matches only a literal expression and predicate.
+        String column = "c.embedding::vector(" + dimensions + ")";
+        String query = "$2::text::vector(" + dimensions + ")";
+        return "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
+                + " 1 - (" + column + " <=> " + query + ") AS score"
+                + " FROM knowledge.chunks c JOIN gateway.knowledge_documents d ON d.id = c.document_id"
+                + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
+                + (byDocument ? " AND c.document_id = ANY($4)" : "")
+                + " ORDER BY " + column + " <=> " + query + " LIMIT $3";
     }
 
     private static List<Hit> hits(RowSet<Row> rows) {
