@@ -2,10 +2,13 @@ package dev.promptjuggler.ingest.service;
 
 import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,14 +24,28 @@ public class Sweeper {
     private final DocumentStore documents;
     private final DocumentProcessor processor;
     private final IngestConfig.Processing config;
+    private final Scheduler scheduler;
 
-    public Sweeper(DocumentStore documents, DocumentProcessor processor, IngestConfig config) {
+    public Sweeper(DocumentStore documents, DocumentProcessor processor, IngestConfig config, Scheduler scheduler) {
         this.documents = documents;
         this.processor = processor;
         this.config = config.processing();
+        this.scheduler = scheduler;
     }
 
-    @Scheduled(every = "${ingest.processing.sweep-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Scheduled from {@link IngestConfig.Processing#sweepEvery()}, so that its default is stated once; {@code off}
+     * schedules nothing. With no {@code @Scheduled} method, the scheduler is started by
+     * {@code quarkus.scheduler.start-mode=forced}.
+     */
+    void start(@Observes StartupEvent event) {
+        scheduler.newJob(Sweeper.class.getName())
+                .setInterval(config.sweepEvery())
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> sweep())
+                .schedule();
+    }
+
     Uni<Void> sweep() {
         return documents.unsettled(config.sweepAfter(), 20)
                 .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
