@@ -39,7 +39,7 @@ public class Sweeper {
      * {@code quarkus.scheduler.start-mode=forced}.
      */
     void start(@Observes StartupEvent event) {
-        scheduler.newJob(Sweeper.class.getName())
+        scheduler.newJob("ingest.sweeper")
                 .setInterval(config.sweepEvery())
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                 .setAsyncTask(execution -> sweep())
