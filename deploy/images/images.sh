@@ -4,7 +4,6 @@
 #   deploy/images/images.sh build [SERVICE...]   the base (when needed), then each service's image
 #   deploy/images/images.sh base                 only the local base image (made once, then reused)
 #   deploy/images/images.sh list                 the images in the project's image store
-#   deploy/images/images.sh smoke                api-gateway's image against the local Kafka/PostgreSQL (podman)
 #
 # Each service's image is defined by <service>/src/main/container/Containerfile, built from the module's
 # directory after `./mvnw package` (Quarkus fast-jar: target/quarkus-app; the migrator: target/schema.jar and
@@ -24,8 +23,11 @@ root=$(cd "$here/../.." && pwd)
 source "$root/deploy/local/env.sh"
 source "$root/deploy/local/lib.sh"
 
-# Every deployable service, named as its directory, artifactId, image and app.kubernetes.io/name.
-readonly SERVICES=(api-gateway run-executor webhook-dispatcher knowledge-ingest schema)
+# Every module of the build with a Containerfile: the four services and the migrator (schema), each named as its
+# directory, artifactId, image and app.kubernetes.io/name.
+mapfile -t SERVICES < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$root/pom.xml" \
+  | while read -r module; do [[ -f "$root/$module/src/main/container/Containerfile" ]] && echo "$module"; done)
+readonly SERVICES
 readonly STORE="${PJ_IMAGE_STORE:-$root/.local/containers}"
 readonly LOCAL_BASE=localhost/promptjuggler/jre17-base:bookworm
 readonly DEBIAN_MIRROR="${PJ_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -86,7 +88,6 @@ build() {
   ((${#services[@]})) || services=("${SERVICES[@]}")
   for service in "${services[@]}"; do
     [[ " ${SERVICES[*]} " == *" $service "* ]] || die "no image for '$service' (images: ${SERVICES[*]})"
-    [[ -f "$root/$service/src/main/container/Containerfile" ]] || die "$service has no src/main/container/Containerfile"
     packaged "$service" || missing+=("$service")
   done
   ((${#missing[@]} == 0)) || die "not packaged: ${missing[*]}; run ./mvnw -B -DskipTests package first"
@@ -116,6 +117,5 @@ case "${1:-}" in
   build) build "${@:2}" ;;
   base) need_tools && make_base ;;
   list) list ;;
-  smoke) exec "$here/smoke.sh" ;;
-  *) sed -n '2,7p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,6p' "$0" >&2; exit 2 ;;
 esac
