@@ -4,6 +4,7 @@
 #   deploy/images/images.sh build [SERVICE...]   the base (when needed), then each service's image
 #   deploy/images/images.sh base                 only the local base image (made once, then reused)
 #   deploy/images/images.sh list                 the images in the project's image store
+#   deploy/images/images.sh smoke                api-gateway's image against the running local stack
 #
 # Each service's image is defined by <service>/src/main/container/Containerfile, built from the module's
 # directory after `./mvnw package` (Quarkus fast-jar: target/quarkus-app; the migrator: target/schema.jar and
@@ -113,9 +114,56 @@ build() {
 
 list() { bah images --filter reference='localhost/promptjuggler/*'; }
 
+# api-gateway's image, started as Kubernetes starts it (its entrypoint and environment, user 185, a read-only root
+# filesystem with a writable /tmp) against the local stack's Kafka and PostgreSQL (deploy/local/env.sh's ports),
+# until /q/health/ready answers 200. podman cannot run containers on these machines (docs/deploy.md: crun is
+# refused its resource limits), so the image's filesystem runs in a chroot on the host's network instead: what is
+# checked is the image (JRE, jars, entrypoint, user, read-only root), not a container runtime.
+SMOKE_PID="" SMOKE_ROOT="" SMOKE_CTR=""
+smoke_cleanup() {
+  if [[ -n "$SMOKE_PID" ]]; then kill "$SMOKE_PID" 2>/dev/null || true; wait "$SMOKE_PID" 2>/dev/null || true; fi
+  if [[ -n "$SMOKE_ROOT" ]]; then umount -R "$SMOKE_ROOT" 2>/dev/null || true; rmdir "$SMOKE_ROOT" 2>/dev/null || true; fi
+  if [[ -n "$SMOKE_CTR" ]]; then bah rm "$SMOKE_CTR" >/dev/null 2>&1 || true; fi
+  SMOKE_PID="" SMOKE_ROOT="" SMOKE_CTR=""
+}
+
+smoke() {
+  local image=localhost/promptjuggler/api-gateway:$TAG mnt entrypoint waited=0 status environment=()
+  need_tools
+  bah inspect --type image "$image" >/dev/null 2>&1 || die "no image $image: run ./platform images api-gateway first"
+  "$root/deploy/local/infra.sh" status >/dev/null || die "the local stack's infrastructure is not running: deploy/local/infra.sh start"
+  ! port_in_use "$PJ_GATEWAY_PORT" || die "port $PJ_GATEWAY_PORT (PJ_GATEWAY_PORT) is in use"
+  trap smoke_cleanup EXIT
+  SMOKE_CTR=$(bah from --pull=never "$image")
+  mnt=$(bah mount "$SMOKE_CTR")
+  SMOKE_ROOT=$(mktemp -d)
+  mount --bind "$mnt" "$SMOKE_ROOT"
+  mount -o remount,ro,bind "$SMOKE_ROOT"
+  mount -t proc proc "$SMOKE_ROOT/proc"
+  mount --rbind /dev "$SMOKE_ROOT/dev"
+  mount -t tmpfs -o size=1g tmpfs "$SMOKE_ROOT/tmp"
+  mapfile -t environment < <(bah inspect --type image --format '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' "$image" | sed '/^$/d')
+  entrypoint=$(bah inspect --type image --format '{{index .OCIv1.Config.Entrypoint 2}}' "$image")
+  info "smoke: $image on 127.0.0.1:$PJ_GATEWAY_PORT (read-only root, user 185) against Kafka $PJ_KAFKA_BOOTSTRAP and PostgreSQL port $PJ_PG_PORT"
+  env -i "${environment[@]}" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$PJ_GATEWAY_PORT" \
+    PJ_PG_HOST=127.0.0.1 PJ_PG_PORT="$PJ_PG_PORT" PJ_PG_DATABASE="$PJ_PG_DATABASE" PJ_PG_USER="$PJ_PG_USER" \
+    PJ_PG_PASSWORD="$PJ_PG_PASSWORD" KAFKA_BOOTSTRAP_SERVERS="$PJ_KAFKA_BOOTSTRAP" \
+    GATEWAY_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)" \
+    chroot --userspec=185:0 "$SMOKE_ROOT" /bin/sh -c "cd /deployments && $entrypoint" >"$STORE/smoke.log" 2>&1 &
+  SMOKE_PID=$!
+  until status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PJ_GATEWAY_PORT/q/health/ready") && [[ $status == 200 ]]; do
+    kill -0 "$SMOKE_PID" 2>/dev/null || { tail -n 20 "$STORE/smoke.log" >&2; die "the gateway exited (log: $STORE/smoke.log)"; }
+    ((waited++ < 180)) || die "/q/health/ready did not answer 200 within 180 s (log: $STORE/smoke.log)"
+    sleep 1
+  done
+  info "smoke: GET /q/health/ready -> 200 after ${waited} s (log: $STORE/smoke.log)"
+  smoke_cleanup
+}
+
 case "${1:-}" in
   build) build "${@:2}" ;;
   base) need_tools && make_base ;;
   list) list ;;
-  *) sed -n '2,6p' "$0" >&2; exit 2 ;;
+  smoke) smoke ;;
+  *) sed -n '2,7p' "$0" >&2; exit 2 ;;
 esac
