@@ -92,6 +92,7 @@ build() {
     packaged "$service" || missing+=("$service")
   done
   ((${#missing[@]} == 0)) || die "not packaged: ${missing[*]}; run ./mvnw -B -DskipTests package first"
+  info "images of: ${services[*]} (tag $TAG)"
   need_tools
   if [[ -n "${PJ_BASE_IMAGE:-}" ]]; then
     base=$PJ_BASE_IMAGE
