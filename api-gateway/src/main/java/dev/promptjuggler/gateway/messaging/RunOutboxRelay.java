@@ -46,6 +46,8 @@ public class RunOutboxRelay {
     /** Runs whose publish from this process has not completed: the relay leaves them to it. */
     private final Set<UUID> publishing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean relaying = new AtomicBoolean();
+    private long relayTimer;
+    private long acknowledgeTimer;
 
     public RunOutboxRelay(RunRequestPublisher publisher, RunOutbox outbox, GatewayConfig config, Vertx vertx,
             MeterRegistry registry) {
@@ -59,12 +61,15 @@ public class RunOutboxRelay {
     }
 
     void start(@Observes StartupEvent event) {
-        vertx.setPeriodic(config.relayEvery().toMillis(), timer -> relay());
-        vertx.setPeriodic(ACKNOWLEDGE_EVERY_MS, timer -> removeAcknowledged().subscribe().with(
+        relayTimer = vertx.setPeriodic(config.relayEvery().toMillis(), timer -> relay());
+        acknowledgeTimer = vertx.setPeriodic(ACKNOWLEDGE_EVERY_MS, timer -> removeAcknowledged().subscribe().with(
                 done -> { }, failure -> LOG.warnf("removing acknowledged runs from the outbox failed: %s", failure)));
     }
 
     void stop(@Observes ShutdownEvent event) {
+        // The timers go first: a relay started after the pool closed would only log its failure.
+        vertx.cancelTimer(relayTimer);
+        vertx.cancelTimer(acknowledgeTimer);
         // Best effort: what stays is published again by a relay, which is harmless.
         removeAcknowledged().await().atMost(Duration.ofSeconds(2));
     }
