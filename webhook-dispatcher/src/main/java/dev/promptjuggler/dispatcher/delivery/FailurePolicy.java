@@ -37,7 +37,7 @@ public final class FailurePolicy {
     /** Attempts an open circuit lets through when its probe is due (the claim applies it). */
     public static final int PROBES_AT_ONCE = 1;
 
-    static final String GONE = "the endpoint answered 410 Gone";
+    private static final String GONE = "the endpoint answered 410 Gone";
 
     /**
      * How PostgreSQL writes a timestamp in a UTC session ({@code 2026-12-03 11:02:23.5+00}), as the reason
@@ -89,6 +89,7 @@ public final class FailurePolicy {
         Duration probeInterval = null;
         if (before.circuitOpen() && probe) {
             openedAt = before.openedAt();
+            // An open circuit always has its interval; without one, the longest wait is the safe guess.
             probeInterval = before.probeInterval() == null ? maxProbeInterval
                     : min(before.probeInterval().multipliedBy(2), maxProbeInterval);
             nextProbeAt = now.plus(probeInterval);
