@@ -3,7 +3,6 @@ package dev.promptjuggler.dispatcher.client;
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.contracts.net.AddressPolicy;
 import dev.promptjuggler.contracts.net.OutboundUrl;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
 import io.netty.channel.ConnectTimeoutException;
 import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
@@ -187,7 +186,7 @@ public class WebhookClient {
         String text = read.toString(StandardCharsets.UTF_8);
         String excerpt = text.length() <= config.responseExcerptChars() ? text : text.substring(0, config.responseExcerptChars());
         boolean ok = status / 100 == 2;
-        Duration retryAfter = status == 429 || status == 503 ? retryAfter(response.getHeader("Retry-After")) : null;
+        Duration retryAfter = retryAfter(response.getHeader("Retry-After"));
         return new AttemptResult(status, elapsedMs(started), ok ? null : "http_status",
                 ok ? null : "HTTP " + status + (status / 100 == 3 ? " (redirects are not followed)" : ""),
                 excerpt.isEmpty() ? null : excerpt, retryAfter);

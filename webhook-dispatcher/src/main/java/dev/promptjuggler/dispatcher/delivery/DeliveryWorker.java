@@ -1,12 +1,11 @@
 package dev.promptjuggler.dispatcher.delivery;
 
+import dev.promptjuggler.dispatcher.client.AttemptResult;
 import dev.promptjuggler.dispatcher.client.WebhookClient;
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore.AttemptResult;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore.ClaimedDelivery;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore.EndpointFailure;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore.Success;
+import dev.promptjuggler.dispatcher.persistence.DeliveryQueue;
+import dev.promptjuggler.dispatcher.persistence.DeliveryQueue.Success;
+import dev.promptjuggler.dispatcher.persistence.RetentionStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,10 +16,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,11 +40,12 @@ public class DeliveryWorker {
     private static final int PRUNE_BATCH = 5_000;
     private static final int MAX_GROUP = 500;
 
-    private final DeliveryStore store;
+    private final DeliveryQueue queue;
+    private final RetentionStore retention;
     private final WebhookClient client;
     private final DispatcherConfig config;
     private final Vertx vertx;
-    private final RetrySchedule schedule;
+    private final FailurePolicy policy;
     private final EndpointRateLimiter rateLimiter;
     private final MeterRegistry meters;
     private final Counter abandoned;
@@ -62,9 +59,10 @@ public class DeliveryWorker {
     private volatile boolean running;
     private volatile boolean backlog;
 
-    public DeliveryWorker(DeliveryStore store, WebhookClient client, DispatcherConfig config, Vertx vertx,
-            MeterRegistry meters) {
-        this.store = store;
+    public DeliveryWorker(DeliveryQueue queue, RetentionStore retention, WebhookClient client, DispatcherConfig config,
+            Vertx vertx, MeterRegistry meters) {
+        this.queue = queue;
+        this.retention = retention;
         this.client = client;
         this.config = config;
         this.vertx = vertx;
@@ -74,8 +72,10 @@ public class DeliveryWorker {
                     + " dispatcher.request-timeout (" + config.requestTimeout() + "), or attempts still running"
                     + " would be handed to another dispatcher");
         }
-        this.schedule = new RetrySchedule(config.retry().schedule(), config.retry().jitter(),
-                () -> ThreadLocalRandom.current().nextDouble());
+        this.policy = new FailurePolicy(new RetrySchedule(config.retry().schedule(), config.retry().jitter(),
+                () -> ThreadLocalRandom.current().nextDouble()), config.circuit().failureThreshold(),
+                config.circuit().firstProbeAfter(), config.circuit().maxProbeInterval(), config.circuit().disableAfter(),
+                config.retry().maxRetryAfter());
         this.rateLimiter = new EndpointRateLimiter(config.limits().ratePerEndpoint());
         meters.gauge("webhook.deliveries.in_flight", inFlight);
         abandoned = Counter.builder("webhook.deliveries.abandoned").tag("reason", "max_claims")
@@ -140,7 +140,7 @@ public class DeliveryWorker {
             claiming.set(false);
             return;
         }
-        store.claim(capacity, config.limits().maxInFlightPerEndpoint(), config.limits().endpointsPerClaim(),
+        queue.claim(capacity, config.limits().maxInFlightPerEndpoint(), config.limits().endpointsPerClaim(),
                         config.queue().lease())
                 .subscribe().with(claimed -> {
                     inFlight.addAndGet(claimed.size());
@@ -234,7 +234,7 @@ public class DeliveryWorker {
             group = new ArrayList<>(pendingSuccesses.subList(0, Math.min(pendingSuccesses.size(), MAX_GROUP)));
             pendingSuccesses.subList(0, group.size()).clear();
         }
-        store.recordSuccesses(group.stream().map(PendingSuccess::success).toList())
+        queue.recordSuccesses(group.stream().map(PendingSuccess::success).toList())
                 .subscribe().with(done -> {
                     group.forEach(pending -> pending.emitter().complete(null));
                     flushSuccesses();
@@ -248,16 +248,9 @@ public class DeliveryWorker {
     }
 
     private Uni<Void> recordFailure(ClaimedDelivery delivery, AttemptResult result) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        OffsetDateTime pausedUntil = result.retryAfter() == null ? null
-                : now.plus(min(result.retryAfter(), config.retry().maxRetryAfter()));
-        String disableReason = Integer.valueOf(410).equals(result.statusCode()) ? "the endpoint answered 410 Gone" : null;
-        EndpointFailure failure = new EndpointFailure(config.circuit().failureThreshold(),
-                config.circuit().firstProbeAfter(), config.circuit().maxProbeInterval(), config.circuit().disableAfter(),
-                pausedUntil, disableReason);
-        return store.recordFailure(delivery, result, schedule.next(delivery.scheduleIndex(), now), failure)
-                .invoke(outcome -> {
-                    if (outcome.endpointDisabled()) {
+        return queue.recordFailure(delivery, result, policy)
+                .invoke(decision -> {
+                    if (decision.endpointDisabled()) {
                         LOG.infof("Endpoint %s is disabled after delivery %s: %s", delivery.endpointId(), delivery.id(),
                                 result.error());
                     }
@@ -274,7 +267,7 @@ public class DeliveryWorker {
     }
 
     private void sweep() {
-        store.sweep(config.queue().maxClaims()).subscribe().with(swept -> {
+        queue.sweep(config.queue().maxClaims()).subscribe().with(swept -> {
             if (!swept.abandoned().isEmpty()) {
                 abandoned.increment(swept.abandoned().size());
                 LOG.warnf("Failed %d deliveries leased %d times without a recorded attempt (abandoned): %s",
@@ -288,19 +281,15 @@ public class DeliveryWorker {
     }
 
     private void prune() {
-        store.failOrphans().subscribe().with(failed -> {
+        retention.failOrphans().subscribe().with(failed -> {
             if (failed > 0) {
                 LOG.infof("Gave up %d deliveries whose endpoint was deleted", failed);
             }
         }, failure -> LOG.warnf("Failing deliveries of deleted endpoints failed: %s", failure.toString()));
-        store.prune(config.retention().deliveries(), PRUNE_BATCH).subscribe().with(deleted -> {
+        retention.prune(config.retention().deliveries(), PRUNE_BATCH).subscribe().with(deleted -> {
             if (deleted == PRUNE_BATCH) {
                 prune();
             }
         }, failure -> LOG.warnf("Pruning delivery history failed: %s", failure.toString()));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

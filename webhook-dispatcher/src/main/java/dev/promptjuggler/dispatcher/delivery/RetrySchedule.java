@@ -38,8 +38,4 @@ public final class RetrySchedule {
         long extra = (long) (base * jitter * random.getAsDouble());
         return now.plus(Duration.ofMillis(base + extra));
     }
-
-    public int attempts() {
-        return delays.size();
-    }
 }

@@ -3,7 +3,7 @@ package dev.promptjuggler.dispatcher.messaging;
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
-import dev.promptjuggler.dispatcher.persistence.DeliveryStore;
+import dev.promptjuggler.dispatcher.persistence.FanOutStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -34,7 +34,7 @@ public class FanOutWriter {
     /** Events waiting for a write at most; beyond it the consumers get no more batches until it drains. */
     static final int MAX_WAITING_EVENTS = 5_000;
 
-    private final DeliveryStore deliveries;
+    private final FanOutStore store;
     private final DeliveryWorker worker;
     private final DispatcherConfig config;
 
@@ -43,8 +43,8 @@ public class FanOutWriter {
     private int waitingEvents;
     private boolean writing;
 
-    public FanOutWriter(DeliveryStore deliveries, DeliveryWorker worker, DispatcherConfig config) {
-        this.deliveries = deliveries;
+    public FanOutWriter(FanOutStore store, DeliveryWorker worker, DispatcherConfig config) {
+        this.store = store;
         this.worker = worker;
         this.config = config;
     }
@@ -104,7 +104,7 @@ public class FanOutWriter {
         return Uni.createFrom().deferred(() -> {
             // Room for first attempts is reserved before the write decides which deliveries it leases.
             int reserved = worker.reserve(events.size());
-            return deliveries.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
+            return store.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
                     .onItemOrFailure().invoke((fanOut, failure) -> worker.started(reserved,
                             failure == null ? fanOut.leased() : List.of(), failure == null && fanOut.queued() > 0))
                     .replaceWithVoid();

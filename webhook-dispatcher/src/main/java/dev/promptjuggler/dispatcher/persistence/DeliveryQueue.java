@@ -1,0 +1,225 @@
+package dev.promptjuggler.dispatcher.persistence;
+
+import dev.promptjuggler.dispatcher.client.AttemptResult;
+import dev.promptjuggler.dispatcher.delivery.ClaimedDelivery;
+import dev.promptjuggler.dispatcher.delivery.FailurePolicy;
+import dev.promptjuggler.dispatcher.delivery.FailurePolicy.Decision;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The delivery queue ({@code dispatch.deliveries} and the attempts log): claims under a lease, attempt
+ * results, and the sweeping of expired leases. The fan-out ({@link FanOutStore}) fills it; an attempt's
+ * effect on its endpoint goes to {@link EndpointHealthStore} in the same transaction.
+ */
+@ApplicationScoped
+public class DeliveryQueue {
+
+    /* $5: how many attempts an open circuit lets through once its probe is due. */
+    private static final String CLAIM = """
+            WITH ready AS (
+                SELECT d.endpoint_id, min(d.next_attempt_at) AS oldest
+                FROM dispatch.deliveries d
+                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                GROUP BY d.endpoint_id
+            ), open_endpoints AS (
+                SELECT r.endpoint_id, coalesce(h.circuit = 'open', false) AS probe,
+                       CASE WHEN h.circuit = 'open' THEN $5::int ELSE $1 END
+                         - (SELECT count(*) FROM dispatch.deliveries s
+                            WHERE s.endpoint_id = r.endpoint_id AND s.status = 'sending' AND s.leased_until > now()) AS slots
+                FROM ready r
+                JOIN gateway.webhook_endpoints w ON w.id = r.endpoint_id AND w.enabled
+                LEFT JOIN dispatch.endpoint_health h ON h.endpoint_id = r.endpoint_id
+                WHERE h.endpoint_id IS NULL
+                   OR (h.disabled_at IS NULL
+                       AND (h.paused_until IS NULL OR h.paused_until <= now())
+                       AND (h.circuit = 'closed' OR h.next_probe_at <= now()))
+                ORDER BY r.oldest
+                LIMIT $2
+            ), picked AS (
+                SELECT c.id, o.probe
+                FROM open_endpoints o
+                CROSS JOIN LATERAL (
+                    SELECT d.id FROM dispatch.deliveries d
+                    WHERE d.endpoint_id = o.endpoint_id AND d.status = 'pending' AND d.next_attempt_at <= now()
+                    ORDER BY d.next_attempt_at
+                    LIMIT greatest(o.slots, 0)
+                    FOR UPDATE OF d SKIP LOCKED) c
+                LIMIT $3
+            )
+            UPDATE dispatch.deliveries d
+            SET status = 'sending', leased_until = now() + $4 * interval '1 millisecond', claims = d.claims + 1
+            FROM picked p, dispatch.events e, gateway.webhook_endpoints w
+            WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
+            RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
+                      w.url, w.secret, p.probe,
+                      ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
+                            WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
+            """;
+
+    private static final String RECORD_SUCCESSES = """
+            WITH done AS (
+                SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[])
+                    AS t(id, attempt, status_code, latency_ms, excerpt)
+            ), attempts AS (
+                INSERT INTO dispatch.delivery_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt)
+                SELECT id, attempt, status_code, latency_ms, excerpt FROM done
+            )
+            UPDATE dispatch.deliveries d SET attempts = done.attempt, status = 'delivered', leased_until = NULL, claims = 0,
+                last_attempt_at = now(), last_status_code = done.status_code, last_error = NULL,
+                last_error_class = NULL, delivered_at = now()
+            FROM done WHERE d.id = done.id
+            """;
+
+    /* The attempt and the delivery's next state in one statement; $4 null keeps the delivery's next_attempt_at. */
+    private static final String RECORD_FAILURE = """
+            WITH attempt AS (
+                INSERT INTO dispatch.delivery_attempts
+                    (delivery_id, attempt, status_code, latency_ms, error, error_class, response_excerpt)
+                VALUES ($1, $2, $5, $8, $6, $7, $9)
+            )
+            UPDATE dispatch.deliveries SET attempts = $2, status = $3, next_attempt_at = coalesce($4, next_attempt_at),
+                leased_until = NULL, claims = 0, last_attempt_at = now(), last_status_code = $5, last_error = $6,
+                last_error_class = $7
+            WHERE id = $1
+            """;
+
+    private final Pool pool;
+    private final EndpointHealthStore health;
+
+    public DeliveryQueue(Pool pool, EndpointHealthStore health) {
+        this.pool = pool;
+        this.health = health;
+    }
+
+    /**
+     * Leases due deliveries to this dispatcher: oldest due work first, at most {@code perEndpoint} in
+     * flight per endpoint (one while its circuit is open), none for endpoints that are paused, disabled
+     * or switched off by their owner. Rows another dispatcher is claiming are skipped, not waited for.
+     */
+    public Uni<List<ClaimedDelivery>> claim(int limit, int perEndpoint, int endpointsPerClaim, Duration lease) {
+        return relaxed(connection -> connection.preparedQuery(CLAIM)
+                .execute(Tuple.of(perEndpoint, endpointsPerClaim, limit, lease.toMillis(), FailurePolicy.PROBES_AT_ONCE))
+                .map(DeliveryQueue::claimed));
+    }
+
+    private static List<ClaimedDelivery> claimed(RowSet<Row> rows) {
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        for (Row row : rows) {
+            List<String> secrets = new ArrayList<>(Arrays.asList(row.getArrayOfStrings("retiring")));
+            secrets.add(row.getString("secret"));
+            int attempts = row.getInteger("attempts");
+            claimed.add(new ClaimedDelivery(row.getUUID("id"), row.getUUID("event_id"), row.getUUID("endpoint_id"),
+                    row.getUUID("tenant_id"), attempts + 1, attempts - row.getInteger("schedule_offset"),
+                    row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets),
+                    row.getBoolean("probe")));
+        }
+        return claimed;
+    }
+
+    /**
+     * Records successful attempts, many in one transaction (the dispatcher's group commit): the
+     * deliveries are done, and each endpoint's failure streak ends, which closes an open circuit so its
+     * parked backlog drains.
+     */
+    public Uni<Void> recordSuccesses(List<Success> successes) {
+        Tuple done = Tuple.of(
+                successes.stream().map(success -> success.delivery().id()).toArray(UUID[]::new),
+                successes.stream().map(success -> success.delivery().attempt()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().statusCode()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().latencyMs()).toArray(Integer[]::new),
+                successes.stream().map(success -> success.result().responseExcerpt()).toArray(String[]::new));
+        return relaxed(connection -> connection.preparedQuery(RECORD_SUCCESSES).execute(done)
+                .chain(() -> health.recordHealthy(connection, successes.stream().map(Success::delivery).toList())));
+    }
+
+    public record Success(ClaimedDelivery delivery, AttemptResult result) {
+    }
+
+    /**
+     * Records a failed attempt as {@code policy} decides it, from the endpoint's health locked for the
+     * decision: the endpoint's new health, then the delivery's next attempt, failure or miss. When the
+     * endpoint ends up disabled, every delivery still waiting for it becomes {@code missed}.
+     */
+    public Uni<Decision> recordFailure(ClaimedDelivery delivery, AttemptResult result, FailurePolicy policy) {
+        return relaxed(connection -> health.lock(connection, delivery.endpointId(), delivery.tenantId())
+                .chain(locked -> {
+                    Decision decision = policy.afterFailure(locked.health(), delivery, result, locked.now());
+                    String status = switch (decision.delivery()) {
+                        case RETRY -> "pending";
+                        case FAILED -> "failed";
+                        case MISSED -> "missed";
+                    };
+                    return health.recordFailure(connection, delivery.endpointId(), decision.endpoint())
+                            .chain(() -> connection.preparedQuery(RECORD_FAILURE)
+                                    .execute(Tuple.from(Arrays.asList(delivery.id(), delivery.attempt(), status,
+                                            decision.nextAttemptAt(), result.statusCode(), result.error(),
+                                            result.errorClass(), result.latencyMs(), result.responseExcerpt()))))
+                            .chain(() -> decision.endpointDisabled()
+                                    ? parkForReenable(connection, delivery.endpointId()) : Uni.createFrom().voidItem())
+                            .replaceWith(decision);
+                }));
+    }
+
+    /**
+     * A transaction whose commit does not wait for the WAL flush. Only for the delivery path: losing its
+     * last fraction of a second in a database crash can only make a delivery go out once more (leases,
+     * attempts and "delivered" are redone), never lose one. The fan-out, which the Kafka offset depends
+     * on, and the operator's controls commit durably.
+     */
+    private <T> Uni<T> relaxed(Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(connection -> connection.query("SET LOCAL synchronous_commit = off").execute()
+                .chain(() -> work.apply(connection)));
+    }
+
+    private static Uni<Void> parkForReenable(SqlConnection connection, UUID endpointId) {
+        return connection.preparedQuery("UPDATE dispatch.deliveries SET status = 'missed', leased_until = NULL"
+                        + " WHERE endpoint_id = $1 AND status = 'pending'")
+                .execute(Tuple.of(endpointId))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Returns deliveries whose lease expired (their dispatcher died or stalled mid-attempt) to the queue, except
+     * those leased {@code maxClaims} times since their last recorded attempt: every dispatcher that took them
+     * stopped before recording anything, so they end {@code failed} (error class {@code abandoned}) instead of
+     * taking the next one down with them.
+     */
+    public Uni<Swept> sweep(int maxClaims) {
+        return pool.preparedQuery("UPDATE dispatch.deliveries SET leased_until = NULL,"
+                        + " status = CASE WHEN claims >= $1 THEN 'failed' ELSE 'pending' END,"
+                        + " last_error_class = CASE WHEN claims >= $1 THEN 'abandoned' ELSE last_error_class END,"
+                        + " last_error = CASE WHEN claims >= $1 THEN 'abandoned after ' || claims || ' claims without a"
+                        + " recorded attempt: each time, the dispatcher sending it stopped or stalled' ELSE last_error END"
+                        + " WHERE status = 'sending' AND leased_until < now()"
+                        + " RETURNING id, status")
+                .execute(Tuple.of(maxClaims))
+                .map(rows -> {
+                    List<UUID> abandoned = new ArrayList<>();
+                    for (Row row : rows) {
+                        if ("failed".equals(row.getString("status"))) {
+                            abandoned.add(row.getUUID("id"));
+                        }
+                    }
+                    return new Swept(rows.rowCount() - abandoned.size(), abandoned);
+                });
+    }
+
+    /**
+     * @param requeued  how many deliveries went back to the queue
+     * @param abandoned the deliveries failed because they were out of claims
+     */
+    public record Swept(int requeued, List<UUID> abandoned) {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.promptjuggler.dispatcher.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** Retention: what the queue and the delivery log no longer need goes, in bounded batches. */
+@ApplicationScoped
+public class RetentionStore {
+
+    private final Pool pool;
+
+    public RetentionStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. */
+    public Uni<Integer> failOrphans() {
+        return pool.preparedQuery("UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,"
+                        + " last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'"
+                        + " WHERE d.status IN ('pending', 'missed') AND d.endpoint_id IN ("
+                        + " SELECT DISTINCT o.endpoint_id FROM dispatch.deliveries o WHERE o.status IN ('pending', 'missed')"
+                        + " AND NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints w WHERE w.id = o.endpoint_id))")
+                .execute()
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Deletes finished delivery history older than {@code retention}, a bounded batch per call so no
+     * transaction grows large; events go once no delivery refers to them.
+     *
+     * @return how many deliveries were deleted
+     */
+    public Uni<Integer> prune(Duration retention, int batch) {
+        Tuple cutoff = Tuple.of(retention.toMillis(), batch);
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("WITH old AS (SELECT id FROM dispatch.deliveries"
+                        + " WHERE created_at < now() - $1 * interval '1 millisecond'"
+                        + " AND status IN ('delivered', 'failed', 'missed') LIMIT $2),"
+                        + " attempts AS (DELETE FROM dispatch.delivery_attempts a USING old WHERE a.delivery_id = old.id)"
+                        + " DELETE FROM dispatch.deliveries d USING old WHERE d.id = old.id")
+                .execute(cutoff)
+                .chain(deleted -> connection
+                        .preparedQuery("DELETE FROM dispatch.events e WHERE e.id IN (SELECT id FROM dispatch.events"
+                                + " WHERE received_at < now() - $1 * interval '1 millisecond' LIMIT $2)"
+                                + " AND NOT EXISTS (SELECT 1 FROM dispatch.deliveries d WHERE d.event_id = e.id)")
+                        .execute(cutoff)
+                        .replaceWith(deleted.rowCount())));
+    }
+}
