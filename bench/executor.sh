@@ -10,7 +10,7 @@
 #     BENCH_ONSITE_SECONDS (30) s, with no backlog and with BENCH_BACKLOG (20000) low runs waiting (topped up so
 #     that the waiting count stays at BENCH_BACKLOG during the trickle), in the same run; the target is judged on
 #     each trickle after its first BENCH_ONSITE_SETTLE_SECONDS (10), which are reported apart.
-# api-gateway's migrations (its own SQL files, in version order) create the schema; the harness
+# The migrator (schema/target/schema.jar, as the local stack runs it) creates the schema; the harness
 # (bench/executor/*.java, compiled against run-executor's packaged libraries) stores tenant, prompt revision,
 # thread and run rows as the gateway does and publishes the RunRequested records with a plain Kafka producer.
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
@@ -93,7 +93,7 @@ start_service() {
 
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   echo "== Building run-executor and provider-simulator =="
-  "$root/mvnw" -B -q -DskipTests package -pl run-executor,provider-simulator -am
+  "$root/mvnw" -B -q -DskipTests package -pl schema,run-executor,provider-simulator -am
 fi
 
 trap stop_stack EXIT
@@ -105,16 +105,9 @@ echo "== Starting Kafka and PostgreSQL (state: $PJ_STATE_DIR) =="
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$PJ_STATE_DIR/secrets-key")
 
-echo "== Migrating the schema (api-gateway's migrations) =="
-pg_bin=$(pg_server_bindir)
-psql_bench() {
-  PGPASSWORD="$PJ_PG_PASSWORD" "$pg_bin/psql" -h 127.0.0.1 -p "$PJ_PG_PORT" -U "$PJ_PG_USER" -d "$PJ_PG_DATABASE" \
-    -X -q -v ON_ERROR_STOP=1 "$@"
-}
-psql_bench -c 'SET client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS gateway'
-while read -r migration; do
-  psql_bench -1 -c 'SET client_min_messages = warning' -f "$migration" >/dev/null
-done < <(find "$root/api-gateway/src/main/resources/db/migration" -name 'V*.sql' | sort -V)
+echo "== Migrating the database (the migrator) =="
+java -jar "$root/schema/target/schema.jar" migrate >"$LOG_DIR/migrate.log" 2>&1 \
+  || { tail -n 20 "$LOG_DIR/migrate.log" >&2; exit 1; }
 
 echo "== Starting the provider simulator (${BENCH_LATENCY_MS:-1000} ms per answer) and one run-executor =="
 start_service provider-simulator "$PJ_SIMULATOR_PORT" "-Xmx384m ${BENCH_SIMULATOR_JVM_OPTS:-}" SIMULATOR_LATENCY_FIXED_MS="${BENCH_LATENCY_MS:-1000}"

@@ -2,7 +2,8 @@
 # The platform's own processes on the local stack: the provider simulator and the four services,
 # each from its packaged Quarkus app (build first: ./mvnw package -DskipTests).
 #
-#   deploy/local/services.sh start    start what is not running, wait until every service is ready
+#   deploy/local/services.sh start    migrate the database (schema/target/schema.jar), then start what is
+#                                     not running, wait until every service is ready
 #   deploy/local/services.sh stop     stop them (no-op when stopped)
 #   deploy/local/services.sh status   show what runs; exit 0 when all are up, 3 otherwise
 #
@@ -14,7 +15,7 @@ source "$here/env.sh"
 source "$here/lib.sh"
 PJ_STATE_DIR=$(realpath -m -- "$PJ_STATE_DIR")
 
-# name:port, in start order. api-gateway first: it migrates the tables the others read.
+# name:port, in start order (any order works: no service migrates, the database is migrated before).
 readonly SERVICES=(
   "provider-simulator:$PJ_SIMULATOR_PORT"
   "api-gateway:$PJ_GATEWAY_PORT"
@@ -66,6 +67,16 @@ start_one() {
   echo $! >"$RUN_DIR/$name.pid"
 }
 
+# Every schema's migrations, one history, before any service starts (idempotent: nothing to do is quick).
+migrate() {
+  local jar="$PJ_ROOT/schema/target/schema.jar"
+  [[ -f "$jar" ]] || die "$jar is missing; build first: ./mvnw -B package -DskipTests"
+  info "migrating the database ($PJ_PG_DATABASE on 127.0.0.1:$PJ_PG_PORT; log: $LOG_DIR/migrate.log)"
+  "$JAVA" -jar "$jar" migrate >"$LOG_DIR/migrate.log" 2>&1 \
+    || { tail -n 5 "$LOG_DIR/migrate.log" >&2; die "migrating the database failed (log: $LOG_DIR/migrate.log)"; }
+  info "$(tail -n 1 "$LOG_DIR/migrate.log")"
+}
+
 wait_ready() {
   local name=$1 port=$2 waited=0
   until ready "$port"; do
@@ -81,8 +92,7 @@ start() {
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   ensure_secrets
   local entry
-  # api-gateway migrates the tables the others read (knowledge-ingest's chunks reference its documents).
-  start_one api-gateway "$PJ_GATEWAY_PORT" && wait_ready api-gateway "$PJ_GATEWAY_PORT"
+  migrate
   for entry in "${SERVICES[@]}"; do start_one "${entry%%:*}" "${entry##*:}"; done
   for entry in "${SERVICES[@]}"; do wait_ready "${entry%%:*}" "${entry##*:}"; done
 }

@@ -27,7 +27,7 @@ public class WorkflowNodeResultRepository {
     public Uni<List<NodeResultRow>> list(UUID runId) {
         return pool.preparedQuery("SELECT node_key, visit, node_type, node_name, status, error,"
                         + " token_usage::text AS token_usage, started_at, finished_at"
-                        + " FROM gateway.workflow_node_results WHERE run_id = $1 ORDER BY seq")
+                        + " FROM executor.workflow_node_results WHERE run_id = $1 ORDER BY seq")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
                     List<NodeResultRow> results = new ArrayList<>(rows.size());

@@ -15,8 +15,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL out of reach (here: the request pool pointed at a port nobody listens on, while migrations ran
- * against the real database at start) is a 503 with {@code Retry-After} in the error shape, whether the
+ * PostgreSQL out of reach (here: the request pool pointed at a port nobody listens on, the database itself
+ * migrated by the tests' migrator) is a 503 with {@code Retry-After} in the error shape, whether the
  * API-key check or the endpoint meets it first.
  */
 @QuarkusTest

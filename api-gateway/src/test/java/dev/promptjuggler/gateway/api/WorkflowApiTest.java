@@ -106,7 +106,7 @@ class WorkflowApiTest {
         UUID run = UUID.fromString(id);
         String usage = "{\"input\": 10, \"inputCached\": 0, \"output\": 5, \"reasoning\": 0, \"total\": 15}";
         // As run-executor stores them: seq follows the order of the inserts, not the node ids.
-        sql("INSERT INTO gateway.workflow_node_results (run_id, node_key, visit, node_type, node_name, status,"
+        sql("INSERT INTO executor.workflow_node_results (run_id, node_key, visit, node_type, node_name, status,"
                 + " outputs, error, token_usage, started_at, finished_at) VALUES"
                 + " ($1, 'q', 1, 'input', 'question', 'completed', '{\"out\": \"why?\"}', NULL, NULL,"
                 + "  '2030-01-01T10:00:00Z', '2030-01-01T10:00:00.002Z'),"

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
 import dev.promptjuggler.ingest.support.FlakyEmbeddings;
-import dev.promptjuggler.ingest.support.GatewaySchema;
 import dev.promptjuggler.ingest.support.Metrics;
 import dev.promptjuggler.ingest.support.TestDocuments;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
  * one application and one configuration.)
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 @QuarkusTestResource(FlakyEmbeddings.class)
 class EmbeddingEndpointFailureTest {
 

@@ -13,10 +13,8 @@ import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
 import dev.promptjuggler.ingest.chunking.Chunk;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.ingest.config.IngestConfig;
-import dev.promptjuggler.ingest.support.GatewaySchema;
 import dev.promptjuggler.ingest.support.Metrics;
 import dev.promptjuggler.ingest.support.TestDocuments;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -49,7 +47,6 @@ import org.junit.jupiter.api.Test;
  * database. The test plays api-gateway's part: it writes the base and document rows as the gateway does.
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 class KnowledgeIngestTest {
 
     private static final Duration PROCESSING = Duration.ofSeconds(90);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Thread memory ({@code gateway.thread_messages}): a conversation per thread, one lane per channel. Read
+ * Thread memory ({@code executor.thread_messages}): a conversation per thread, one lane per channel. Read
  * here; appended by {@link RunStore#finish} in the statement that stores the run's outcome, so a run's
  * messages are remembered exactly when it completed.
  */
@@ -27,7 +27,7 @@ public class MemoryStore {
 
     /** The latest {@code window} messages of the lane, oldest first. */
     public Uni<List<ChatMessage>> history(UUID threadId, String channel, int window) {
-        return pool.preparedQuery("SELECT role, content FROM gateway.thread_messages"
+        return pool.preparedQuery("SELECT role, content FROM executor.thread_messages"
                         + " WHERE thread_id = $1 AND channel = $2 ORDER BY id DESC LIMIT $3")
                 .execute(Tuple.of(threadId, channel, window))
                 .map(rows -> {

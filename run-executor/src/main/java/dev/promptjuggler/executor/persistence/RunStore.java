@@ -81,7 +81,7 @@ public class RunStore {
                         // Per-run envVars go with the run's end (and only then: a worker that lost its lease
                         // must not take them from the one that holds it now).
                         + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done)),"
-                        + " remembered AS (INSERT INTO gateway.thread_messages (thread_id, channel, run_id, role, content)"
+                        + " remembered AS (INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
                         + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d,"
                         + "   ROWS FROM (jsonb_to_recordset($10::text::jsonb) AS (role text, content text))"
                         + "   WITH ORDINALITY AS m(role, content, position) ORDER BY m.position)"

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Workflow node results ({@code gateway.workflow_node_results}): stored when a node finishes, read when a
+ * Workflow node results ({@code executor.workflow_node_results}): stored when a node finishes, read when a
  * run resumes (its stored results are reused, so a finished node never runs twice) and by the trace.
  * Written only while the run is pending and this worker holds its lease.
  */
@@ -49,7 +49,7 @@ public class WorkflowStore {
     public Uni<Map<String, NodeRow>> results(UUID runId) {
         return pool.preparedQuery("SELECT node_key, visit, node_type, node_name, status, outputs::text AS outputs, error,"
                         + " token_usage::text AS token_usage, cost::text AS cost, started_at"
-                        + " FROM gateway.workflow_node_results WHERE run_id = $1")
+                        + " FROM executor.workflow_node_results WHERE run_id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
                     Map<String, NodeRow> results = new HashMap<>();
@@ -76,14 +76,14 @@ public class WorkflowStore {
         }
         return pool.preparedQuery("WITH run AS (SELECT id, thread_id FROM gateway.runs"
                         + "   WHERE id = $1 AND status = 'pending' AND lease_owner = $2),"
-                        + " stored AS (INSERT INTO gateway.workflow_node_results (run_id, node_key, visit, node_type,"
+                        + " stored AS (INSERT INTO executor.workflow_node_results (run_id, node_key, visit, node_type,"
                         + "   node_name, status, outputs, error, token_usage, cost, started_at)"
                         + "   SELECT run.id, n.node_key, n.visit, n.node_type, n.node_name, n.status, n.outputs, n.error,"
                         + "   n.token_usage, n.cost, n.started_at FROM run,"
                         + "   jsonb_to_recordset($3::text::jsonb) AS n(node_key text, visit int, node_type text, node_name text,"
                         + "     status text, outputs jsonb, error text, token_usage jsonb, cost jsonb, started_at timestamptz)"
                         + "   ON CONFLICT (run_id, node_key, visit) DO NOTHING RETURNING node_key)"
-                        + " INSERT INTO gateway.thread_messages (thread_id, channel, run_id, role, content)"
+                        + " INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
                         + " SELECT run.thread_id, $4, run.id, m.role, m.content FROM run,"
                         + " ROWS FROM (jsonb_to_recordset($5::text::jsonb) AS (role text, content text))"
                         + " WITH ORDINALITY AS m(role, content, position)"

@@ -42,7 +42,7 @@ class MemoryStoreTest {
     }
 
     private static void remember(UUID thread, String channel, UUID run, String role, String content) {
-        TestPlatform.update("INSERT INTO gateway.thread_messages (thread_id, channel, run_id, role, content)"
+        TestPlatform.update("INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
                 + " VALUES (?, ?, ?, ?, ?)", thread, channel, run, role, content);
     }
 }

@@ -1,6 +1,7 @@
 package dev.promptjuggler.executor.support;
 
 import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.schema.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -32,21 +33,8 @@ public final class TestPlatform implements AutoCloseable {
         producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
     }
 
-    static String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("PJ_PG_PORT", "15432") + "/"
-                + System.getenv().getOrDefault("PJ_PG_DATABASE", "promptjuggler");
-    }
-
-    static String user() {
-        return System.getenv().getOrDefault("PJ_PG_USER", "pj");
-    }
-
-    static String password() {
-        return System.getenv().getOrDefault("PJ_PG_PASSWORD", "pj");
-    }
-
     public static Connection database() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), user(), password());
+        return DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
     }
 
     /** A tenant with a published prompt revision that asks the model {@code {{text}}}. */

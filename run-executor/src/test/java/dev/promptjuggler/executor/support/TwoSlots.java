@@ -17,6 +17,6 @@ public class TwoSlots implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(GatewaySchema.class), new TestResourceEntry(HeldProvider.class));
+        return List.of(new TestResourceEntry(OwnConsumerGroup.class), new TestResourceEntry(HeldProvider.class));
     }
 }

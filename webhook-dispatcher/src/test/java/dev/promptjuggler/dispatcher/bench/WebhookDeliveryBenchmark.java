@@ -1,8 +1,6 @@
 package dev.promptjuggler.dispatcher.bench;
 
-import dev.promptjuggler.dispatcher.support.GatewaySchema;
 import dev.promptjuggler.dispatcher.support.Platform;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -54,7 +52,6 @@ import org.junit.jupiter.api.Test;
  * {@code target/webhook-latencies.csv}.
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 @TestProfile(WebhookDeliveryBenchmark.Profile.class)
 class WebhookDeliveryBenchmark {
 

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
-import dev.promptjuggler.dispatcher.support.GatewaySchema;
 import dev.promptjuggler.dispatcher.support.Metrics;
 import dev.promptjuggler.dispatcher.support.Platform;
 import dev.promptjuggler.dispatcher.support.Platform.Endpoint;
 import dev.promptjuggler.dispatcher.support.Receiver;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * most {@code dispatcher.queue.max-claims} times, then failed in the delivery log instead of queued for ever.
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 class AbandonedDeliveryTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(45);

@@ -7,14 +7,12 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.promptjuggler.dispatcher.support.GatewaySchema;
 import dev.promptjuggler.dispatcher.support.Platform;
 import dev.promptjuggler.dispatcher.support.Platform.Endpoint;
 import dev.promptjuggler.dispatcher.support.Receiver;
 import dev.promptjuggler.dispatcher.support.Receiver.Received;
 import dev.promptjuggler.dispatcher.support.Receiver.Reply;
 import dev.promptjuggler.dispatcher.support.Signatures;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.ServerSocket;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * (The test profile shortens the retry schedule to 0s and five times 300 ms, and the circuit's probes.)
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 class DeliveryFlowTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(45);

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.promptjuggler.dispatcher.support.GatewaySchema;
 import dev.promptjuggler.dispatcher.support.Platform;
 import dev.promptjuggler.dispatcher.support.Platform.Endpoint;
 import dev.promptjuggler.dispatcher.support.Receiver;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * {@code circuit.disable-after} is disabled, and delivery history older than the retention is pruned.
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 @TestProfile(SustainedFailureAndRetentionTest.Compressed.class)
 class SustainedFailureAndRetentionTest {
 

@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.promptjuggler.dispatcher.support.GatewaySchema;
 import dev.promptjuggler.dispatcher.support.Platform;
 import dev.promptjuggler.dispatcher.support.Platform.Endpoint;
 import dev.promptjuggler.dispatcher.support.Signatures;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.Test;
  * while SNI and the certificate check use the URL's host.
  */
 @QuarkusTest
-@QuarkusTestResource(GatewaySchema.class)
 @TestProfile(TlsDeliveryTest.TrustedCertificate.class)
 class TlsDeliveryTest {
 

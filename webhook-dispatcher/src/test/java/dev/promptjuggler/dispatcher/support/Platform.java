@@ -3,6 +3,7 @@ package dev.promptjuggler.dispatcher.support;
 import dev.promptjuggler.contracts.RunFinished;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunStatus;
+import dev.promptjuggler.schema.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -40,10 +41,7 @@ public final class Platform implements AutoCloseable {
     }
 
     public static Connection database() throws SQLException {
-        var config = ConfigProvider.getConfig();
-        return DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
-                config.getValue("quarkus.datasource.username", String.class),
-                config.getValue("quarkus.datasource.password", String.class));
+        return DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.user(), TestDatabase.password());
     }
 
     public static UUID tenant() {
