@@ -20,15 +20,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class KnowledgeRepository {
 
-    // A base's status and counts are derived from its documents by every reader alike.
+    // A base's counts come from the one definition every reader uses (the SQL function, migration
+    // gateway/V14_2); its status from them (KnowledgeBaseStatus.of).
     private static final String BASE_COLUMNS = "b.id, b.name, b.slug, b.chunk_max_tokens, b.chunk_overlap_tokens,"
             + " b.embedding_provider, b.embedding_model, b.embedding_dimensions, b.created_at,"
-            + " count(d.id) AS document_count,"
-            + " count(d.id) FILTER (WHERE d.status IN ('pending', 'sealed')) AS in_progress,"
-            + " count(d.id) FILTER (WHERE d.status = 'failed') AS failed,"
-            + " coalesce(sum(d.chunk_count), 0) AS chunk_count"
-            + " FROM gateway.knowledge_bases b LEFT JOIN gateway.knowledge_documents d ON d.knowledge_base_id = b.id";
-    private static final String BASE_GROUP = " GROUP BY b.id";
+            + " c.document_count, c.in_progress, c.failed, c.chunk_count"
+            + " FROM gateway.knowledge_bases b CROSS JOIN LATERAL gateway.knowledge_base_counts(b.id) c";
     private static final String DOCUMENT_COLUMNS =
             "id, knowledge_base_id, file_name, mime_type, bytes, status, chunk_count, error, created_at";
 
@@ -50,13 +47,13 @@ public class KnowledgeRepository {
     }
 
     public Uni<Optional<BaseRow>> findBase(UUID tenantId, String slug) {
-        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1 AND b.slug = $2" + BASE_GROUP)
+        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1 AND b.slug = $2")
                 .execute(Tuple.of(tenantId, slug))
                 .map(rows -> first(rows).map(KnowledgeRepository::baseRow));
     }
 
     public Uni<List<BaseRow>> listBases(UUID tenantId) {
-        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1" + BASE_GROUP
+        return pool.preparedQuery("SELECT " + BASE_COLUMNS + " WHERE b.tenant_id = $1"
                         + " ORDER BY b.created_at, b.slug")
                 .execute(Tuple.of(tenantId))
                 .map(rows -> {

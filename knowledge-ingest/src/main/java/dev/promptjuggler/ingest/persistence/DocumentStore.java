@@ -205,12 +205,11 @@ public class DocumentStore {
     }
 
     private static Uni<Optional<BaseState>> baseState(SqlConnection connection, UUID knowledgeBaseId) {
-        return connection.preparedQuery("SELECT b.tenant_id, count(d.id) AS documents,"
-                        + " count(d.id) FILTER (WHERE d.status IN ('pending', 'sealed')) AS in_progress,"
-                        + " count(d.id) FILTER (WHERE d.status = 'failed') AS failed,"
-                        + " coalesce(sum(d.chunk_count), 0) AS chunks"
-                        + " FROM gateway.knowledge_bases b LEFT JOIN gateway.knowledge_documents d ON d.knowledge_base_id = b.id"
-                        + " WHERE b.id = $1 GROUP BY b.id")
+        // The counts' one definition, shared with api-gateway's GET endpoints (migration gateway/V14_2).
+        return connection.preparedQuery("SELECT b.tenant_id, c.document_count AS documents, c.in_progress, c.failed,"
+                        + " c.chunk_count AS chunks"
+                        + " FROM gateway.knowledge_bases b CROSS JOIN LATERAL gateway.knowledge_base_counts(b.id) c"
+                        + " WHERE b.id = $1")
                 .execute(Tuple.of(knowledgeBaseId))
                 .map(rows -> first(rows).map(row -> new BaseState(row.getUUID("tenant_id"),
                         KnowledgeBaseStatus.of(row.getLong("in_progress"), row.getLong("failed"), row.getLong("documents")),
