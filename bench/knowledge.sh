@@ -64,6 +64,8 @@ rm -rf "$PJ_STATE_DIR/harness"
 mkdir -p "$classes" "$libs"
 ln -s "$APP"/lib/main/*.jar "$libs/"
 rm -f "$libs"/*slf4j-jboss*
+# The service has no JDBC driver (it uses the reactive client only); the harness takes the migrator's.
+ln -s "$root"/schema/target/lib/postgresql-*.jar "$libs/"
 classpath="$APP/app/*:$libs/*"
 javac -d "$classes" -cp "$classpath" "$root"/bench/knowledge/*.java
 
