@@ -1,7 +1,6 @@
 package dev.promptjuggler.schema;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -60,11 +60,15 @@ public final class Migrator {
         return flyway().info().all();
     }
 
-    private Flyway flyway() {
+    private FluentConfiguration configuration() {
         return Flyway.configure()
                 .dataSource(jdbcUrl, user, password)
                 .defaultSchema("public")
-                .table(HISTORY_TABLE)
+                .table(HISTORY_TABLE);
+    }
+
+    private Flyway flyway() {
+        return configuration()
                 .locations("classpath:db/migration")
                 // The schemas are created by the first migration of each folder, so an adopted database and a
                 // fresh one take the same path.
@@ -73,7 +77,9 @@ public final class Migrator {
     }
 
     private void adoptLegacyHistories() {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+        // Flyway's data source, not DriverManager: under a test framework's class loaders DriverManager does not
+        // see a driver registered from another loader.
+        try (Connection connection = configuration().getDataSource().getConnection()) {
             if (exists(connection, "public." + HISTORY_TABLE)) {
                 return;
             }
@@ -93,10 +99,7 @@ public final class Migrator {
                         + " the state directory's postgres folder (PJ_STATE_DIR, .local/dev by default) and start again;"
                         + " elsewhere, start the earlier version once so its services finish their migrations.");
             }
-            Flyway.configure()
-                    .dataSource(jdbcUrl, user, password)
-                    .defaultSchema("public")
-                    .table(HISTORY_TABLE)
+            configuration()
                     .baselineVersion(LEGACY_BASELINE)
                     .baselineDescription("adopted from the per-service histories")
                     .load()
