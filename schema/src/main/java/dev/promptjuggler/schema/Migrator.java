@@ -31,6 +31,9 @@ public final class Migrator {
     /** The last version the per-service histories reached, all three together. */
     static final String LEGACY_BASELINE = "8.3";
 
+    /** The advisory lock key that serialises adoptions ("pjschema" in ASCII). */
+    private static final long ADOPTION_LOCK = 0x706a736368656d61L;
+
     /** Each per-service history of earlier versions and the last version it reached. */
     private static final Map<String, String> LEGACY_HISTORIES = legacyHistories();
 
@@ -80,6 +83,11 @@ public final class Migrator {
         // Flyway's data source, not DriverManager: under a test framework's class loaders DriverManager does not
         // see a driver registered from another loader.
         try (Connection connection = configuration().getDataSource().getConnection()) {
+            // Pods that start together each run the migrator: one adopts, the others wait here and find the one
+            // history (the lock goes with the connection). Flyway serialises the migrations themselves.
+            try (Statement lock = connection.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(" + ADOPTION_LOCK + ")");
+            }
             if (exists(connection, "public." + HISTORY_TABLE)) {
                 return;
             }
