@@ -62,9 +62,10 @@ export async function consumerGroups() {
 
 /**
  * A webhook receiver on a free loopback port. Each request is answered 204 after `delay()` ms (set with
- * `answerAfter`) and kept as {deliveryId, eventId, body, rawBody, headers, remotePort, answered}. A request that
- * arrives while another of the same delivery id (PromptJuggler-Delivery-Id) is still open, neither answered
- * nor cut off, is an overlap: that delivery was being sent twice at once.
+ * `answerAfter`), unless `keepOpen(request)` was called first, and kept as {deliveryId, eventId, body, rawBody,
+ * headers, remotePort, answered}. A request that arrives while another of the same delivery id
+ * (PromptJuggler-Delivery-Id) is still open, neither answered nor cut off, is an overlap: that delivery was being
+ * sent twice at once.
  */
 export async function startTrackingReceiver() {
   const requests = [];
@@ -94,7 +95,11 @@ export async function startTrackingReceiver() {
     request.on('end', () => {
       entry.rawBody = Buffer.concat(chunks).toString('utf8');
       entry.body = JSON.parse(entry.rawBody);
-      setTimeout(() => response.writeHead(204).end(), delay());
+      setTimeout(() => {
+        if (entry.keptOpen) return;
+        entry.answering = true;
+        response.writeHead(204).end();
+      }, delay());
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,7 +108,9 @@ export async function startTrackingReceiver() {
     requests,
     overlaps,
     /** Requests received and not yet answered nor cut off. */
-    open: () => [...open],
+    open: () => [...open].filter((entry) => !entry.answering),
+    /** Never answers `request` (one of `open()`): it stays open until its sender goes away. */
+    keepOpen(request) { request.keptOpen = true; },
     /** The most requests that were open at once. */
     maxOpen: () => maxOpen,
     answerAfter(ms) { delay = typeof ms === 'function' ? ms : () => ms; },

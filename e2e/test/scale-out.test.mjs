@@ -268,14 +268,18 @@ test('one executor and one dispatcher killed with kill -9 mid-flight lose nothin
   assert.ok(cutRuns.length > 0, 'run-executor-2 had runs in flight');
   await killService('run-executor-2');
 
-  // The dispatcher: whichever is sending a delivery the receiver holds (2 s per answer from now on).
+  // The dispatcher: whichever is sending a delivery the receiver holds (answers take 2 s from now on, and the
+  // one chosen is never answered: the kill cuts it off).
   receiver.answerAfter(2000);
   provider.answerAll();
   const dispatchers = ['webhook-dispatcher', 'webhook-dispatcher-2'].map((name) => ({ name, pid: replicaPid(name) }));
   const [cutRequest, victim] = await eventually(() => {
     for (const request of receiver.open()) {
       const sender = dispatchers.find(({ pid }) => tcpPortsOf(pid).has(request.remotePort));
-      if (sender) return [request, sender];
+      if (sender) {
+        receiver.keepOpen(request);
+        return [request, sender];
+      }
     }
     return undefined;
   }, 120_000, 10);
