@@ -293,7 +293,7 @@ test('one executor and one dispatcher killed with kill -9 mid-flight lose nothin
     assert.ok(rows.get(id).attempts >= 2, `run ${id} was claimed again`);
   }
   await assertFinishedOnce(ids, runs, { exactlyOneRecord: false, exactlyOneDelivery: false, deliveryTimeoutMs: 240_000 });
-  assert.equal(cutRequest.answered, false, 'the request in flight was cut off by the kill');
+  assert.ok(!receiver.open().includes(cutRequest), 'the request in flight was cut off by the kill');
   assert.ok(receiver.requests.some((r) => r.deliveryId === cutRequest.deliveryId && r.answered),
     `delivery ${cutRequest.deliveryId}, in flight at the kill, was delivered by the other dispatcher`);
   // The dead replicas left their consumer groups.
