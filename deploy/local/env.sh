@@ -28,6 +28,9 @@ export PJ_PG_PASSWORD="${PJ_PG_PASSWORD:-pj}"
 # PostgreSQL's own cache. Its default (128 MB) holds less than one HNSW index of 100,000 384-d chunks, so
 # searches copied index pages in from the OS cache; pgvector's advice is an index that fits in memory.
 export PJ_PG_SHARED_BUFFERS="${PJ_PG_SHARED_BUFFERS:-512MB}"
+# Each service replica keeps a pool of up to 20 connections (the executor 23): the 9 replicas of
+# PJ_REPLICAS=gateway=2,executor=3,dispatcher=2,ingest=2 take up to 190, beyond PostgreSQL's default of 100.
+export PJ_PG_MAX_CONNECTIONS="${PJ_PG_MAX_CONNECTIONS:-300}"
 
 export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
 

@@ -348,8 +348,9 @@ pg_start() {
 
   info "starting postgres on 127.0.0.1:$PJ_PG_PORT"
   # pg_ctl detaches the server itself (setsid); 9>&- keeps the state-dir lock out of it.
+  local settings="-c listen_addresses=127.0.0.1 -c shared_buffers=$PJ_PG_SHARED_BUFFERS -c max_connections=$PJ_PG_MAX_CONNECTIONS"
   as_pg "$bindir/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
-    -o "-p $PJ_PG_PORT -k '$PG_SOCKET_DIR' -c listen_addresses=127.0.0.1 -c shared_buffers=$PJ_PG_SHARED_BUFFERS" start >/dev/null 9>&- \
+    -o "-p $PJ_PG_PORT -k '$PG_SOCKET_DIR' $settings" start >/dev/null 9>&- \
     || { tail -n 20 "$PG_LOG" >&2; die "postgres did not start (log: $PG_LOG)"; }
   pg_provision "$bindir"
   pg_verify "$bindir"

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # The platform's own processes on the local stack: the provider simulator and the four services,
-# each from its packaged Quarkus app (build first: ./mvnw package -DskipTests).
+# each from its packaged Quarkus app (build first: ./mvnw package -DskipTests), each service as one
+# or more replicas.
 #
-#   deploy/local/services.sh start    migrate the database (schema/target/schema.jar), then start what is
-#                                     not running, wait until every service is ready
-#   deploy/local/services.sh stop     stop them (no-op when stopped)
-#   deploy/local/services.sh status   show what runs; exit 0 when all are up, 3 otherwise
+#   deploy/local/services.sh start              migrate the database (schema/target/schema.jar), then start
+#                                               what is not running, wait until every replica is ready
+#   deploy/local/services.sh stop [REPLICA...]  stop every replica (no-op when stopped), or only those named
+#   deploy/local/services.sh kill REPLICA...    kill -9 the named replicas, as a crash would (for drills)
+#   deploy/local/services.sh status             show what runs; exit 0 when every replica is up, 3 otherwise
 #
-# Logs and pid files live under $PJ_STATE_DIR; ports come from env.sh.
+# PJ_REPLICAS sets the replicas per service, e.g. PJ_REPLICAS=executor=3,dispatcher=2,gateway=2,ingest=2
+# (gateway, executor, dispatcher, ingest or the services' own names; 1 to 9 each, one by default; the provider
+# simulator runs once). A replica is named after its service, with -2 … -9 from the second on (run-executor,
+# run-executor-2, …), and listens on its service's port plus 200 per replica before it (run-executor-2 on
+# PJ_EXECUTOR_PORT + 200): steps of 200 stay clear of the other services' ports, of the simulator's and
+# receiver's (…90, …99), and of dev mode's 1818x, so stacks with other ports never meet.
+# The services call each other's first replica (the local stack has no load balancer).
+#
+# Logs and pid files live under $PJ_STATE_DIR, one each per replica; ports come from env.sh.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,12 +37,75 @@ readonly JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 readonly RUN_DIR="$PJ_STATE_DIR/services"
 readonly LOG_DIR="$PJ_STATE_DIR/logs"
 readonly READY_TIMEOUT=120
+readonly REPLICA_PORT_STEP=200
+readonly MAX_REPLICAS=9
+
+# Replicas per service from PJ_REPLICAS; a service it does not name has one.
+declare -A REPLICAS=()
+read_replicas() {
+  local setting=${PJ_REPLICAS:-} entries entry name count
+  IFS=',' read -ra entries <<<"${setting// /}"
+  for entry in "${entries[@]}"; do
+    [[ -n "$entry" ]] || continue
+    name=${entry%%=*} count=${entry#*=}
+    [[ "$entry" == *=* && "$count" =~ ^[1-9]$ ]] \
+      || die "PJ_REPLICAS: '$entry' must be <service>=<1-$MAX_REPLICAS>, e.g. PJ_REPLICAS=executor=3,dispatcher=2"
+    case "$name" in
+      gateway) name=api-gateway ;;
+      executor) name=run-executor ;;
+      dispatcher) name=webhook-dispatcher ;;
+      ingest) name=knowledge-ingest ;;
+      api-gateway | run-executor | webhook-dispatcher | knowledge-ingest) ;;
+      *) die "PJ_REPLICAS: '$name' is not a service with replicas (gateway, executor, dispatcher, ingest)" ;;
+    esac
+    REPLICAS[$name]=$count
+  done
+}
+
+replica_name() { if (($2 == 1)); then echo "$1"; else echo "$1-$2"; fi; }
+
+# The service a replica runs (run-executor-2 -> run-executor).
+service_of() { echo "${1%-[2-9]}"; }
+
+# The port of replica $1 (run-executor-2 -> PJ_EXECUTOR_PORT + 200); stops the script for a name that is none.
+replica_port() {
+  local service index=1 entry
+  service=$(service_of "$1")
+  [[ "$1" == "$service" ]] || index=${1##*-}
+  for entry in "${SERVICES[@]}"; do
+    if [[ "${entry%%:*}" == "$service" ]]; then
+      echo $((${entry##*:} + REPLICA_PORT_STEP * (index - 1)))
+      return
+    fi
+  done
+  die "no replica is called '$1' (a service's name, with -2 … -$MAX_REPLICAS for its further replicas)"
+}
+
+# Every replica PJ_REPLICAS asks for, in start order.
+wanted_replicas() {
+  local entry service i
+  for entry in "${SERVICES[@]}"; do
+    service=${entry%%:*}
+    for ((i = 1; i <= ${REPLICAS[$service]:-1}; i++)); do replica_name "$service" "$i"; done
+  done
+}
+
+# Every replica with a pid file, in start order: what a stop must cover, whatever PJ_REPLICAS says now.
+recorded_replicas() {
+  local entry name i
+  for entry in "${SERVICES[@]}"; do
+    for ((i = 1; i <= MAX_REPLICAS; i++)); do
+      name=$(replica_name "${entry%%:*}" "$i")
+      if [[ -f "$RUN_DIR/$name.pid" ]]; then echo "$name"; fi
+    done
+  done
+}
 
 service_pid() {
   local pid_file="$RUN_DIR/$1.pid" pid
   [[ -f "$pid_file" ]] || return 0
   pid=$(<"$pid_file")
-  if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "$1/target/quarkus-app" >/dev/null; then
+  if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "$(service_of "$1")/target/quarkus-app" >/dev/null; then
     echo "$pid"
   fi
 }
@@ -52,7 +125,8 @@ ensure_secrets() {
 }
 
 start_one() {
-  local name=$1 port=$2 jar="$PJ_ROOT/$1/target/quarkus-app/quarkus-run.jar"
+  local name=$1 port jar="$PJ_ROOT/$(service_of "$1")/target/quarkus-app/quarkus-run.jar"
+  port=$(replica_port "$name")
   if [[ -n "$(service_pid "$name")" ]]; then
     info "$name already running on port $port"
     return
@@ -60,9 +134,10 @@ start_one() {
   [[ -f "$jar" ]] || die "$jar is missing; build first: ./mvnw -B package -DskipTests"
   port_in_use "$port" && die "port $port (for $name) is in use by another process; free it or change its PJ_*_PORT variable"
   info "starting $name on 127.0.0.1:$port"
-  # setsid: the service must outlive this script and must not receive the terminal's signals.
+  # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
+  # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -jar "$jar" \
+    setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -78,7 +153,8 @@ migrate() {
 }
 
 wait_ready() {
-  local name=$1 port=$2 waited=0
+  local name=$1 port waited=0
+  port=$(replica_port "$name")
   until ready "$port"; do
     [[ -n "$(service_pid "$name")" ]] || die "$name exited during start; see $LOG_DIR/$name.log"
     ((waited++ < READY_TIMEOUT)) || die "$name not ready after ${READY_TIMEOUT}s; see $LOG_DIR/$name.log"
@@ -91,43 +167,75 @@ start() {
   command -v curl >/dev/null || apt_install curl
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   ensure_secrets
-  local entry
+  local name
   migrate
-  for entry in "${SERVICES[@]}"; do start_one "${entry%%:*}" "${entry##*:}"; done
-  for entry in "${SERVICES[@]}"; do wait_ready "${entry%%:*}" "${entry##*:}"; done
+  for name in $(wanted_replicas); do start_one "$name"; done
+  for name in $(wanted_replicas); do wait_ready "$name"; done
 }
 
+# Stops the named replicas, or every one with a pid file: all are asked at once, then each gets 30 s.
 stop() {
-  local entry name pid waited
-  for entry in "${SERVICES[@]}"; do
-    name=${entry%%:*}
+  local names=("$@") name pid waited
+  local -A stopping=()
+  ((${#names[@]})) || mapfile -t names < <(recorded_replicas)
+  for name in "${names[@]}"; do
+    replica_port "$name" >/dev/null
     pid=$(service_pid "$name")
-    [[ -n "$pid" ]] || continue
-    info "stopping $name"
-    kill "$pid"
-    waited=0
+    if [[ -n "$pid" ]]; then
+      info "stopping $name"
+      kill "$pid"
+      stopping[$name]=$pid
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+  done
+  for name in "${!stopping[@]}"; do
+    pid=${stopping[$name]} waited=0
     while kill -0 "$pid" 2>/dev/null && ((waited++ < 30)); do sleep 1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  done
+  return 0
+}
+
+# kill -9: no shutdown hook runs, leases and consumer group memberships are left to expire.
+kill_replicas() {
+  (($#)) || die "usage: $0 kill REPLICA... (e.g. run-executor-2)"
+  local name pid
+  for name in "$@"; do
+    replica_port "$name" >/dev/null
+    pid=$(service_pid "$name")
+    if [[ -n "$pid" ]]; then
+      info "killing $name (kill -9 $pid)"
+      kill -9 "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
     rm -f "$RUN_DIR/$name.pid"
   done
 }
 
 status() {
-  local entry name port all_up=0
-  for entry in "${SERVICES[@]}"; do
-    name=${entry%%:*} port=${entry##*:}
+  local name port all_up=0
+  for name in $(wanted_replicas); do
+    port=$(replica_port "$name")
     if [[ -n "$(service_pid "$name")" ]] && ready "$port"; then
       info "$name: ready on http://127.0.0.1:$port"
     else
       info "$name: not running"; all_up=3
     fi
   done
+  # Replicas started under a larger PJ_REPLICAS than this call's.
+  for name in $(recorded_replicas); do
+    if ! wanted_replicas | grep -qx -- "$name" && [[ -n "$(service_pid "$name")" ]]; then
+      info "$name: running on port $(replica_port "$name") (beyond PJ_REPLICAS)"
+    fi
+  done
   return $all_up
 }
 
+read_replicas
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
+  stop) stop "${@:2}" ;;
+  kill) kill_replicas "${@:2}" ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop [REPLICA...]|kill REPLICA...|status  (replicas per service: PJ_REPLICAS)" >&2; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 // Control over the local stack's service processes (kill -9, start again with other settings) and a look at
 // its database, for the tests that crash a service on purpose. Both need the stack's state dir.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +12,12 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Whether the tests may stop and start the stack's services (they need its state dir). */
 export const servicesControllable = Boolean(stateDir);
 
-/** Kills a service of the local stack (its directory name) without warning, as a crash or an OOM kill would. */
+/**
+ * Kills a service of the local stack (its directory name, or a further replica's name such as run-executor-2)
+ * without warning, as a crash or an OOM kill would.
+ */
 export function killService(name) {
-  const pid = Number(readFileSync(join(stateDir, 'services', `${name}.pid`), 'utf8').trim());
+  const pid = replicaPid(name);
   try {
     process.kill(pid, 'SIGKILL');
   } catch {
@@ -39,6 +42,27 @@ export function startServicesWith(env = {}) {
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
   const result = spawnSync('bash', [join(repoRoot, 'deploy', 'local', 'services.sh'), 'start'], { encoding: 'utf8', env: merged });
   if (result.status !== 0) throw new Error(`services.sh start failed: ${result.stdout}${result.stderr}`);
+}
+
+/**
+ * Runs deploy/local/services.sh with `args` (e.g. ['start'], ['stop', 'run-executor-3']) and `env` added to the
+ * environment (keys set to undefined are removed), without blocking the test's event loop: the receivers and
+ * providers the test serves keep answering meanwhile.
+ */
+export function services(args, env = {}) {
+  const merged = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete merged[name];
+  return new Promise((resolve, reject) => {
+    execFile('bash', [join(repoRoot, 'deploy', 'local', 'services.sh'), ...args], { env: merged }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`services.sh ${args.join(' ')} failed: ${stdout}${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The process id of a running replica (run-executor, run-executor-2, …: deploy/local/services.sh). */
+export function replicaPid(name) {
+  return Number(readFileSync(join(stateDir, 'services', `${name}.pid`), 'utf8').trim());
 }
 
 /**
