@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -27,6 +28,12 @@ public final class Migrator {
 
     /** The history table, in {@code public}: it belongs to no service. */
     static final String HISTORY_TABLE = "flyway_schema_history";
+
+    /**
+     * The schemas' migration folders, each named: a bare {@code db/migration} would also take the per-service
+     * migrations that builds from before this module left in the services' {@code target/classes}.
+     */
+    static final List<String> SCHEMAS = List.of("gateway", "executor", "dispatch", "knowledge");
 
     /** The last version the per-service histories reached, all three together. */
     static final String LEGACY_BASELINE = "8.3";
@@ -72,7 +79,7 @@ public final class Migrator {
 
     private Flyway flyway() {
         return configuration()
-                .locations("classpath:db/migration")
+                .locations(SCHEMAS.stream().map(schema -> "classpath:db/migration/" + schema).toArray(String[]::new))
                 // The schemas are created by the first migration of each folder, so an adopted database and a
                 // fresh one take the same path.
                 .createSchemas(false)
