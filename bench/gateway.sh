@@ -19,7 +19,7 @@ trap '"$root/deploy/local/infra.sh" stop' EXIT
 case "$(realpath -m "$PJ_STATE_DIR")" in "$root/.local/"*) rm -rf "$PJ_STATE_DIR" ;; esac
 "$root/deploy/local/infra.sh" start
 "$root/mvnw" -B -q -N install
-"$root/mvnw" -B -q -pl contracts,schema install -DskipTests
+"$root/mvnw" -B -q -pl contracts,schema,runtime install -DskipTests
 "$root/mvnw" -B -pl api-gateway verify -Dtest=AcceptRunsBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbench.concurrency="${BENCH_CONCURRENCY:-64}" -Dbench.seconds="${BENCH_SECONDS:-120}" \
   -Dbench.warmup-seconds="${BENCH_WARMUP_SECONDS:-15}" | grep -E '^\||^Ratio|operations|Tests run|BUILD|ERROR' || true

@@ -30,7 +30,7 @@ build() {
   rm -rf "$work/$label"
   git -C "$root" worktree remove --force "$src" 2>/dev/null || true
   git -C "$root" worktree add --detach "$src" "$revision" >/dev/null
-  (cd "$src" && ./mvnw -B -q -o -pl contracts,api-gateway -DskipTests package)
+  (cd "$src" && ./mvnw -B -q -o -pl api-gateway -am -DskipTests package)
   cp -r "$src/api-gateway/target/quarkus-app" "$work/$label"
   git -C "$root" worktree remove --force "$src"
   echo "$commit" >"$work/$label.commit"

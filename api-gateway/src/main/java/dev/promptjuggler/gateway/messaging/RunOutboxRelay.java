@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.messaging;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.gateway.config.GatewayConfig;
 import dev.promptjuggler.gateway.persistence.RunOutbox;
+import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,13 +1,11 @@
 package dev.promptjuggler.executor.client;
 
+import dev.promptjuggler.runtime.http.RetryAfter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * How long a provider asked us to wait before the next attempt: OpenAI's {@code retry-after-ms}, HTTP's
@@ -24,26 +22,8 @@ public final class RetryHint {
         if (millis != null) {
             return millis;
         }
-        Duration header = retryAfter(headers.get("Retry-After"), now);
+        Duration header = RetryAfter.parse(headers.get("Retry-After"), now);
         return header != null ? header : geminiRetryInfo(body);
-    }
-
-    /** HTTP's {@code Retry-After} (RFC 9110 10.2.3); zero for a date in the past, null when unreadable. */
-    public static Duration retryAfter(String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String trimmed = value.trim();
-        Duration seconds = seconds(trimmed);
-        if (seconds != null) {
-            return seconds;
-        }
-        try {
-            Instant at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-            return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-        } catch (DateTimeParseException notADate) {
-            return null;
-        }
     }
 
     /** Gemini: {@code error.details[] {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "30s"}}. */
@@ -55,19 +35,10 @@ public final class RetryHint {
         for (Object detail : details) {
             if (detail instanceof JsonObject info && String.valueOf(info.getValue("@type")).endsWith("google.rpc.RetryInfo")
                     && info.getValue("retryDelay") instanceof String delay && delay.endsWith("s")) {
-                return seconds(delay.substring(0, delay.length() - 1));
+                return RetryAfter.seconds(delay.substring(0, delay.length() - 1));
             }
         }
         return null;
-    }
-
-    /** Whole seconds per the RFC; fractions are accepted because Gemini and some gateways send them. */
-    private static Duration seconds(String value) {
-        try {
-            return Duration.ofMillis(Math.max(0, Math.round(Double.parseDouble(value) * 1000)));
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static Duration millis(String value) {

@@ -7,6 +7,7 @@ import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.executor.scheduling.WorkerId;
+import dev.promptjuggler.runtime.persistence.GroupCommit;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,16 +15,11 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Run records in {@code gateway.runs}. api-gateway inserts a run as pending; from then on this is its
@@ -43,13 +39,16 @@ public class RunStore {
     private final Pool pool;
     private final ObjectMapper json;
     private final String owner;
-    private final Queue<Mark> marks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean markWriting = new AtomicBoolean();
+    private final GroupCommit<UUID, Void> marks;
 
     public RunStore(Pool pool, ObjectMapper json, WorkerId worker) {
         this.pool = pool;
         this.json = json;
         this.owner = worker.value();
+        this.marks = GroupCommit.of(MAX_MARKS, runIds -> pool
+                .preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                .execute(Tuple.of(runIds.toArray(UUID[]::new)))
+                .replaceWithVoid());
     }
 
     /** The run with everything needed to execute it; empty when it does not exist. */
@@ -127,44 +126,7 @@ public class RunStore {
      * waits for nobody. A lost mark only costs a repeated notice (same event id) from the sweeper.
      */
     public Uni<Void> markNotified(UUID runId) {
-        CompletableFuture<Void> marked = new CompletableFuture<>();
-        marks.add(new Mark(runId, marked));
-        writeMarks();
-        return Uni.createFrom().completionStage(marked);
-    }
-
-    private record Mark(UUID runId, CompletableFuture<Void> marked) {
-    }
-
-    private void writeMarks() {
-        if (!markWriting.compareAndSet(false, true)) {
-            return;
-        }
-        List<Mark> batch = new ArrayList<>();
-        for (Mark mark = marks.poll(); mark != null; mark = batch.size() < MAX_MARKS ? marks.poll() : null) {
-            batch.add(mark);
-        }
-        if (batch.isEmpty()) {
-            marksWritten();
-            return;
-        }
-        pool.preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
-                .execute(Tuple.of(batch.stream().map(Mark::runId).toArray(UUID[]::new)))
-                .subscribe().with(rows -> {
-                    batch.forEach(mark -> mark.marked().complete(null));
-                    marksWritten();
-                }, failure -> {
-                    batch.forEach(mark -> mark.marked().completeExceptionally(failure));
-                    marksWritten();
-                });
-    }
-
-    private void marksWritten() {
-        markWriting.set(false);
-        // A mark added while the flag was still set found the writer busy: it is written now.
-        if (!marks.isEmpty()) {
-            writeMarks();
-        }
+        return marks.submit(runId);
     }
 
     private static Optional<StoredOutcome> stored(RowSet<Row> rows) {

@@ -1,11 +1,11 @@
 package dev.promptjuggler.executor.scheduling;
 
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
-import dev.promptjuggler.executor.messaging.RunRequestPublisher;
 import dev.promptjuggler.executor.persistence.RunLeaseStore;
 import dev.promptjuggler.executor.service.RunExecutionService;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import io.quarkus.runtime.StartupEvent;
+import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;

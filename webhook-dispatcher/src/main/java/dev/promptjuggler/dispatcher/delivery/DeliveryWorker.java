@@ -6,18 +6,17 @@ import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue.Success;
 import dev.promptjuggler.dispatcher.persistence.RetentionStore;
+import dev.promptjuggler.runtime.persistence.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +53,7 @@ public class DeliveryWorker {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final List<Long> timers = new CopyOnWriteArrayList<>();
-    private final List<PendingSuccess> pendingSuccesses = new ArrayList<>();
-    private boolean flushing;
+    private final GroupCommit<Success, Void> successes;
     private volatile boolean running;
     private volatile boolean backlog;
 
@@ -67,6 +65,7 @@ public class DeliveryWorker {
         this.config = config;
         this.vertx = vertx;
         this.meters = meters;
+        this.successes = GroupCommit.of(MAX_GROUP, queue::recordSuccesses);
         if (config.queue().lease().compareTo(config.requestTimeout()) <= 0) {
             throw new IllegalStateException("dispatcher.queue.lease (" + config.queue().lease() + ") must exceed"
                     + " dispatcher.request-timeout (" + config.requestTimeout() + "), or attempts still running"
@@ -211,40 +210,7 @@ public class DeliveryWorker {
      * pays one commit per group instead of one per delivery, and an idle one waits for no timer.
      */
     private Uni<Void> recordSuccess(ClaimedDelivery delivery, AttemptResult result) {
-        return Uni.createFrom().emitter(emitter -> {
-            boolean flushNow;
-            synchronized (pendingSuccesses) {
-                pendingSuccesses.add(new PendingSuccess(new Success(delivery, result), emitter));
-                flushNow = !flushing;
-                flushing = true;
-            }
-            if (flushNow) {
-                flushSuccesses();
-            }
-        });
-    }
-
-    private void flushSuccesses() {
-        List<PendingSuccess> group;
-        synchronized (pendingSuccesses) {
-            if (pendingSuccesses.isEmpty()) {
-                flushing = false;
-                return;
-            }
-            group = new ArrayList<>(pendingSuccesses.subList(0, Math.min(pendingSuccesses.size(), MAX_GROUP)));
-            pendingSuccesses.subList(0, group.size()).clear();
-        }
-        queue.recordSuccesses(group.stream().map(PendingSuccess::success).toList())
-                .subscribe().with(done -> {
-                    group.forEach(pending -> pending.emitter().complete(null));
-                    flushSuccesses();
-                }, failure -> {
-                    group.forEach(pending -> pending.emitter().fail(failure));
-                    flushSuccesses();
-                });
-    }
-
-    private record PendingSuccess(Success success, UniEmitter<? super Void> emitter) {
+        return successes.submit(new Success(delivery, result));
     }
 
     private Uni<Void> recordFailure(ClaimedDelivery delivery, AttemptResult result) {

@@ -4,6 +4,7 @@ import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import dev.promptjuggler.dispatcher.persistence.FanOutStore;
+import dev.promptjuggler.runtime.persistence.GroupCommit;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -38,15 +39,16 @@ public class FanOutWriter {
     private final DeliveryWorker worker;
     private final DispatcherConfig config;
 
-    private final Deque<Batch> waiting = new ArrayDeque<>();
+    private final GroupCommit<Batch, Void> writes;
     private final Deque<UniEmitter<? super Void>> heldBack = new ArrayDeque<>();
     private int waitingEvents;
-    private boolean writing;
 
     public FanOutWriter(FanOutStore store, DeliveryWorker worker, DispatcherConfig config) {
         this.store = store;
         this.worker = worker;
         this.config = config;
+        this.writes = GroupCommit.weighed(MAX_EVENTS_PER_WRITE, batch -> batch.events().size(),
+                group -> write(group.stream().flatMap(batch -> batch.events().stream()).toList()));
     }
 
     /**
@@ -55,60 +57,36 @@ public class FanOutWriter {
      */
     public Uni<Void> submit(List<FinishedEvent> events, KafkaRecordBatch<?, ?> records) {
         return Uni.createFrom().emitter(emitter -> {
-            boolean start;
             synchronized (this) {
-                waiting.add(new Batch(events, records));
                 waitingEvents += events.size();
                 if (waitingEvents > MAX_WAITING_EVENTS) {
                     heldBack.add(emitter);
                     emitter = null;
                 }
-                start = !writing;
-                writing = true;
             }
+            // Queued before the consumer is let go, so the batches are written (and acknowledged) in poll order.
+            writes.submit(new Batch(events, records)).subscribe().with(done -> {
+                records.ack();
+                written(events.size());
+            }, failure -> LOG.errorf("Fan-out of %d events abandoned: %s", events.size(), failure));
             if (emitter != null) {
                 emitter.complete(null);
-            }
-            if (start) {
-                writeNext();
             }
         });
     }
 
-    private void writeNext() {
-        List<Batch> group = new ArrayList<>();
-        List<FinishedEvent> events = new ArrayList<>();
-        synchronized (this) {
-            while (!waiting.isEmpty()
-                    && (group.isEmpty() || events.size() + waiting.peek().events().size() <= MAX_EVENTS_PER_WRITE)) {
-                Batch batch = waiting.poll();
-                group.add(batch);
-                events.addAll(batch.events());
-            }
-            if (group.isEmpty()) {
-                writing = false;
-                return;
-            }
-        }
-        write(events)
-                .onFailure().invoke(failure -> LOG.warnf("Fan-out of %d events failed: %s; retrying", events.size(), failure))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
-                .subscribe().with(done -> {
-                    group.forEach(batch -> batch.records().ack());
-                    written(events.size());
-                    writeNext();
-                });
-    }
-
     private Uni<Void> write(List<FinishedEvent> events) {
-        return Uni.createFrom().deferred(() -> {
+        return Uni.createFrom().<Void>deferred(() -> {
             // Room for first attempts is reserved before the write decides which deliveries it leases.
             int reserved = worker.reserve(events.size());
             return store.fanOut(events, reserved, config.limits().maxInFlightPerEndpoint(), config.queue().lease())
                     .onItemOrFailure().invoke((fanOut, failure) -> worker.started(reserved,
                             failure == null ? fanOut.leased() : List.of(), failure == null && fanOut.queued() > 0))
                     .replaceWithVoid();
-        });
+        })
+                .onFailure().invoke(failure -> LOG.warnf("Fan-out of %d events failed: %s; retrying", events.size(), failure))
+                // Later batches wait rather than skip an event.
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely();
     }
 
     private void written(int count) {

@@ -1,27 +1,35 @@
-package dev.promptjuggler.gateway.messaging;
+package dev.promptjuggler.runtime.messaging;
 
 import dev.promptjuggler.contracts.Envelope;
 import dev.promptjuggler.contracts.RunRequested;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Publishes accepted runs to the topic of their priority, keyed by thread so a thread's turns stay ordered. */
+/**
+ * Puts a run request on the topic of its priority, keyed by thread so a thread's turns stay ordered. api-gateway
+ * publishes accepted runs with it; run-executor re-queues runs (the sweeper's abandoned runs, a finished run's
+ * successor in its lane). The event's CloudEvents source names the publishing service. A service that uses it
+ * configures the {@code run-requests} channel and indexes this module ({@code quarkus.index-dependency.runtime.*}).
+ */
 @ApplicationScoped
 public class RunRequestPublisher {
 
-    private static final java.net.URI SOURCE = Envelope.source("api-gateway");
-
     private final MutinyEmitter<RunRequested> emitter;
+    private final URI source;
 
-    public RunRequestPublisher(@Channel("run-requests") MutinyEmitter<RunRequested> emitter) {
+    public RunRequestPublisher(@Channel("run-requests") MutinyEmitter<RunRequested> emitter,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
         this.emitter = emitter;
+        this.source = Envelope.source(service);
     }
 
     /** Completes when the broker has acknowledged the record. */
@@ -33,7 +41,7 @@ public class RunRequestPublisher {
         var cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(UUID.randomUUID().toString())
                 .withType(RunRequested.TYPE)
-                .withSource(SOURCE)
+                .withSource(source)
                 .withSubject(run.runId().toString())
                 .withTimestamp(run.acceptedAt().atZone(ZoneOffset.UTC))
                 .withExtension(Envelope.TENANT, run.tenantId().toString())
