@@ -46,6 +46,14 @@ public interface IngestConfig {
         @WithDefault("2m")
         Duration lease();
 
+        /**
+         * How long a stopping instance waits for the documents in work to finish before it releases their leases
+         * (not counted as claims): their unacknowledged records go to another instance, which takes them up where
+         * the stored chunks end. At most {@code lease}; Kubernetes' termination grace period must exceed it.
+         */
+        @WithDefault("30s")
+        Duration drain();
+
         /** How often the sweeper looks for unfinished documents with an expired lease and notices still owed. */
         @WithDefault("30s")
         String sweepEvery();

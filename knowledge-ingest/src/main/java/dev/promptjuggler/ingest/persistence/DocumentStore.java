@@ -119,6 +119,17 @@ public class DocumentStore {
                 .toList();
     }
 
+    /** Gives back the leases of documents this instance stops working on; the claims they took are not counted. */
+    public Uni<Integer> release(List<UUID> documentIds) {
+        if (documentIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now(), claims = claims - 1"
+                        + " WHERE id = ANY($1) AND status IN ('pending', 'sealed') AND lease_until > now()")
+                .execute(Tuple.of(documentIds.toArray(new UUID[0])))
+                .map(RowSet::rowCount);
+    }
+
     /**
      * Stores a batch of vectors and renews the lease; vectors (pgvector text) in the order of {@code positions}.
      *

@@ -10,27 +10,32 @@ import dev.promptjuggler.ingest.chunking.Chunker;
 import dev.promptjuggler.ingest.client.OpenAiEmbeddingClient.EmbeddingFailedException;
 import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.embedding.Embeddings;
+import dev.promptjuggler.ingest.messaging.KnowledgeFinishedPublisher;
 import dev.promptjuggler.ingest.parsing.DocumentParser;
 import dev.promptjuggler.ingest.parsing.UnreadableDocumentException;
-import dev.promptjuggler.ingest.messaging.KnowledgeFinishedPublisher;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
 import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
 import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +64,8 @@ public class DocumentProcessor {
     private final KnowledgeFinishedPublisher publisher;
     private final IngestConfig.Processing config;
     private final ExecutorService parsers;
+    /** Documents this instance is working on, for the drain at shutdown. */
+    private final Set<UUID> inWork = ConcurrentHashMap.newKeySet();
     private final Map<Abandoned, Counter> abandoned = new EnumMap<>(Abandoned.class);
 
     /** Why a document ended failed: the {@code reason} tag of {@code ingest.documents.abandoned}. */
@@ -93,6 +100,13 @@ public class DocumentProcessor {
 
     /** Takes the document as far as it goes: to its final state and its notices, or to "deleted". */
     public Uni<Void> process(UUID documentId, UUID knowledgeBaseId) {
+        return Uni.createFrom().deferred(() -> {
+            inWork.add(documentId);
+            return work(documentId, knowledgeBaseId);
+        }).eventually(() -> inWork.remove(documentId));
+    }
+
+    private Uni<Void> work(UUID documentId, UUID knowledgeBaseId) {
         return documents.load(documentId).chain(found -> {
             if (found.isEmpty()) {
                 return deleted(documentId, knowledgeBaseId);
@@ -223,6 +237,23 @@ public class DocumentProcessor {
 
     private static boolean isDeletedMeanwhile(Throwable failure) {
         return failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState());
+    }
+
+    /**
+     * The documents in work get {@code ingest.processing.drain} to finish; the leases of those still in work after
+     * it are released, so another instance takes them up without counting a claim against them.
+     */
+    void drain(@Observes ShutdownEvent event) throws InterruptedException {
+        long deadline = System.nanoTime() + config.drain().toNanos();
+        while (!inWork.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<UUID> unfinished = List.copyOf(inWork);
+        if (!unfinished.isEmpty()) {
+            int released = documents.release(unfinished).await().atMost(Duration.ofSeconds(5));
+            LOG.infof("stopping with %d document(s) in work after %s: released %d lease(s) for another instance",
+                    unfinished.size(), config.drain(), released);
+        }
     }
 
     @PreDestroy

@@ -120,6 +120,15 @@ public interface ExecutorConfig {
         /** How often the leases of runs in flight are extended (scheduling/LeaseHeartbeat). */
         @WithDefault("10s")
         Duration heartbeat();
+
+        /**
+         * How long a stopping worker waits for its runs in flight to finish before it releases the leases of those
+         * still running, so that another worker takes them up at its next sweep instead of after the lease
+         * expires (scheduling/RunStarter). At most {@code duration - heartbeat}: no heartbeat is owed meanwhile.
+         * Kubernetes' termination grace period must exceed it (deploy/k8s).
+         */
+        @WithDefault("15s")
+        Duration drain();
     }
 
     interface Sweeper {

@@ -16,6 +16,7 @@ import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -126,6 +127,21 @@ public class RunLeaseStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the stored variables of tenant " + row.getUUID("tenant_id") + " are unreadable", e);
         }
+    }
+
+    /**
+     * Gives back the leases of runs this worker will not finish (it is stopping): they expire now, and the claim
+     * is not counted against {@code executor.max-claims}, since the run did not fail; the sweeper of any worker
+     * publishes them again. An outcome this worker still stores before another claims them is kept.
+     */
+    public Uni<Integer> release(Collection<UUID> runIds) {
+        if (runIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now(), attempts = attempts - 1"
+                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending' AND lease_expires_at > now()")
+                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner))
+                .map(SqlResult::rowCount);
     }
 
     /** Extends the leases of the runs this worker executes. */

@@ -37,6 +37,7 @@ public class RunStarter {
     private final RunExecutionService executions;
     private final RunLeaseStore leases;
     private final SlotAdmission<WaitingRun> admission;
+    private final Duration drain;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
@@ -44,6 +45,7 @@ public class RunStarter {
         this.executions = executions;
         this.leases = leases;
         this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
+        this.drain = config.lease().drain();
         Gauge.builder("executor.runs.in.flight", this, RunStarter::inFlight)
                 .description("Runs claimed by this worker and not finished").register(registry);
         for (Priority priority : Priority.values()) {
@@ -53,8 +55,23 @@ public class RunStarter {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /**
+     * Nothing new starts; the runs in flight get {@code executor.lease.drain} to finish, and the leases of those
+     * still running after it are released, so that another worker takes them up at its next sweep rather than
+     * after their leases expire.
+     */
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
         active = false;
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<UUID> unfinished = running();
+        if (!unfinished.isEmpty()) {
+            int released = leases.release(unfinished).await().atMost(Duration.ofSeconds(5));
+            LOG.infof("stopping with %d run(s) in flight after %s: released %d lease(s) for another worker",
+                    unfinished.size(), drain, released);
+        }
     }
 
     /** Queues a fetched run; it starts at a {@link #dispatch()} that finds it a slot. */

@@ -88,6 +88,14 @@ public interface DispatcherConfig {
         /** Deliveries in flight in this process at most, across all endpoints. */
         @WithDefault("512")
         int maxInFlight();
+
+        /**
+         * How long a stopping dispatcher waits for its attempts in flight to be answered and recorded; more than
+         * {@code request-timeout}, so that only an attempt whose recording fails is left to its lease. Kubernetes'
+         * termination grace period must exceed it.
+         */
+        @WithDefault("20s")
+        Duration drain();
     }
 
     interface Circuit {

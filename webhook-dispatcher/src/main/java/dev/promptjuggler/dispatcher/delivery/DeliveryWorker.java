@@ -90,10 +90,18 @@ public class DeliveryWorker {
         kick();
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
-        // Attempts in flight finish or their leases expire; nothing new is claimed.
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        // Nothing new is claimed; the attempts in flight get dispatcher.queue.drain to be answered and recorded.
         running = false;
         timers.forEach(vertx::cancelTimer);
+        long deadline = System.nanoTime() + config.queue().drain().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (inFlight.get() > 0) {
+            LOG.infof("stopping with %d attempt(s) in flight after %s; each is sent again after its lease",
+                    inFlight.get(), config.queue().drain());
+        }
     }
 
     /**
