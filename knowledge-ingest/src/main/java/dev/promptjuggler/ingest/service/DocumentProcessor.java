@@ -17,6 +17,7 @@ import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
 import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
 import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
+import dev.promptjuggler.runtime.lifecycle.Drain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -244,10 +245,7 @@ public class DocumentProcessor {
      * it are released, so another instance takes them up without counting a claim against them.
      */
     void drain(@Observes ShutdownEvent event) throws InterruptedException {
-        long deadline = System.nanoTime() + config.drain().toNanos();
-        while (!inWork.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Drain.await(inWork::isEmpty, config.drain());
         List<UUID> unfinished = List.copyOf(inWork);
         if (!unfinished.isEmpty()) {
             int released = documents.release(unfinished).await().atMost(Duration.ofSeconds(5));

@@ -6,6 +6,7 @@ import dev.promptjuggler.executor.persistence.RunLeaseStore;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
 import dev.promptjuggler.executor.service.RunExecutionService;
+import dev.promptjuggler.runtime.lifecycle.Drain;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -62,10 +63,7 @@ public class RunStarter {
      */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         active = false;
-        long deadline = System.nanoTime() + drain.toNanos();
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Drain.await(running::isEmpty, drain);
         List<UUID> unfinished = running();
         if (!unfinished.isEmpty()) {
             int released = leases.release(unfinished).await().atMost(Duration.ofSeconds(5));

@@ -6,6 +6,7 @@ import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue.Success;
 import dev.promptjuggler.dispatcher.persistence.RetentionStore;
+import dev.promptjuggler.runtime.lifecycle.Drain;
 import dev.promptjuggler.runtime.persistence.GroupCommit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,11 +95,7 @@ public class DeliveryWorker {
         // Nothing new is claimed; the attempts in flight get dispatcher.queue.drain to be answered and recorded.
         running = false;
         timers.forEach(vertx::cancelTimer);
-        long deadline = System.nanoTime() + config.queue().drain().toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        if (inFlight.get() > 0) {
+        if (!Drain.await(() -> inFlight.get() == 0, config.queue().drain())) {
             LOG.infof("stopping with %d attempt(s) in flight after %s; each is sent again after its lease",
                     inFlight.get(), config.queue().drain());
         }
