@@ -134,7 +134,10 @@ public class ErrorMappers {
             if (cause instanceof IOException || cause instanceof ConnectTimeoutException
                     || cause instanceof ClosedConnectionException
                     || cause instanceof TimeoutException && message.contains("waiting for connection")
-                    || cause instanceof VertxException && message.matches("Connection (is|was) closed.*")) {
+                    || cause instanceof VertxException && message.matches("Connection (is|was) closed.*")
+                    // A pooled connection the server closed, used before the pool noticed (Vert.x's internal
+                    // NoStackTraceThrowable, hence the message): seen while PostgreSQL restarted under load.
+                    || message.startsWith("Connection is not active now")) {
                 return true;
             }
             if (cause instanceof PgException pg && pg.getSqlState() != null

@@ -36,7 +36,9 @@ class ErrorMappersTest {
                 ClosedConnectionException.INSTANCE, new TimeoutException("Timeout waiting for connection"),
                 new IllegalStateException("wrapped", new java.net.SocketException("Connection reset")),
                 // How a connection PostgreSQL dropped in a restart surfaced under load: NIO's plain IOException.
-                new java.io.IOException("Connection reset by peer")}) {
+                new java.io.IOException("Connection reset by peer"),
+                // A pooled connection the server closed during a restart, used before the pool noticed.
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED")}) {
             assertEquals(503, mappers.unexpected(failure).getStatus(), failure.toString());
         }
     }
