@@ -115,6 +115,15 @@ public final class GuardedHttp {
         }
 
         Future<Response> start() {
+            // On a Vert.x context every callback below runs on its thread, in order: the response's handlers are
+            // set before its body can arrive. Composed from a thread outside Vert.x (a caller's own), the future
+            // callbacks may run on another thread than the connection's, and a short body's end can be delivered
+            // before the handlers exist, leaving the exchange to its deadline.
+            vertx.getOrCreateContext().runOnContext(ignored -> exchange());
+            return outcome.future();
+        }
+
+        private void exchange() {
             OutboundUrl target = request.target();
             // An address literal needs no lookup; a name is resolved by the system resolver, off the event loop.
             Future<InetAddress[]> resolved = target.address() != null
@@ -123,7 +132,6 @@ public final class GuardedHttp {
             resolved.compose(this::connectChecked)
                     .compose(this::readCapped)
                     .onFailure(this::fail);
-            return outcome.future();
         }
 
         private Future<HttpClientResponse> connectChecked(InetAddress[] addresses) {

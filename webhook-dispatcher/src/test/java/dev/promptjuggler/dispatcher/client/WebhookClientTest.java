@@ -73,7 +73,7 @@ class WebhookClientTest {
         AttemptResult result = post(client(Map.of("dispatcher.network.allow", "127.0.0.0/8")),
                 "http://localhost:" + server.actualPort() + "/hook");
 
-        assertEquals(200, result.statusCode());
+        assertEquals(200, result.statusCode(), result::toString);
         assertEquals("ok", result.responseExcerpt());
     }
 
@@ -95,7 +95,7 @@ class WebhookClientTest {
         AttemptResult result = post(client(Map.of("dispatcher.network.allow", "127.0.0.0/8")),
                 "http://127.1:" + server.actualPort() + "/hook");
 
-        assertEquals(200, result.statusCode());
+        assertEquals(200, result.statusCode(), result::toString);
         assertEquals("ok", result.responseExcerpt());
     }
 
