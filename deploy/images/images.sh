@@ -6,9 +6,9 @@
 #   deploy/images/images.sh list                 the images in the project's image store
 #   deploy/images/images.sh smoke                api-gateway's image against the running local stack
 #
-# Each service's image is defined by <service>/src/main/container/Containerfile, built from the module's
-# directory after `./mvnw package` (Quarkus fast-jar: target/quarkus-app; the migrator: target/schema.jar and
-# target/lib). Images are named localhost/promptjuggler/<service>:<tag> (PJ_IMAGE_TAG, default: the commit).
+# The four Quarkus services share one image definition, deploy/images/quarkus-service.Containerfile; the
+# migrator has its own, schema/src/main/container/Containerfile. Each is built from its module's directory after
+# `./mvnw package` (Quarkus fast-jar: target/quarkus-app; the migrator: target/schema.jar and target/lib). Images are named localhost/promptjuggler/<service>:<tag> (PJ_IMAGE_TAG, default: the commit).
 #
 # The base image is a build argument (BASE_IMAGE): PJ_BASE_IMAGE names one a registry serves (e.g.
 # registry.access.redhat.com/ubi9/openjdk-17-runtime). Unset, the base is made here from the distribution's
@@ -24,11 +24,9 @@ root=$(cd "$here/../.." && pwd)
 source "$root/deploy/local/env.sh"
 source "$root/deploy/local/lib.sh"
 
-# Every module of the build with a Containerfile: the four services and the migrator (schema), each named as its
-# directory, artifactId, image and app.kubernetes.io/name.
-mapfile -t SERVICES < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$root/pom.xml" \
-  | while read -r module; do [[ -f "$root/$module/src/main/container/Containerfile" ]] && echo "$module"; done)
-readonly SERVICES
+# The modules with an image: the four services and the migrator (schema), each named as its directory,
+# artifactId, image and app.kubernetes.io/name.
+readonly SERVICES=(api-gateway run-executor webhook-dispatcher knowledge-ingest schema)
 readonly STORE="${PJ_IMAGE_STORE:-$root/.local/containers}"
 readonly LOCAL_BASE=localhost/promptjuggler/jre17-base:bookworm
 readonly DEBIAN_MIRROR="${PJ_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -76,6 +74,13 @@ make_base() {
   info "base: $LOCAL_BASE made in $((SECONDS - started)) s"
 }
 
+containerfile() {
+  case "$1" in
+    schema) echo "$root/schema/src/main/container/Containerfile" ;;
+    *) echo "$here/quarkus-service.Containerfile" ;;
+  esac
+}
+
 # The module's build output the Containerfile copies; ./mvnw package makes it.
 packaged() {
   case "$1" in
@@ -106,7 +111,7 @@ build() {
       --build-arg BASE_IMAGE="$base" \
       --label org.opencontainers.image.revision="$(git -C "$root" rev-parse HEAD)" \
       --label org.opencontainers.image.title="$service" \
-      -f "$root/$service/src/main/container/Containerfile" \
+      -f "$(containerfile "$service")" \
       -t "localhost/promptjuggler/$service:$TAG" -t "localhost/promptjuggler/$service:latest" \
       "$root/$service" >/dev/null
     info "image localhost/promptjuggler/$service:$TAG built in $((SECONDS - started)) s"

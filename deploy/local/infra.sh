@@ -21,7 +21,7 @@ PJ_STATE_DIR=$(realpath -m -- "$PJ_STATE_DIR")
 
 # The stack's topics as name:partitions: the one place to change them.
 readonly TOPICS=(
-  runs.onsite:6 runs.normal:6 runs.low:6 runs.finished:6
+  runs.onsite:6 runs.normal:6 runs.low:6 runs.finished:6 runs.stream:6
   knowledge.uploaded:3 knowledge.finished:3
 )
 

@@ -147,8 +147,9 @@ export function documentedTopics() {
   const topics = new Map();
   const section = /## Partitions and retention\n([\s\S]*?)(\n## |$)/.exec(read('docs/events.md'));
   if (!section) throw new Error('docs/events.md has no "## Partitions and retention" section');
-  for (const row of section[1].matchAll(/^\| `([\w.]+)` \| (\d+) \| (\d+) days \| `(\w+)` \|/gm)) {
-    topics.set(row[1], { partitions: Number(row[2]), retentionMs: Number(row[3]) * 86_400_000, cleanup: row[4] });
+  const unitMs = { hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+  for (const row of section[1].matchAll(/^\| `([\w.]+)` \| (\d+) \| (\d+) (hours?|days?) \| `(\w+)` \|/gm)) {
+    topics.set(row[1], { partitions: Number(row[2]), retentionMs: Number(row[3]) * unitMs[row[4]], cleanup: row[5] });
   }
   return topics;
 }

@@ -8,6 +8,8 @@ public final class Topics {
     public static final String RUNS_LOW = "runs.low";
     /** Public: subscribers outside the platform may read it. */
     public static final String RUNS_FINISHED = "runs.finished";
+    /** Live frames of runs, keyed by thread id, kept briefly: the replay window of the threads' SSE streams. */
+    public static final String RUNS_STREAM = "runs.stream";
     public static final String KNOWLEDGE_UPLOADED = "knowledge.uploaded";
     /** Public: subscribers outside the platform may read it. */
     public static final String KNOWLEDGE_FINISHED = "knowledge.finished";
