@@ -339,7 +339,53 @@ export function connectionProblems(objects) {
   return needed > max ? [`PostgreSQL max_connections ${max} < ${needed} that may connect`] : [];
 }
 
+/**
+ * Dashboards and alerts (deploy/k8s/base/monitoring): the Grafana dashboard's ConfigMap holds JSON whose every panel
+ * queries something, and every alert has its runbook paragraph in docs/operations.md ("Alerts") and links it; every
+ * runbook there has its alert. (That the metrics they read exist is e2e/test/observability.test.mjs's part.)
+ */
+export function monitoringProblems(objects) {
+  const problems = [];
+  const dashboards = ofKind(objects, 'ConfigMap').filter((o) => o.metadata.labels?.grafana_dashboard === '1');
+  if (dashboards.length === 0) problems.push('no ConfigMap labelled grafana_dashboard');
+  for (const map of dashboards) {
+    for (const [file, text] of Object.entries(map.data ?? {})) {
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (e) {
+        problems.push(`ConfigMap ${map.metadata.name}: ${file} is not JSON: ${e.message}`);
+        continue;
+      }
+      if (!dashboard.title || !Array.isArray(dashboard.panels) || dashboard.panels.length === 0) {
+        problems.push(`ConfigMap ${map.metadata.name}: ${file} has no title or no panels`);
+      }
+      for (const panel of dashboard.panels ?? []) {
+        if (!panel.title || !(panel.targets ?? []).length || panel.targets.some((t) => !t.expr)) {
+          problems.push(`dashboard ${dashboard.title}: panel ${panel.title ?? panel.id} has no query`);
+        }
+      }
+    }
+  }
+  const rules = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g) => g.rules));
+  if (rules.length === 0) problems.push('no PrometheusRule');
+  const alerts = readFileSync(join(ROOT, 'docs/operations.md'), 'utf8').split('\n## Alerts\n')[1]?.split('\n## ')[0] ?? '';
+  const documented = new Set([...alerts.matchAll(/^### (\w+)$/gm)].map((m) => m[1]));
+  for (const rule of rules) {
+    if (!rule.alert) continue;
+    if (!documented.has(rule.alert)) problems.push(`alert ${rule.alert}: no runbook in docs/operations.md ("Alerts")`);
+    if (rule.annotations?.runbook !== `docs/operations.md#${rule.alert.toLowerCase()}`) {
+      problems.push(`alert ${rule.alert}: its runbook annotation does not link its paragraph`);
+    }
+  }
+  const alertNames = new Set(rules.map((r) => r.alert));
+  for (const name of documented) {
+    if (!alertNames.has(name)) problems.push(`docs/operations.md documents alert ${name}, which no rule raises`);
+  }
+  return problems;
+}
+
 export const CHECKS = {
   schemaProblems, topicProblems, kafkaAccessProblems, replicaProblems, workloadProblems, securityProblems,
-  configurationProblems, networkProblems, connectionProblems,
+  configurationProblems, networkProblems, connectionProblems, monitoringProblems,
 };

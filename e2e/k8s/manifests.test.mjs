@@ -30,7 +30,7 @@ for (const overlay of OVERLAYS) {
     const objects = objectsOf(overlay);
     const kinds = new Set(objects.map((o) => o.kind));
     for (const kind of ['Deployment', 'Service', 'ConfigMap', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'KafkaUser', 'Cluster',
-      'Pooler', 'ScaledObject', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodMonitor']) {
+      'Pooler', 'ScaledObject', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodMonitor', 'PrometheusRule']) {
       assert.ok(kinds.has(kind), `no ${kind} in overlay ${overlay}`);
     }
     assert.deepEqual(await problems(objects), []);
@@ -86,6 +86,11 @@ const MUTATIONS = {
   }],
   'an ACL on another consumer group': [/run-executor: group ACLs \[webhook-dispatcher\]/,
     (o) => { get(o, 'KafkaUser', 'run-executor').spec.authorization.acls.at(-1).resource.name = 'webhook-dispatcher'; }],
+  'an alert without its runbook': [/alert PromptJugglerUnheard: no runbook in docs\/operations\.md/,
+    (o) => { get(o, 'PrometheusRule', 'promptjuggler').spec.groups[0].rules.push({ alert: 'PromptJugglerUnheard',
+      expr: 'vector(1)', annotations: { runbook: 'docs/operations.md#promptjugglerunheard' } }); }],
+  'a dashboard that is not JSON': [/ConfigMap promptjuggler-dashboard: promptjuggler-dashboard\.json is not JSON/,
+    (o) => { get(o, 'ConfigMap', 'promptjuggler-dashboard').data['promptjuggler-dashboard.json'] = '{"title": '; }],
   'a misspelt setting': [/run-executor: EXECUTOR_MAX_INFLIGHT .* is not a setting the service reads/,
     (o) => { get(o, 'ConfigMap', 'run-executor-config').data.EXECUTOR_MAX_INFLIGHT = '256'; }],
   'a documented setting left out': [/webhook-dispatcher: DISPATCHER_QUEUE_LEASE \(docs\/operations\.md\) is not set/,

@@ -1,6 +1,7 @@
 // Environment variables through the whole platform: stored ones matched by environment glob, per-run
 // envVars winning over them, ${VAR} in templates, the provider key taken from the run's variables; and
-// no secret value in Kafka's data or in any service's log.
+// no secret value in Kafka's data or in any service's log, whose lines (JSON in the suite, as in production) name
+// the run they were written for.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
@@ -14,12 +15,16 @@ import { gatewayUrl, newTenant, publishPrompt, untilFinished } from '../support/
 const stateDir = process.env.PJ_STATE_DIR;
 const simulatorUrl = `http://127.0.0.1:${process.env.PJ_SIMULATOR_PORT ?? 18090}`;
 const needsStack = !stateDir && 'needs PJ_STATE_DIR (run through ./platform test)';
+const needsJsonLogs = needsStack || (process.env.QUARKUS_LOG_CONSOLE_JSON_ENABLED !== 'true'
+  && 'needs the services to log JSON (./platform test exports QUARKUS_LOG_CONSOLE_JSON_ENABLED=true)');
+const SERVICE_LOG = /(api-gateway|run-executor|webhook-dispatcher|knowledge-ingest)[^/]*\.log$/;
 
 const storedSecret = `sk-stored-${randomUUID()}`;
 const perRunSecret = `tok-run-${randomUUID()}`;
 let key;
 let client;
 let prompt;
+let missingVariableRun;
 
 const finished = (id) => untilFinished((runId) => client.getPromptRun(runId), id);
 
@@ -80,6 +85,7 @@ test('stored variables match by environment glob, per-run envVars win, and the p
 
 test('a template naming a variable the run does not have fails the run, naming the variable', async () => {
   const { id } = await client.runPrompt(prompt.slug, prompt.version, { name: 'Ada' });
+  missingVariableRun = id;
   const run = await finished(id);
   assert.equal(run.status, 'failed');
   assert.equal(run.error, 'environment variable INTERNAL_TOKEN is not set for this run\'s environment');
@@ -93,5 +99,29 @@ test('no secret value appears in Kafka\'s data or in any log', { skip: needsStac
     for (const secret of [storedSecret, perRunSecret]) {
       assert.ok(!content.includes(secret), `${secret} found in ${path}`);
     }
+  }
+});
+
+test('service logs are JSON lines, and those written for a run carry its tenant and run id', { skip: needsJsonLogs }, () => {
+  const logs = filesUnder(join(stateDir, 'logs')).filter((path) => SERVICE_LOG.test(path));
+  assert.equal(new Set(logs.map((path) => SERVICE_LOG.exec(path)[1])).size, 4, `every service's log: ${logs}`);
+  const lines = [];
+  for (const path of logs) {
+    for (const line of readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '')) {
+      let entry;
+      // The JVM's own warnings (before logging starts) are not Quarkus' lines.
+      if (!line.startsWith('{')) continue;
+      assert.doesNotThrow(() => { entry = JSON.parse(line); }, `${path}: not JSON: ${line.slice(0, 200)}`);
+      lines.push(entry);
+      const decoded = JSON.stringify(entry);
+      for (const secret of [storedSecret, perRunSecret]) assert.ok(!decoded.includes(secret), `${secret} logged in ${path}`);
+    }
+  }
+  assert.ok(missingVariableRun, 'the failed run of the earlier test');
+  const runLines = lines.filter((entry) => entry.message?.includes(missingVariableRun));
+  assert.ok(runLines.length > 0, `run-executor logged the failure of ${missingVariableRun}`);
+  for (const entry of runLines.filter((e) => e.loggerName?.startsWith('dev.promptjuggler.executor'))) {
+    assert.equal(entry.mdc?.runId, missingVariableRun, JSON.stringify(entry));
+    assert.match(entry.mdc?.tenantId ?? '', /^[0-9a-f-]{36}$/, JSON.stringify(entry));
   }
 });

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /** Authenticates {@code Authorization: Bearer <api key>} on the public and management APIs. */
@@ -44,6 +45,8 @@ public class ApiKeyFilter {
                                 + ") does not allow the management API");
                     }
                     caller.authenticate(found.get());
+                    // On the request's Vert.x context: every line logged while handling it names the tenant.
+                    MDC.put("tenantId", found.get().tenantId().toString());
                     return null;
                 });
     }

@@ -2,10 +2,9 @@ package dev.promptjuggler.gateway.messaging;
 
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.gateway.config.GatewayConfig;
+import dev.promptjuggler.gateway.metrics.GatewayMetrics;
 import dev.promptjuggler.gateway.persistence.RunOutbox;
 import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +41,7 @@ public class RunOutboxRelay {
     private final RunOutbox outbox;
     private final GatewayConfig.Accept config;
     private final Vertx vertx;
-    private final Counter relayed;
+    private final GatewayMetrics metrics;
     private final Queue<UUID> acknowledged = new ConcurrentLinkedQueue<>();
     /** Runs whose publish from this process has not completed: the relay leaves them to it. */
     private final Set<UUID> publishing = ConcurrentHashMap.newKeySet();
@@ -51,14 +50,12 @@ public class RunOutboxRelay {
     private long acknowledgeTimer;
 
     public RunOutboxRelay(RunRequestPublisher publisher, RunOutbox outbox, GatewayConfig config, Vertx vertx,
-            MeterRegistry registry) {
+            GatewayMetrics metrics) {
         this.publisher = publisher;
         this.outbox = outbox;
         this.config = config.accept();
         this.vertx = vertx;
-        this.relayed = Counter.builder("pj.gateway.runs.relayed")
-                .description("Run requests published by the outbox relay because the request path could not")
-                .register(registry);
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -123,7 +120,7 @@ public class RunOutboxRelay {
                         }
                     }
                     if (published > 0) {
-                        relayed.increment(published);
+                        metrics.relayed(published);
                         LOG.infof("relaying %d accepted run(s) whose request was not acknowledged in time", published);
                     }
                 }, failure -> LOG.warnf("the run outbox relay could not read the outbox: %s", failure));

@@ -8,6 +8,7 @@ import dev.promptjuggler.contracts.workflow.NodeType;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.config.GatewayConfig;
+import dev.promptjuggler.gateway.metrics.GatewayMetrics;
 import dev.promptjuggler.gateway.messaging.RunOutboxRelay;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.secret.SecretCipher;
@@ -47,10 +48,12 @@ public class RunService {
     private final JsonColumns json;
     private final SecretCipher cipher;
     private final WorkflowNodeResultRepository nodeResults;
+    private final GatewayMetrics metrics;
 
     public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
             RunOutboxRelay publisher, JsonColumns json, SecretCipher cipher,
-            WorkflowNodeResultRepository nodeResults, GatewayConfig config) {
+            WorkflowNodeResultRepository nodeResults, GatewayConfig config, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.publishWait = config.accept().publishWait();
         this.cipher = cipher;
         this.nodeResults = nodeResults;
@@ -109,10 +112,16 @@ public class RunService {
                                             encryptedEnvVars(runId, request.envVars()));
                                     var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
                                             priority, revision.id(), Instant.now());
-                                    return runs.insert(run, thread.isNew(), idempotency, publishWait).chain(inserted -> inserted
-                                            ? publisher.publish(event)
-                                                    .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
-                                            : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
+                                    return runs.insert(run, thread.isNew(), idempotency, publishWait)
+                                            .invoke(inserted -> {
+                                                if (inserted) {
+                                                    metrics.runAccepted(kind, priority);
+                                                }
+                                            })
+                                            .chain(inserted -> inserted
+                                                    ? publisher.publish(event)
+                                                            .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
+                                                    : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
                                 })));
     }
 

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Consumes knowledge.uploaded, several documents at a time: while one document waits on the database or the
@@ -32,6 +33,10 @@ public class DocumentUploadedConsumer {
     @Incoming("knowledge-uploads")
     @Blocking(value = "knowledge-documents", ordered = false)
     public void consume(KnowledgeDocumentUploaded uploaded) {
+        // On the record's own Vert.x context (Quarkus' MDC is kept there): every line logged while handling the
+        // document, here and in the database callbacks, names it.
+        MDC.put("tenantId", uploaded.tenantId().toString());
+        MDC.put("documentId", uploaded.documentId().toString());
         processor.process(uploaded.documentId(), uploaded.knowledgeBaseId())
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(5)
                 .onFailure().recoverWithItem(failure -> {

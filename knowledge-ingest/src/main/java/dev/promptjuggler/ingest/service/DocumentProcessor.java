@@ -11,6 +11,7 @@ import dev.promptjuggler.ingest.client.OpenAiEmbeddingClient.EmbeddingFailedExce
 import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.embedding.Embeddings;
 import dev.promptjuggler.ingest.messaging.KnowledgeFinishedPublisher;
+import dev.promptjuggler.ingest.metrics.IngestMetrics;
 import dev.promptjuggler.ingest.parsing.DocumentParser;
 import dev.promptjuggler.ingest.parsing.UnreadableDocumentException;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
@@ -18,8 +19,6 @@ import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
 import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
 import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
 import dev.promptjuggler.runtime.lifecycle.Drain;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -29,7 +28,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,7 +65,7 @@ public class DocumentProcessor {
     private final ExecutorService parsers;
     /** Documents this instance is working on, for the drain at shutdown. */
     private final Set<UUID> inWork = ConcurrentHashMap.newKeySet();
-    private final Map<Abandoned, Counter> abandoned = new EnumMap<>(Abandoned.class);
+    private final IngestMetrics metrics;
 
     /** Why a document ended failed: the {@code reason} tag of {@code ingest.documents.abandoned}. */
     private enum Abandoned {
@@ -80,7 +78,7 @@ public class DocumentProcessor {
     }
 
     public DocumentProcessor(DocumentStore documents, Embeddings embeddings, KnowledgeFinishedPublisher publisher,
-            IngestConfig config, MeterRegistry registry) {
+            IngestConfig config, IngestMetrics metrics) {
         this.documents = documents;
         this.embeddings = embeddings;
         this.chunker = new Chunker(embeddings.tokenizer());
@@ -92,11 +90,8 @@ public class DocumentProcessor {
             thread.setDaemon(true);
             return thread;
         });
-        for (Abandoned reason : Abandoned.values()) {
-            abandoned.put(reason, Counter.builder("ingest.documents.abandoned")
-                    .tag("reason", reason.name().toLowerCase(Locale.ROOT))
-                    .description("Documents ended failed because they can never be processed, by reason").register(registry));
-        }
+        this.metrics = metrics;
+        metrics.inWork(inWork::size);
     }
 
     /** Takes the document as far as it goes: to its final state and its notices, or to "deleted". */
@@ -155,8 +150,9 @@ public class DocumentProcessor {
                         : Uni.createFrom().item(Optional.<DocumentStore.Finished>empty()))
                 .chain(finished -> finished.isEmpty()
                         ? process(work.id(), work.knowledgeBaseId())
-                        : notifyFinished(work, KnowledgeDocumentStatus.READY, null, finished.get().chunkCount(),
-                                finished.get().base()))
+                        : Uni.createFrom().voidItem().invoke(() -> metrics.finished("ready"))
+                                .chain(() -> notifyFinished(work, KnowledgeDocumentStatus.READY, null,
+                                        finished.get().chunkCount(), finished.get().base())))
                 .onFailure(EmbeddingFailedException.class)
                 .recoverWithUni(failure -> fail(work, Abandoned.EMBEDDING_REFUSED, "embedding failed: " + failure.getMessage()));
     }
@@ -167,7 +163,9 @@ public class DocumentProcessor {
             return Uni.createFrom().item(true);
         }
         List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
+        long started = System.nanoTime();
         return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
+                .invoke(() -> metrics.embedded(Duration.ofNanos(System.nanoTime() - started)))
                 .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::position).toList(),
                         vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),
                         work.model().dimensions(), config.lease()))
@@ -193,7 +191,8 @@ public class DocumentProcessor {
                     if (finished.isEmpty()) {
                         return process(work.id(), work.knowledgeBaseId());
                     }
-                    abandoned.get(why).increment();
+                    metrics.abandoned(why.name().toLowerCase(Locale.ROOT));
+                    metrics.finished("failed");
                     return notifyFinished(work, KnowledgeDocumentStatus.FAILED, reason, 0, finished.get().base());
                 });
     }

@@ -1,14 +1,19 @@
 package dev.promptjuggler.ingest.service;
 
 import dev.promptjuggler.ingest.config.IngestConfig;
+import dev.promptjuggler.ingest.metrics.IngestMetrics;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
+import dev.promptjuggler.runtime.health.Heartbeat;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,12 +30,33 @@ public class Sweeper {
     private final DocumentProcessor processor;
     private final IngestConfig.Processing config;
     private final Scheduler scheduler;
+    private final IngestMetrics metrics;
+    private final Optional<Heartbeat> heartbeat;
 
-    public Sweeper(DocumentStore documents, DocumentProcessor processor, IngestConfig config, Scheduler scheduler) {
+    public Sweeper(DocumentStore documents, DocumentProcessor processor, IngestConfig config, Scheduler scheduler,
+            IngestMetrics metrics) {
         this.documents = documents;
         this.processor = processor;
         this.config = config.processing();
         this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.heartbeat = sweeping(this.config.sweepEvery()) ? Optional.of(new Heartbeat("sweeper",
+                silence(DurationConverter.parseDuration(this.config.sweepEvery())))) : Optional.empty();
+    }
+
+    /** The sweeper's sign of life, for liveness; empty when sweeping is {@code off}. */
+    public Optional<Heartbeat> heartbeat() {
+        return heartbeat;
+    }
+
+    private static boolean sweeping(String every) {
+        return !every.equalsIgnoreCase("off") && !every.equalsIgnoreCase("disabled");
+    }
+
+    /** Taken for stopped (liveness DOWN) after ten of its periods without a sweep, at least a minute. */
+    private static Duration silence(Duration every) {
+        Duration tenPeriods = every.multipliedBy(10);
+        return tenPeriods.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : tenPeriods;
     }
 
     /**
@@ -47,7 +73,9 @@ public class Sweeper {
     }
 
     Uni<Void> sweep() {
+        heartbeat.ifPresent(Heartbeat::beat);
         return documents.unsettled(config.sweepAfter(), 20)
+                .invoke(found -> metrics.swept(found.size()))
                 .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
                 .onItem().transformToUniAndConcatenate(document -> processor
                         .process(document.documentId(), document.knowledgeBaseId())

@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.llm;
 
 import dev.promptjuggler.executor.client.ProviderException;
 import dev.promptjuggler.executor.config.ProvidersConfig;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,10 +31,12 @@ public class ChatModels {
 
     private final Map<String, ChatModelClient> clients;
     private final ProvidersConfig.Retry retry;
+    private final ExecutorMetrics metrics;
 
-    public ChatModels(@All List<ChatModelClient> clients, ProvidersConfig config) {
+    public ChatModels(@All List<ChatModelClient> clients, ProvidersConfig config, ExecutorMetrics metrics) {
         this.clients = clients.stream().collect(Collectors.toUnmodifiableMap(ChatModelClient::provider, Function.identity()));
         this.retry = config.retry();
+        this.metrics = metrics;
     }
 
     /**
@@ -52,16 +55,25 @@ public class ChatModels {
 
     private Uni<ChatResponse> attempt(ChatModelClient client, ChatRequest request, Map<String, String> variables,
             Consumer<Throwable> onFailedAttempt, int attempt) {
-        return client.complete(request, variables).onFailure().recoverWithUni(failure -> {
+        long started = System.nanoTime();
+        return client.complete(request, variables).invoke(response -> {
+            metrics.providerCall(client.provider(), request.model(), null, System.nanoTime() - started);
+            metrics.tokens(client.provider(), request.model(), response.usage());
+        }).onFailure().recoverWithUni(failure -> {
+            metrics.providerCall(client.provider(), request.model(), failure, System.nanoTime() - started);
             onFailedAttempt.accept(failure);
             Duration wait = waitBeforeNext(failure, attempt);
             if (wait == null) {
                 return Uni.createFrom().failure(failure);
             }
+            metrics.providerRetry(client.provider(), request.model(), wait,
+                    failure instanceof ProviderException provider && provider.retryAfter() != null);
             LOG.infof("%s attempt %d of %d failed (%s); next attempt in %d ms", client.provider(), attempt,
                     retry.maxAttempts(), status(failure), wait.toMillis());
-            return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                    .chain(() -> attempt(client, request, variables, onFailedAttempt, attempt + 1));
+            // Retry-After: 0 means at once (Mutiny refuses a zero delay).
+            Uni<Void> pause = wait.isZero() ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+            return pause.chain(() -> attempt(client, request, variables, onFailedAttempt, attempt + 1));
         });
     }
 

@@ -7,13 +7,15 @@ import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
 import dev.promptjuggler.executor.service.RunExecutionService;
 import dev.promptjuggler.runtime.lifecycle.Drain;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Starts the runs {@link SlotAdmission} lets through: claims them in PostgreSQL (a lease, one statement per
@@ -39,21 +42,20 @@ public class RunStarter {
     private final RunLeaseStore leases;
     private final SlotAdmission<WaitingRun> admission;
     private final Duration drain;
+    private final ExecutorMetrics metrics;
+    private final Vertx vertx;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
-    public RunStarter(RunExecutionService executions, RunLeaseStore leases, ExecutorConfig config, MeterRegistry registry) {
+    public RunStarter(RunExecutionService executions, RunLeaseStore leases, ExecutorConfig config, ExecutorMetrics metrics,
+            Vertx vertx) {
         this.executions = executions;
         this.leases = leases;
         this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
         this.drain = config.lease().drain();
-        Gauge.builder("executor.runs.in.flight", this, RunStarter::inFlight)
-                .description("Runs claimed by this worker and not finished").register(registry);
-        for (Priority priority : Priority.values()) {
-            Gauge.builder("executor.runs.waiting", this, starter -> starter.waiting(priority))
-                    .tag("priority", priority.wireName())
-                    .description("Runs fetched by this worker that wait for a slot").register(registry);
-        }
+        this.metrics = metrics;
+        this.vertx = vertx;
+        metrics.scheduling(this::inFlight, this::waiting);
     }
 
     /**
@@ -117,6 +119,7 @@ public class RunStarter {
                                     waiting.request().runId());
                         } else {
                             started++;
+                            metrics.claimed(waiting.priority(), Duration.between(waiting.request().acceptedAt(), Instant.now()));
                             execute(waiting, run);
                         }
                     }
@@ -131,21 +134,34 @@ public class RunStarter {
                 });
     }
 
+    /**
+     * Executes a claimed run on a Vert.x context of its own, whose MDC carries the run's tenant and id: every line
+     * logged while handling it (on that context's callbacks: database, provider and tool calls) names them.
+     */
     private void execute(WaitingRun waiting, ClaimedRun claimed) {
         UUID runId = waiting.request().runId();
         running.add(runId);
-        // Provider failures end as failed runs inside execute(); what fails here is infrastructure. A retry reads
-        // the run again (its outcome may be stored already); after a few tries the run is left to its lease and
-        // the sweeper.
-        AtomicBoolean first = new AtomicBoolean(true);
-        Uni.createFrom().deferred(() -> first.getAndSet(false)
-                        ? executions.execute(claimed) : executions.execute(waiting.request()))
-                .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
-                .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
-                .subscribe().with(done -> end(waiting), failure -> {
-                    LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
-                    end(waiting);
-                });
+        long claimedAt = System.nanoTime();
+        VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> {
+            MDC.put("tenantId", waiting.request().tenantId().toString());
+            MDC.put("runId", runId.toString());
+            // Provider failures end as failed runs inside execute(); what fails here is infrastructure. A retry
+            // reads the run again (its outcome may be stored already); after a few tries the run is left to its
+            // lease and the sweeper.
+            AtomicBoolean first = new AtomicBoolean(true);
+            Uni.createFrom().deferred(() -> first.getAndSet(false)
+                            ? executions.execute(claimed) : executions.execute(waiting.request()))
+                    .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
+                    .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
+                    .subscribe().with(status -> {
+                        status.ifPresent(ended -> metrics.finished(waiting.request().kind(), waiting.priority(), ended,
+                                Duration.ofNanos(System.nanoTime() - claimedAt)));
+                        end(waiting);
+                    }, failure -> {
+                        LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
+                        end(waiting);
+                    });
+        });
     }
 
     private void end(WaitingRun waiting) {

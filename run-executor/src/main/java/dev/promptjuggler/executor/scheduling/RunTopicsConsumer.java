@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
+import dev.promptjuggler.runtime.health.Heartbeat;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -52,11 +55,16 @@ public class RunTopicsConsumer {
 
     private static final Logger LOG = Logger.getLogger(RunTopicsConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    // A turn takes a poll (100 ms) and the dispatch of what it fetched; a rebalance may hold one for up to the
+    // client's default API timeout (60 s).
+    private static final Duration SILENCE = Duration.ofSeconds(90);
 
     private final RunStarter starter;
     private final ObjectMapper json;
     private final Map<String, Object> properties;
     private final int maxWaiting;
+    private final ExecutorMetrics metrics;
+    private final Heartbeat heartbeat = new Heartbeat("run-consumer", SILENCE);
 
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -65,11 +73,13 @@ public class RunTopicsConsumer {
     private volatile boolean active;
     private volatile boolean assigned;
     private KafkaConsumer<String, String> consumer;
-    private Thread thread;
+    private KafkaClientMetrics clientMetrics;
+    private volatile Thread thread;
 
     public RunTopicsConsumer(RunStarter starter, ObjectMapper json, ExecutorConfig config, WorkerId worker,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka, ExecutorMetrics metrics) {
         this.starter = starter;
+        this.metrics = metrics;
         this.json = json;
         this.properties = properties(kafka, config.scheduling().groupId(), config.scheduling().autoOffsetReset(),
                 "run-executor-" + worker.value());
@@ -107,6 +117,7 @@ public class RunTopicsConsumer {
 
     void start(@Observes StartupEvent event) {
         consumer = create(properties);
+        clientMetrics = metrics.bind(consumer);
         active = true;
         thread = new Thread(this::loop, "run-consumer");
         thread.start();
@@ -126,6 +137,21 @@ public class RunTopicsConsumer {
         }
     }
 
+    /**
+     * Whether the consumer's thread is polling: it is alive and turned its loop within {@link #SILENCE}. False once
+     * the thread ended (an error the loop does not survive, an interrupt) or hangs, so that liveness restarts the
+     * process; true while stopping.
+     */
+    public boolean polling() {
+        Thread current = thread;
+        return !active || current == null || current.isAlive() && heartbeat.alive();
+    }
+
+    /** How long ago the loop last turned (for the liveness check's data). */
+    public Duration sinceLastPoll() {
+        return heartbeat.sinceLast();
+    }
+
     /** Whether the consumer has its partitions and their positions (tests wait for it before producing). */
     public boolean assigned() {
         return assigned;
@@ -136,6 +162,7 @@ public class RunTopicsConsumer {
         try {
             consumer.subscribe(topics, new Rebalance());
             while (active) {
+                heartbeat.beat();
                 try {
                     ConsumerRecords<String, String> records = consumer.poll(POLL);
                     // Onsite runs are queued and dispatched before the lower records are even read.
@@ -168,7 +195,13 @@ public class RunTopicsConsumer {
             } catch (RuntimeException e) {
                 LOG.warnf("final offset commit failed: %s", e.toString());
             }
-            consumer.close(Duration.ofSeconds(5));
+            clientMetrics.close();
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                // Interrupted: the group notices the member's absence after its session timeout instead.
+                LOG.warnf("closing the run consumer: %s", e.toString());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
 import dev.promptjuggler.executor.persistence.RunLeaseStore;
 import dev.promptjuggler.executor.service.RunExecutionService;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import io.quarkus.runtime.StartupEvent;
 import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
 import io.quarkus.scheduler.Scheduled;
@@ -32,10 +33,12 @@ public class Sweeper {
     private final RunRequestPublisher requests;
     private final RunFinishedPublisher notices;
     private final RunExecutionService executions;
+    private final ExecutorMetrics metrics;
     private final String every;
 
     public Sweeper(RunLeaseStore leases, RunRequestPublisher requests, RunFinishedPublisher notices,
-            RunExecutionService executions, ExecutorConfig config) {
+            RunExecutionService executions, ExecutorConfig config, ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.leases = leases;
         this.requests = requests;
         this.notices = notices;
@@ -65,12 +68,14 @@ public class Sweeper {
         return abandonExhausted()
                 .chain(abandoned -> leases.requeue(all(requests::publish))
                         .invoke(count -> {
+                            metrics.sweptRequeued(count);
                             if (count > 0) {
                                 LOG.infof("re-queued %d run(s) whose lease expired or that were never claimed", count);
                             }
                         })
                         .chain(requeued -> leases.renotify(all(notices::publish))
                                 .invoke(count -> {
+                                    metrics.sweptRenotified(count);
                                     if (count > 0) {
                                         LOG.infof("re-published the finished notice of %d run(s)", count);
                                     }

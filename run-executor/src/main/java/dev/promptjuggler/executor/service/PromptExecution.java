@@ -13,6 +13,7 @@ import dev.promptjuggler.executor.llm.ChatResponse;
 import dev.promptjuggler.executor.llm.ModelTurn;
 import dev.promptjuggler.executor.llm.ResponseFormat;
 import dev.promptjuggler.executor.llm.ToolCall;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.tools.FunctionTool;
 import dev.promptjuggler.executor.tools.ToolContext;
 import dev.promptjuggler.executor.tools.ToolOutcome;
@@ -40,11 +41,13 @@ public class PromptExecution implements PromptRunner {
     private final ChatModels models;
     private final Toolbox toolbox;
     private final int maxTurns;
+    private final ExecutorMetrics metrics;
 
-    public PromptExecution(ChatModels models, Toolbox toolbox, ExecutorConfig config) {
+    public PromptExecution(ChatModels models, Toolbox toolbox, ExecutorConfig config, ExecutorMetrics metrics) {
         this.models = models;
         this.toolbox = toolbox;
         this.maxTurns = config.tools().maxTurns();
+        this.metrics = metrics;
     }
 
     @Override
@@ -106,11 +109,13 @@ public class PromptExecution implements PromptRunner {
     private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress) {
         FunctionTool tool = tools.find(call.name()).orElse(null);
         if (tool == null) {
+            metrics.toolCall("error");
             progress.transcript.add(new TranscriptTool(call.name(), "error"));
             return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(),
                     "there is no tool named " + call.name(), true));
         }
         return tool.call(call).chain(outcome -> {
+            metrics.toolCall(outcome.failed() ? "error" : "ok");
             progress.toolEnded(call.name(), outcome);
             if (outcome.failed() && tool.failFast()) {
                 return Uni.createFrom().failure(new IllegalStateException(

@@ -11,6 +11,7 @@ import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.persistence.MemoryStore;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ExhaustedRun;
@@ -23,13 +24,10 @@ import dev.promptjuggler.executor.workflow.WorkflowResult;
 import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,11 +60,11 @@ public class RunExecutionService {
     private final EnvironmentResolver environment;
     private final ObjectMapper json;
     private final int memoryWindow;
-    private final Map<Reason, Counter> abandoned = new EnumMap<>(Reason.class);
+    private final ExecutorMetrics metrics;
 
     public RunExecutionService(RunStore runs, MemoryStore memory, PromptExecution prompts, RunCosts costs,
             WorkflowRuns workflows, RunFinishedPublisher finished, RunRequestPublisher requests,
-            EnvironmentResolver environment, ObjectMapper json, ExecutorConfig config, MeterRegistry registry) {
+            EnvironmentResolver environment, ObjectMapper json, ExecutorConfig config, ExecutorMetrics metrics) {
         this.workflows = workflows;
         this.runs = runs;
         this.memory = memory;
@@ -77,17 +75,16 @@ public class RunExecutionService {
         this.environment = environment;
         this.json = json;
         this.memoryWindow = config.memory().window();
-        for (Reason reason : Reason.values()) {
-            abandoned.put(reason, Counter.builder("executor.runs.abandoned").tag("reason", reason.tag())
-                    .description("Runs ended failed because they can never execute, by reason").register(registry));
-        }
+        this.metrics = metrics;
     }
 
     /**
      * Executes a run this worker just claimed, with what the claim returned: no further read before the prompt
      * runs.
+     *
+     * @return the status this execution stored as the run's end; empty when it stored none (ended already)
      */
-    public Uni<Void> execute(ClaimedRun claimed) {
+    public Uni<Optional<RunStatus>> execute(ClaimedRun claimed) {
         PendingRun run = claimed.run();
         return execute(run, Uni.createFrom().item(() -> environment.resolve(run.tenantId(), run.id(), run.environment(),
                 claimed.storedVariables(), claimed.runVariables())));
@@ -97,16 +94,16 @@ public class RunExecutionService {
      * Executes a run this worker holds, reading it first: for a retry after an infrastructure failure, when the
      * outcome may already be stored (then nothing is run again).
      */
-    public Uni<Void> execute(RunRequested request) {
+    public Uni<Optional<RunStatus>> execute(RunRequested request) {
         return runs.find(request.runId()).chain(found -> {
             if (found.isEmpty()) {
                 LOG.warnf("Run %s was requested but has no record; ignoring the request", request.runId());
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(Optional.<RunStatus>empty());
             }
             PendingRun run = found.get();
             if (!run.pending()) {
                 LOG.debugf("Run %s already finished; ignoring a repeated request", run.id());
-                return Uni.createFrom().voidItem();
+                return Uni.createFrom().item(Optional.<RunStatus>empty());
             }
             return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()));
         });
@@ -119,17 +116,17 @@ public class RunExecutionService {
     public Uni<Void> abandon(ExhaustedRun run) {
         return abandon(run.id(), run.tenantId(), run.kind(), run.environment(), new UnrunnableRunException(
                 Reason.MAX_CLAIMS, "abandoned after " + run.claims() + " claims: each time, the executor running it"
-                        + " stopped or lost its lease before storing an outcome"));
+                        + " stopped or lost its lease before storing an outcome")).replaceWithVoid();
     }
 
-    private Uni<Void> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
                         ? executeWorkflow(run, resolvedVariables) : executePrompt(run, resolvedVariables))
                 .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
                         run.kind(), run.environment(), (UnrunnableRunException) failure));
     }
 
-    private Uni<Void> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         PromptConfig config = revision(run, PromptConfig.class);
         MemoryMode mode = MemoryMode.of(config.memory());
         // Only what the prompt itself causes fails the run; a database failure while reading variables or
@@ -143,18 +140,22 @@ public class RunExecutionService {
                     if (result.failure() != null) {
                         LOG.infof("Run %s failed: %s", run.id(), result.failure());
                     }
-                    return runs.finish(run.id(), outcome).chain(stored -> notify(run.id(), run.tenantId(), run.kind(),
-                            run.environment(), outcome.status(), stored));
+                    return runs.finish(run.id(), outcome)
+                            .invoke(stored -> stored.ifPresent(ignored -> metrics.cost(run.kind(),
+                                    outcome.cost() instanceof RunCosts.RunCost cost ? cost : null)))
+                            .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(),
+                                    outcome.status(), stored));
                 });
     }
 
-    private Uni<Void> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
                         variables), revision(run, WorkflowDefinition.class), prompts))
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> WorkflowResult.failed(failure.getMessage()))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())
+                        .invoke(stored -> stored.ifPresent(ignored -> metrics.cost(run.kind(), result.cost())))
                         .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(), result.status(),
                                 stored)));
     }
@@ -173,13 +174,14 @@ public class RunExecutionService {
      * Stores a run's end as failed with the reason as its error, by the same guarded writes as any outcome (so
      * the per-run envVars are purged and the lane's next run is handed on), then notifies as for any failed run.
      */
-    private Uni<Void> abandon(UUID runId, UUID tenantId, RunKind kind, String environment, UnrunnableRunException why) {
+    private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
+            UnrunnableRunException why) {
         LOG.warnf("Run %s failed without executing: %s", runId, why.getMessage());
         Uni<Optional<RunStore.StoredOutcome>> stored = kind == RunKind.WORKFLOW
                 ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(why.getMessage()), null, null)
                 : runs.finish(runId, new Outcome(RunStatus.FAILED, null, why.getMessage(), null, null, List.of(),
                         List.of(), List.of()));
-        return stored.invoke(outcome -> outcome.ifPresent(ignored -> abandoned.get(why.reason()).increment()))
+        return stored.invoke(outcome -> outcome.ifPresent(ignored -> metrics.abandoned(why.reason())))
                 .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome));
     }
 
@@ -202,14 +204,16 @@ public class RunExecutionService {
                 result.transcript(), result.emitted(), remember);
     }
 
-    private Uni<Void> notify(UUID runId, UUID tenantId, RunKind kind, String environment, RunStatus status,
+    /** @return the stored end's status, once its notice is out; empty when this execution stored no end */
+    private Uni<Optional<RunStatus>> notify(UUID runId, UUID tenantId, RunKind kind, String environment, RunStatus status,
             Optional<RunStore.StoredOutcome> stored) {
         if (stored.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(Optional.empty());
         }
         var event = new RunFinished(runId, tenantId, kind, status, environment, stored.get().finishedAt());
         return finished.publish(event)
                 .chain(() -> runs.markNotified(runId))
-                .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()));
+                .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()))
+                .replaceWith(Optional.of(status));
     }
 }

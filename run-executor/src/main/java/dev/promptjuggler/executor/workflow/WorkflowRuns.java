@@ -6,6 +6,7 @@ import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition.Node;
 import dev.promptjuggler.contracts.workflow.WorkflowGraph;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.persistence.DefinitionLookup;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
@@ -37,9 +38,11 @@ public class WorkflowRuns {
     private final KnowledgeSearchClient knowledge;
     private final NestingLimit nesting;
     private final int maxParallel;
+    private final ExecutorMetrics metrics;
 
     public WorkflowRuns(DefinitionLookup definitions, NodeResults results, PromptNodes promptNodes,
-            KnowledgeSearchClient knowledge, NestingLimit nesting, ExecutorConfig config) {
+            KnowledgeSearchClient knowledge, NestingLimit nesting, ExecutorConfig config, ExecutorMetrics metrics) {
+        this.metrics = metrics;
         this.definitions = definitions;
         this.results = results;
         this.promptNodes = promptNodes;
@@ -95,6 +98,7 @@ public class WorkflowRuns {
         return Uni.createFrom().deferred(() -> execute(walk, node, visit, inputs, graphInputs, remember))
                 .onFailure().recoverWithItem(failure -> NodeOutcome.failed(
                         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage()))
+                .invoke(outcome -> metrics.workflowNode(node.type(), outcome.status()))
                 .call(outcome -> results.record(walk, List.of(new Visit(node, visit, outcome, started)),
                         PromptNodes.channel(node.settings()), remember));
     }

@@ -12,7 +12,9 @@ import dev.promptjuggler.executor.client.gemini.GeminiClient;
 import dev.promptjuggler.executor.client.openai.OpenAiClient;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.config.ProvidersConfig;
+import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.support.SimulatorProcess;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -75,7 +77,8 @@ class ProviderClientsTest {
         vertx = Vertx.vertx();
         http = new ProviderHttp(vertx, config.getConfigMapping(ExecutorConfig.class));
         models = new ChatModels(List.of(new OpenAiClient(http, providers), new AnthropicClient(http, providers),
-                new GeminiClient(http, providers)), providers);
+                new GeminiClient(http, providers)), providers,
+                new ExecutorMetrics(new SimpleMeterRegistry()));
         prices = new PriceTable(providers);
     }
 

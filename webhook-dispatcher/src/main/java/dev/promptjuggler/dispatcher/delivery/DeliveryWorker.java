@@ -3,30 +3,31 @@ package dev.promptjuggler.dispatcher.delivery;
 import dev.promptjuggler.dispatcher.client.AttemptResult;
 import dev.promptjuggler.dispatcher.client.WebhookClient;
 import dev.promptjuggler.dispatcher.config.DispatcherConfig;
+import dev.promptjuggler.dispatcher.metrics.DispatcherMetrics;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue;
 import dev.promptjuggler.dispatcher.persistence.DeliveryQueue.Success;
 import dev.promptjuggler.dispatcher.persistence.RetentionStore;
+import dev.promptjuggler.runtime.health.Heartbeat;
 import dev.promptjuggler.runtime.lifecycle.Drain;
 import dev.promptjuggler.runtime.persistence.GroupCommit;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Takes due deliveries from the queue and attempts them. Woken right after a fan-out commits (so first
@@ -47,8 +48,9 @@ public class DeliveryWorker {
     private final Vertx vertx;
     private final FailurePolicy policy;
     private final EndpointRateLimiter rateLimiter;
-    private final MeterRegistry meters;
-    private final Counter abandoned;
+    private final DispatcherMetrics metrics;
+    private final Heartbeat pollLoop;
+    private final Heartbeat sweepLoop;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -59,13 +61,16 @@ public class DeliveryWorker {
     private volatile boolean backlog;
 
     public DeliveryWorker(DeliveryQueue queue, RetentionStore retention, WebhookClient client, DispatcherConfig config,
-            Vertx vertx, MeterRegistry meters) {
+            Vertx vertx, DispatcherMetrics metrics) {
         this.queue = queue;
         this.retention = retention;
         this.client = client;
         this.config = config;
         this.vertx = vertx;
-        this.meters = meters;
+        this.metrics = metrics;
+        // A loop is taken for stopped (liveness DOWN) after ten of its periods without a turn, at least 10 s.
+        this.pollLoop = new Heartbeat("poll", silence(config.queue().pollInterval()));
+        this.sweepLoop = new Heartbeat("sweep", silence(config.queue().sweepInterval()));
         this.successes = GroupCommit.of(MAX_GROUP, queue::recordSuccesses);
         if (config.queue().lease().compareTo(config.requestTimeout()) <= 0) {
             throw new IllegalStateException("dispatcher.queue.lease (" + config.queue().lease() + ") must exceed"
@@ -77,16 +82,31 @@ public class DeliveryWorker {
                 config.circuit().firstProbeAfter(), config.circuit().maxProbeInterval(), config.circuit().disableAfter(),
                 config.retry().maxRetryAfter());
         this.rateLimiter = new EndpointRateLimiter(config.limits().ratePerEndpoint());
-        meters.gauge("webhook.deliveries.in_flight", inFlight);
-        abandoned = Counter.builder("webhook.deliveries.abandoned").tag("reason", "max_claims")
-                .description("Deliveries failed because every dispatcher that leased them stopped before recording an attempt")
-                .register(meters);
+        metrics.inFlight(inFlight::get);
+    }
+
+    private static Duration silence(Duration period) {
+        Duration tenPeriods = period.multipliedBy(10);
+        return tenPeriods.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : tenPeriods;
+    }
+
+    /** The retry poll's and the lease sweeper's signs of life, for liveness. */
+    public List<Heartbeat> loops() {
+        return List.of(pollLoop, sweepLoop);
     }
 
     void start(@Observes StartupEvent startup) {
         running = true;
-        timers.add(vertx.setPeriodic(config.queue().pollInterval().toMillis(), id -> kick()));
-        timers.add(vertx.setPeriodic(config.queue().sweepInterval().toMillis(), id -> sweep()));
+        pollLoop.beat();
+        sweepLoop.beat();
+        timers.add(vertx.setPeriodic(config.queue().pollInterval().toMillis(), id -> {
+            pollLoop.beat();
+            kick();
+        }));
+        timers.add(vertx.setPeriodic(config.queue().sweepInterval().toMillis(), id -> {
+            sweepLoop.beat();
+            sweep();
+        }));
         timers.add(vertx.setPeriodic(config.retention().pruneInterval().toMillis(), id -> prune()));
         kick();
     }
@@ -169,13 +189,21 @@ public class DeliveryWorker {
         }
     }
 
+    /**
+     * Attempts a delivery on a Vert.x context of its own, whose MDC carries its tenant and id: every line logged
+     * while handling it (on that context's callbacks: the request, the recording) names them.
+     */
     private void deliver(ClaimedDelivery delivery) {
-        attempt(delivery)
-                .subscribe().with(done -> {
-                }, failure -> {
-                    // The attempt was made but not recorded; the lease expires and the sweeper requeues it.
-                    LOG.warnf("Recording the attempt of delivery %s failed: %s", delivery.id(), failure.toString());
-                });
+        VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> {
+            MDC.put("tenantId", delivery.tenantId().toString());
+            MDC.put("deliveryId", delivery.id().toString());
+            attempt(delivery)
+                    .subscribe().with(done -> {
+                    }, failure -> {
+                        // The attempt was made but not recorded; the lease expires and the sweeper requeues it.
+                        LOG.warnf("Recording the attempt of delivery %s failed: %s", delivery.id(), failure.toString());
+                    });
+        });
     }
 
     /**
@@ -204,7 +232,7 @@ public class DeliveryWorker {
         headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
         return client.post(delivery.url(), headers, delivery.payload())
                 .invoke(result -> {
-                    measure(delivery, result);
+                    metrics.attempted(delivery, result);
                     answered();
                 })
                 .chain(result -> result.succeeded() ? recordSuccess(delivery, result) : recordFailure(delivery, result));
@@ -221,6 +249,9 @@ public class DeliveryWorker {
     private Uni<Void> recordFailure(ClaimedDelivery delivery, AttemptResult result) {
         return queue.recordFailure(delivery, result, policy)
                 .invoke(decision -> {
+                    if (decision.delivery() == FailurePolicy.Outcome.FAILED) {
+                        metrics.failed(result.errorClass(), 1);
+                    }
                     if (decision.endpointDisabled()) {
                         LOG.infof("Endpoint %s is disabled after delivery %s: %s", delivery.endpointId(), delivery.id(),
                                 result.error());
@@ -229,18 +260,10 @@ public class DeliveryWorker {
                 .replaceWithVoid();
     }
 
-    private void measure(ClaimedDelivery delivery, AttemptResult result) {
-        Timer.builder("webhook.attempts")
-                .tag("outcome", result.succeeded() ? "delivered" : result.errorClass())
-                .tag("first", Boolean.toString(delivery.attempt() == 1))
-                .register(meters)
-                .record(result.latencyMs(), TimeUnit.MILLISECONDS);
-    }
-
     private void sweep() {
         queue.sweep(config.queue().maxClaims()).subscribe().with(swept -> {
             if (!swept.abandoned().isEmpty()) {
-                abandoned.increment(swept.abandoned().size());
+                metrics.abandoned(swept.abandoned().size());
                 LOG.warnf("Failed %d deliveries leased %d times without a recorded attempt (abandoned): %s",
                         swept.abandoned().size(), config.queue().maxClaims(), swept.abandoned());
             }
@@ -254,6 +277,7 @@ public class DeliveryWorker {
     private void prune() {
         retention.failOrphans().subscribe().with(failed -> {
             if (failed > 0) {
+                metrics.failed("endpoint_deleted", failed);
                 LOG.infof("Gave up %d deliveries whose endpoint was deleted", failed);
             }
         }, failure -> LOG.warnf("Failing deliveries of deleted endpoints failed: %s", failure.toString()));

@@ -1,0 +1,47 @@
+package dev.promptjuggler.gateway.metrics;
+
+import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.contracts.RunKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Every meter api-gateway defines on {@code /q/metrics}, in one place (docs/operations.md, "Metrics", lists them;
+ * HTTP server meters are Quarkus'). Micrometer's dotted names under {@code gateway.}; the relay's counter keeps
+ * the name it was introduced with, {@code pj.gateway.runs.relayed}, which dashboards already read.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter relayed;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.relayed = Counter.builder("pj.gateway.runs.relayed")
+                .description("Run requests published by the outbox relay because the request path could not")
+                .register(registry);
+        for (RunKind kind : RunKind.values()) {
+            for (Priority priority : Priority.values()) {
+                accepted(kind, priority);
+            }
+        }
+    }
+
+    /** A run stored with its outbox row: accepted, whether or not its request reached the broker yet. */
+    public void runAccepted(RunKind kind, Priority priority) {
+        accepted(kind, priority).increment();
+    }
+
+    /** Run requests the outbox relay published. */
+    public void relayed(int runs) {
+        relayed.increment(runs);
+    }
+
+    private Counter accepted(RunKind kind, Priority priority) {
+        return Counter.builder("gateway.runs.accepted").tag("kind", kind.wireName()).tag("priority", priority.wireName())
+                .description("Runs accepted (stored, their request published or left to the outbox relay), by kind and priority")
+                .register(registry);
+    }
+}
