@@ -83,6 +83,8 @@ public class DispatcherMetrics {
                 .tag("outcome", result.succeeded() ? "delivered" : result.errorClass())
                 .tag("first", Boolean.toString(delivery.attempt() == 1))
                 .description("Webhook delivery attempts, by outcome; first=\"true\" for a delivery's first attempt")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry)
                 .record(result.latencyMs(), TimeUnit.MILLISECONDS);
     }
