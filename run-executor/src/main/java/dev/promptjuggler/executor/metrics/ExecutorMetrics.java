@@ -61,10 +61,6 @@ public class ExecutorMetrics {
         abandonedCounter(reason).increment();
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     /** A run this worker claimed: how long it waited from its acceptance by api-gateway. */
     public void claimed(Priority priority, Duration sinceAccepted) {
         queueWait(priority).record(sinceAccepted.isNegative() ? Duration.ZERO : sinceAccepted);

@@ -44,13 +44,12 @@ class RunObservabilityTest {
     void aRunWithOneRetriedProviderCallMovesTheMetersByExactlyThatAndItsLogLinesNameIt() {
         await().atMost(PATIENCE).until(consumer::assigned);
         Prompt prompt = TestPlatform.prompt();
-        List<ExtLogRecord> logged = new CopyOnWriteArrayList<>();
+        List<Logged> logged = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
                 if (record instanceof ExtLogRecord ext) {
-                    ext.copyMdc();
-                    logged.add(ext);
+                    logged.add(new Logged(ext.getFormattedMessage(), ext.getMdcCopy()));
                 }
             }
 
@@ -88,11 +87,14 @@ class RunObservabilityTest {
         assertEquals(1, after.since(before, "executor_provider_tokens_total", with(OPENAI, "type", "output")));
         assertTrue(after.has("kafka_consumer_fetch_manager_records_lag_max"), "the run consumer's lag is reported");
 
-        List<ExtLogRecord> retryLines = logged.stream()
-                .filter(record -> record.getFormattedMessage().startsWith("openai attempt 1 of")).toList();
+        List<Logged> retryLines = logged.stream().filter(line -> line.message().startsWith("openai attempt 1 of")).toList();
         assertEquals(1, retryLines.size(), "one line about the retried attempt");
-        assertEquals(run.toString(), retryLines.get(0).getMdc("runId"));
-        assertEquals(prompt.tenantId().toString(), retryLines.get(0).getMdc("tenantId"));
+        assertEquals(run.toString(), retryLines.get(0).mdc().get("runId"));
+        assertEquals(prompt.tenantId().toString(), retryLines.get(0).mdc().get("tenantId"));
+    }
+
+    /** A log line as the JSON format writes it: its message and its MDC. */
+    private record Logged(String message, Map<String, String> mdc) {
     }
 
     private static Map<String, String> with(Map<String, String> tags, String key, String value) {

@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.observability;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 
 import dev.promptjuggler.executor.scheduling.RunTopicsConsumer;
 import dev.promptjuggler.executor.support.OwnConsumerGroup;
@@ -33,14 +34,14 @@ class WorkerLivenessTest {
                 .body("checks.name", hasItem("Kafka connection health check"))
                 .body("checks.name", hasItem("Reactive PostgreSQL connections health check"));
         RestAssured.get("/q/health/live").then().statusCode(200)
-                .body("checks.find { it.name == 'worker-loops' }.status", org.hamcrest.Matchers.is("UP"));
+                .body("checks.find { it.name == 'worker-loops' }.status", is("UP"));
 
         Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("run-consumer"))
                 .forEach(Thread::interrupt);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> RestAssured.get("/q/health/live").statusCode() == 503);
         RestAssured.get("/q/health/live").then().statusCode(503)
-                .body("checks.find { it.name == 'worker-loops' }.status", org.hamcrest.Matchers.is("DOWN"));
+                .body("checks.find { it.name == 'worker-loops' }.status", is("DOWN"));
     }
 
     /** An application of its own: the dead consumer must not be the other tests' one. */
