@@ -1,8 +1,9 @@
-// What an operator sees: each service's /q/metrics moves by exactly the work done (a prompt run with a tool call,
-// a workflow run, a document, their webhooks), and every metric the Grafana dashboard and the alert rules read
+// What an operator sees: each service's /q/metrics moves by exactly the work done (a prompt run with a tool call
+// and a provider call retried once, a workflow run, a document, their webhooks), and every metric the Grafana dashboard and the alert rules read
 // (deploy/k8s/base/monitoring) is in a real scrape of the running services.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { gatewayUrl, newTenant, publishPrompt, publishWorkflow, registerWebhook,
   createKnowledgeBase } from '../support/platform.mjs';
 import { eventually } from '../support/webhooks.mjs';
 
+const simulatorUrl = `http://127.0.0.1:${process.env.PJ_SIMULATOR_PORT ?? 18090}`;
 const monitoring = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'deploy', 'k8s', 'base', 'monitoring');
 const SERVICES = {
   'api-gateway': process.env.PJ_GATEWAY_PORT ?? 18080,
@@ -75,9 +77,15 @@ test('the counters move by exactly the work done, and every metric of the dashbo
     edges: [{ from: 'in', to: 'p', toHandle: 'text' }, { from: 'p', to: 'out' }],
   });
   const base = await createKnowledgeBase(key, 'Observed manual');
+  // The prompt run's first call is refused once with a 503 (the simulator's scripted failures), then retried.
+  const flaky = `flaky-observed-${randomUUID()}`;
+  const scripted = await fetch(`${simulatorUrl}/__simulator/failures`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ contains: flaky, responses: [{ status: 503 }] }) });
+  assert.ok(scripted.ok, `scripting a failure answered ${scripted.status}`);
   const before = await scrape();
 
-  const promptRun = await client.runPrompt(leads.slug, leads.version, { text: 'Found one. @tool lead {"name":"Ada"}' });
+  const promptRun = await client.runPrompt(leads.slug, leads.version,
+    { text: `Found one. @tool lead {"name":"Ada"} ${flaky}` });
   const workflowRun = await client.runWorkflow(workflow.slug, workflow.version, { text: 'the report' });
   const [document] = await client.uploadDocuments(base.slug, [new File(['# Kettles\n\nThey boil water.\n'], 'kettles.md',
     { type: 'text/markdown' })]);
@@ -94,8 +102,10 @@ test('the counters move by exactly the work done, and every metric of the dashbo
     ['executor_runs_finished_total', { kind: 'workflow', priority: 'normal', status: 'completed' }, 1],
     ['executor_runs_finished_total', { status: 'failed' }, 0],
     ['executor_runs_queue_wait_seconds_count', { priority: 'normal' }, 2],
-    // The prompt run: a turn calling the tool and a turn answering; the workflow's prompt node: one turn.
+    // The prompt run: a refused call, its retry calling the tool, a turn answering; the workflow's node: one turn.
     ['executor_provider_calls_seconds_count', { provider: 'openai', model: 'gpt-5.5', outcome: 'ok' }, 2],
+    ['executor_provider_calls_seconds_count', { provider: 'openai', model: 'gpt-5.5', outcome: 'server_error' }, 1],
+    ['executor_provider_retries_total', { provider: 'openai', model: 'gpt-5.5' }, 1],
     ['executor_provider_calls_seconds_count', { provider: 'openai', model: 'gpt-5-mini', outcome: 'ok' }, 1],
     ['executor_tool_calls_total', { outcome: 'ok' }, 1],
     ['executor_workflow_nodes_total', { type: 'prompt', status: 'completed' }, 1],

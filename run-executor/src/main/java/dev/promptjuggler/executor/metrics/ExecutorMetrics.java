@@ -43,6 +43,9 @@ public class ExecutorMetrics {
         for (Reason reason : Reason.values()) {
             abandonedCounter(reason);
         }
+        for (RunKind kind : RunKind.values()) {
+            costCounter(kind);
+        }
     }
 
     /** The scheduler's gauges: runs this worker claimed and has not finished, runs it fetched that wait for a slot. */
@@ -108,9 +111,7 @@ public class ExecutorMetrics {
         if (cost == null) {
             return;
         }
-        Counter.builder("executor.runs.cost").tag("kind", kind.wireName())
-                .description("Cost of finished runs as the price table computes it (USD)").register(registry)
-                .increment(cost.total());
+        costCounter(kind).increment(cost.total());
     }
 
     /** A tool the model called; {@code outcome} is the transcript's status ({@code ok}, {@code error}). */
@@ -141,6 +142,11 @@ public class ExecutorMetrics {
         KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
         metrics.bindTo(registry);
         return metrics;
+    }
+
+    private Counter costCounter(RunKind kind) {
+        return Counter.builder("executor.runs.cost").tag("kind", kind.wireName())
+                .description("Cost of finished runs as the price table computes it (USD)").register(registry);
     }
 
     private Counter abandonedCounter(Reason reason) {
