@@ -43,16 +43,28 @@ public class ChatModels {
      */
     public Uni<ChatResponse> complete(String provider, ChatRequest request, Map<String, String> variables,
             Consumer<Throwable> onFailedAttempt) {
+        return complete(provider, request, variables, onFailedAttempt, TextListener.NONE);
+    }
+
+    /**
+     * @param listener told of each attempt before it starts, and of the answer's text as it arrives
+     * @see #complete(String, ChatRequest, Map, Consumer)
+     */
+    public Uni<ChatResponse> complete(String provider, ChatRequest request, Map<String, String> variables,
+            Consumer<Throwable> onFailedAttempt, TextListener listener) {
         ChatModelClient client = clients.get(provider);
         if (client == null) {
             return Uni.createFrom().failure(new UnsupportedOperationException("provider " + provider + " is not supported"));
         }
-        return attempt(client, request, variables, onFailedAttempt, 1);
+        return attempt(client, request, variables, onFailedAttempt, listener, 1);
     }
 
     private Uni<ChatResponse> attempt(ChatModelClient client, ChatRequest request, Map<String, String> variables,
-            Consumer<Throwable> onFailedAttempt, int attempt) {
-        return client.complete(request, variables).onFailure().recoverWithUni(failure -> {
+            Consumer<Throwable> onFailedAttempt, TextListener listener, int attempt) {
+        return Uni.createFrom().deferred(() -> {
+            listener.attempt();
+            return client.complete(request, variables, listener);
+        }).onFailure().recoverWithUni(failure -> {
             onFailedAttempt.accept(failure);
             Duration wait = waitBeforeNext(failure, attempt);
             if (wait == null) {
@@ -61,7 +73,7 @@ public class ChatModels {
             LOG.infof("%s attempt %d of %d failed (%s); next attempt in %d ms", client.provider(), attempt,
                     retry.maxAttempts(), status(failure), wait.toMillis());
             return Uni.createFrom().voidItem().onItem().delayIt().by(wait)
-                    .chain(() -> attempt(client, request, variables, onFailedAttempt, attempt + 1));
+                    .chain(() -> attempt(client, request, variables, onFailedAttempt, listener, attempt + 1));
         });
     }
 
