@@ -48,7 +48,7 @@ final class MessagesStream {
                 }
                 case "tool_use", "server_tool_use" -> {
                     opening.putObject("input");
-                    StreamChunks.pieces(block.path("input").toString()).forEach(piece ->
+                    StreamChunks.slices(block.path("input").toString(), 8).forEach(piece ->
                             deltas.add(NODES.objectNode().put("type", "input_json_delta").put("partial_json", piece)));
                 }
                 default -> {

@@ -40,7 +40,7 @@ public class ChatCompletionStream {
             ObjectNode start = toolCall(delta(whole, chunks, includeUsage), index);
             start.put("id", call.path("id").asText()).put("type", "function");
             start.putObject("function").put("name", call.path("function").path("name").asText()).put("arguments", "");
-            for (String piece : StreamChunks.pieces(call.path("function").path("arguments").asText(""))) {
+            for (String piece : StreamChunks.slices(call.path("function").path("arguments").asText(""), 8)) {
                 toolCall(delta(whole, chunks, includeUsage), index).putObject("function").put("arguments", piece);
             }
             index++;

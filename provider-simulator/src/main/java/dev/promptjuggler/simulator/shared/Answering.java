@@ -25,7 +25,9 @@ import org.jboss.resteasy.reactive.RestMulti;
  * ({@code simulator.stream.chunk-delay-ms}) between the others.
  *
  * <p>Every answer, streamed or not, is a {@link RestMulti} of bytes, so one resource method can answer either way
- * with the status and headers it chooses: a whole JSON body is one chunk.
+ * with the status and headers it chooses: a whole JSON body is one chunk. RESTEasy Reactive ends each chunk of a
+ * JSON-producing method with a newline: a whole body gets a trailing newline, a stream an empty line after each
+ * event, which server-sent event readers skip.
  */
 @ApplicationScoped
 public class Answering {

@@ -33,6 +33,15 @@ public final class StreamChunks {
         return pieces;
     }
 
+    /** JSON text (a tool's arguments) in pieces of {@code size} characters, as providers cut it. */
+    public static List<String> slices(String text, int size) {
+        List<String> slices = new ArrayList<>();
+        for (int start = 0; start < text.length(); start += size) {
+            slices.add(text.substring(start, Math.min(text.length(), start + size)));
+        }
+        return slices;
+    }
+
     /** A server-sent event: {@code event:} when named (Anthropic), then its one {@code data:} line. */
     public static String event(String name, String data, String lineEnd) {
         return (name == null ? "" : "event: " + name + lineEnd) + "data: " + data + lineEnd + lineEnd;

@@ -119,8 +119,7 @@ public class ProviderHttp {
                     "no complete answer within " + timeout.toMillis() + " ms", null)));
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                     .putHeader("User-Agent", "promptjuggler-platform/run-executor")
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Accept", "text/event-stream");
+                    .putHeader("Content-Type", "application/json");
             headers.forEach(options::putHeader);
             client.request(options)
                     .compose(request -> {
