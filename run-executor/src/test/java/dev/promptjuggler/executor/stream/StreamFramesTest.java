@@ -103,7 +103,7 @@ class StreamFramesTest {
     void aProviderRetryResetsTheSegmentAndTheSecondAttemptStreamsCleanly() throws Exception {
         // The first attempt is a 500 before anything streams, the second breaks off mid-answer, the third succeeds.
         SimulatorResource.simulator().scriptFailures("""
-                {"contains":"flaky stream","responses":[{"status":500},{"status":500,"cutAfterChunks":3}]}""");
+                {"contains":"flaky stream","responses":[{"status":500},{"status":500,"cutAfterChunks":5}]}""");
         TestPlatform.Prompt prompt = prompt("""
                 {"provider":"anthropic","model":"claude-haiku-4-5","messages":[{"role":"user","content":"{{text}}"}]}""");
         UUID run = run(prompt, "a flaky stream of words");
@@ -133,7 +133,7 @@ class StreamFramesTest {
         TestPlatform.Prompt prompt = prompt("""
                 {"provider":"gemini","model":"gemini-2.5-flash","messages":[{"role":"user","content":"{{text}}"}],
                  "tools":[{"type":"emit","name":"card","paramsSchema":"{\\"type\\":\\"object\\"}"}]}""");
-        UUID run = run(prompt, "Show it @tool card {\\"title\\": \\"Paris\\"}");
+        UUID run = run(prompt, "Show it @tool card {\"title\": \"Paris\"}");
 
         List<JsonNode> frames = framesOf(run, 1);
 
