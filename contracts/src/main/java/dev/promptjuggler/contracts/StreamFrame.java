@@ -11,13 +11,16 @@ import java.util.UUID;
  * {@code data} this record without {@link #tenantId} and {@link #threadId}, and the {@code id} a cursor the
  * gateway derives from the record's partition and offset.
  *
- * <p>Per run and channel, each attempt is a segment: it opens with {@code reset} (seq 0), then {@code token},
- * {@code data}, {@code tool_start}, {@code tool_end} frames with seq 1, 2, ... in the order the model produced
- * them; {@code done} or {@code failure} ends the run.
+ * <p>Per run and channel, each model call is a segment (0, 1, ...: a tool loop's next turn is the next segment).
+ * Each attempt of the call opens its segment with {@code reset} (seq 0), so a provider retry re-opens the same segment
+ * and the browser discards what the failed attempt streamed; then {@code token}, {@code data} and {@code tool_start}
+ * frames take seq 1, 2, ... in the order the model produced them ({@code tool_end} is found by {@code ref} and takes
+ * no seq). {@code done} or {@code failure} ends the run, on every channel that streamed.
  *
  * @param kind    {@code reset}, {@code token}, {@code data}, {@code tool_start}, {@code tool_end}, {@code done},
  *                {@code failure}
- * @param channel the workflow node's channel; {@code ""} for a prompt run
+ * @param channel the workflow Prompt node's channel; for a prompt run, the run's channel ({@code default} unless the
+ *                run names one)
  * @param text    the delta of a {@code token} frame
  * @param tool    the tool's name ({@code data}: the emit tool; {@code tool_start}, {@code tool_end})
  * @param payload the emit tool's payload ({@code data})

@@ -20,6 +20,22 @@ public interface SimulatorConfig {
      */
     Latency latency();
 
+    /**
+     * Streamed answers ({@code "stream": true}, Gemini's {@code streamGenerateContent}): the simulated latency passes
+     * before the first chunk, then this between chunks. A request header {@code X-Simulator-Chunk-Delay-Ms}
+     * replaces it for that one request.
+     */
+    Stream stream();
+
+    /** Streaming settings. */
+    interface Stream {
+
+        /** Delay in milliseconds between two chunks of a streamed answer. Default 0. */
+        @WithDefault("0")
+        @PositiveOrZero
+        long chunkDelayMs();
+    }
+
     /** How answer delays are drawn. */
     enum Distribution {
         /** {@code fixed-ms + uniform(0..jitter-ms)}; with no jitter, a fixed delay. */

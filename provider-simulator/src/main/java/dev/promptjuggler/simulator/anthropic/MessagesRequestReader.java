@@ -31,8 +31,8 @@ public class MessagesRequestReader {
         if (!maxTokens.isIntegralNumber() || maxTokens.asLong() < 1) {
             throw required(root, "max_tokens", "an integer greater than or equal to 1");
         }
-        if (root.path("stream").asBoolean(false)) {
-            throw ProviderRequestException.badRequest("stream: streaming is not simulated yet; send \"stream\": false.");
+        if (root.has("stream") && !root.get("stream").isBoolean()) {
+            throw ProviderRequestException.badRequest("stream: Input should be a valid boolean");
         }
         for (String number : new String[] {"temperature", "top_p", "top_k"}) {
             if (root.has(number) && !root.get(number).isNumber()) {
@@ -101,5 +101,10 @@ public class MessagesRequestReader {
     private static ProviderRequestException required(JsonNode root, String field, String expected) {
         return ProviderRequestException.badRequest(root.has(field) ? field + ": Input should be " + expected
                 : field + ": Field required");
+    }
+
+    /** Whether a request {@link #read} accepted asks for a streamed answer. */
+    static boolean streams(byte[] body) {
+        return JsonBodies.object(body, UNPARSEABLE).path("stream").asBoolean(false);
     }
 }

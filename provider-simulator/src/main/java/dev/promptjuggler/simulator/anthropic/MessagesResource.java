@@ -4,16 +4,18 @@ import dev.promptjuggler.simulator.shared.Answering;
 import dev.promptjuggler.simulator.shared.LatencySimulator;
 import dev.promptjuggler.simulator.shared.ProviderRequestException;
 import dev.promptjuggler.simulator.shared.SimulatedTurn;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.OptionalLong;
 import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 
-/** Simulated Anthropic Messages endpoint, {@code POST /v1/messages}. Non-streaming only. */
+/**
+ * Simulated Anthropic Messages endpoint, {@code POST /v1/messages}; {@code "stream": true} answers with the Messages
+ * API's events ({@link MessagesStream}).
+ */
 @Path("/v1/messages")
 public class MessagesResource {
 
@@ -36,22 +38,30 @@ public class MessagesResource {
      */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(@RestHeader("x-api-key") String apiKey,
+    public RestMulti<byte[]> create(@RestHeader("x-api-key") String apiKey,
             @RestHeader("anthropic-version") String version,
-            @RestHeader(LatencySimulator.OVERRIDE_HEADER) String latencyOverride, byte[] body) {
+            @RestHeader(LatencySimulator.OVERRIDE_HEADER) String latencyOverride,
+            @RestHeader(Answering.CHUNK_DELAY_HEADER) String chunkDelayOverride, byte[] body) {
         if (apiKey == null || apiKey.isBlank()) {
-            return Uni.createFrom().item(AnthropicError.response(401, "x-api-key header is required"));
+            return answering.immediate(AnthropicError.response(401, "x-api-key header is required"));
         }
         OptionalLong override;
+        OptionalLong chunkDelay;
         SimulatedTurn turn;
         try {
             if (version == null || version.isBlank()) {
                 throw ProviderRequestException.badRequest("anthropic-version: header is required");
             }
             override = latency.parseOverride(latencyOverride);
+            chunkDelay = latency.parseOverride(chunkDelayOverride);
             turn = reader.read(body);
         } catch (LatencySimulator.InvalidLatencyOverrideException | ProviderRequestException e) {
-            return Uni.createFrom().item(AnthropicError.response(400, e.getMessage()));
+            return answering.immediate(AnthropicError.response(400, e.getMessage()));
+        }
+        if (MessagesRequestReader.streams(body)) {
+            return answering.stream("anthropic", apiKey, override, chunkDelay, turn,
+                    failure -> AnthropicError.response(failure.status(), failure.messageOrDefault()),
+                    reply -> MessagesStream.events(simulator.answer(turn, reply, body)));
         }
         return answering.answer("anthropic", apiKey, override, turn,
                 failure -> AnthropicError.response(failure.status(), failure.messageOrDefault()),

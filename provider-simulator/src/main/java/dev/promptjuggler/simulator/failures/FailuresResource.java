@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code POST /__simulator/failures} {@code {"contains": "...", "responses": [{"status": 503, "retryAfter":
- *       "1"}, ...]}} adds a rule (204)</li>
+ *       "1"}, ...]}} adds a rule (204); {@code "cutAfterChunks": n} makes a streamed answer break off after n
+ *       chunks (a request without streaming gets the status)</li>
  *   <li>{@code GET /__simulator/failures} returns {@code {"served": n, "pending": m}}</li>
  *   <li>{@code DELETE /__simulator/failures} removes every rule (204)</li>
  * </ul>
@@ -39,8 +40,12 @@ public class FailuresResource {
     public record Script(@NotNull String contains, @NotEmpty List<@Valid Response> responses) {
     }
 
-    /** @param retryAfter the Retry-After header to send: seconds or an HTTP date */
-    public record Response(@Min(400) @Max(599) int status, String retryAfter, String message) {
+    /**
+     * @param retryAfter     the Retry-After header to send: seconds or an HTTP date
+     * @param cutAfterChunks a streamed answer breaks off after this many chunks
+     */
+    public record Response(@Min(400) @Max(599) int status, String retryAfter, String message,
+            @Min(0) Integer cutAfterChunks) {
     }
 
     @POST
@@ -48,7 +53,8 @@ public class FailuresResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public void add(@Valid @NotNull Script script) {
         failures.add(script.contains(), script.responses().stream()
-                .map(r -> new ScriptedFailures.Failure(r.status(), r.retryAfter(), r.message())).toList());
+                .map(r -> new ScriptedFailures.Failure(r.status(), r.retryAfter(), r.message(), r.cutAfterChunks()))
+                .toList());
     }
 
     @GET

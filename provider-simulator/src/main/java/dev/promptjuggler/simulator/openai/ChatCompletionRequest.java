@@ -25,8 +25,14 @@ public record ChatCompletionRequest(
         JsonNode stop,
         Long seed,
         Boolean stream,
+        @JsonProperty("stream_options") JsonNode streamOptions,
         String user,
         @JsonProperty("web_search_options") JsonNode webSearchOptions) {
+
+    /** {@code stream_options.include_usage}: a streamed answer ends with a chunk carrying the usage. */
+    public boolean includeUsage() {
+        return streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
+    }
 
     /**
      * One chat message. {@code content} is either a string, an array of content parts

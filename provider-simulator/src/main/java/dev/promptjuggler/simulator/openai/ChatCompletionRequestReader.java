@@ -34,8 +34,7 @@ public class ChatCompletionRequestReader {
     }
 
     /**
-     * @throws OpenAiApiException (400) when the body is not valid JSON or not a valid chat completion request,
-     *                            including {@code stream: true}, which the simulator does not support yet
+     * @throws OpenAiApiException (400) when the body is not valid JSON or not a valid chat completion request
      */
     public ChatCompletionRequest read(byte[] body) {
         JsonNode root;
@@ -156,10 +155,6 @@ public class ChatCompletionRequestReader {
         }
         if (!stream.isBoolean()) {
             throw invalidType("stream", "a boolean", stream);
-        }
-        if (stream.booleanValue()) {
-            throw OpenAiApiException.badRequest("Streaming is not simulated yet: the provider simulator only answers"
-                    + " requests with \"stream\": false (or without \"stream\").", "stream", "unsupported_value");
         }
     }
 

@@ -4,7 +4,6 @@ import dev.promptjuggler.simulator.shared.Answering;
 import dev.promptjuggler.simulator.shared.LatencySimulator;
 import dev.promptjuggler.simulator.shared.ScriptedFailures;
 import dev.promptjuggler.simulator.shared.SimulatedTurn;
-import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,9 +13,11 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestMulti;
 
 /**
- * Simulated OpenAI Chat Completions endpoint, {@code POST /v1/chat/completions}. Non-streaming only for now.
+ * Simulated OpenAI Chat Completions endpoint, {@code POST /v1/chat/completions}; {@code "stream": true} answers
+ * with {@code chat.completion.chunk} events and {@code [DONE]} ({@link ChatCompletionStream}).
  *
  * <p>Runs on the event loop: validation and answer building are pure CPU work on a small body, and the
  * simulated latency is a non-blocking timer.
@@ -30,12 +31,14 @@ public class ChatCompletionResource {
 
     private final ChatCompletionRequestReader reader;
     private final ChatCompletionSimulator simulator;
+    private final ChatCompletionStream stream;
     private final LatencySimulator latency;
     private final Answering answering;
 
     public ChatCompletionResource(ChatCompletionRequestReader reader, ChatCompletionSimulator simulator,
-            LatencySimulator latency, Answering answering) {
+            ChatCompletionStream stream, LatencySimulator latency, Answering answering) {
         this.reader = reader;
+        this.stream = stream;
         this.simulator = simulator;
         this.latency = latency;
         this.answering = answering;
@@ -47,27 +50,36 @@ public class ChatCompletionResource {
      */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+    public RestMulti<byte[]> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
             @RestHeader(LatencySimulator.OVERRIDE_HEADER) String latencyOverride,
+            @RestHeader(Answering.CHUNK_DELAY_HEADER) String chunkDelayOverride,
             byte[] body) {
         if (!hasBearerToken(authorization)) {
-            return Uni.createFrom().item(OpenAiError.of(MISSING_API_KEY, OpenAiError.INVALID_REQUEST_ERROR, null,
+            return answering.immediate(OpenAiError.of(MISSING_API_KEY, OpenAiError.INVALID_REQUEST_ERROR, null,
                     "invalid_api_key").toResponse(401));
         }
         OptionalLong override;
+        OptionalLong chunkDelay;
         ChatCompletionRequest request;
         try {
             override = latency.parseOverride(latencyOverride);
+            chunkDelay = latency.parseOverride(chunkDelayOverride);
             request = reader.read(body);
         } catch (LatencySimulator.InvalidLatencyOverrideException e) {
-            return Uni.createFrom().item(OpenAiError.of(e.getMessage(), OpenAiError.INVALID_REQUEST_ERROR, null,
+            return answering.immediate(OpenAiError.of(e.getMessage(), OpenAiError.INVALID_REQUEST_ERROR, null,
                     "invalid_value").toResponse(400));
         } catch (OpenAiApiException e) {
-            return Uni.createFrom().item(e.toResponse());
+            return answering.immediate(e.toResponse());
         }
         SimulatedTurn turn = simulator.turn(request);
+        Instant now = Instant.now();
+        if (Boolean.TRUE.equals(request.stream())) {
+            return answering.stream("openai", bearerToken(authorization), override, chunkDelay, turn,
+                    ChatCompletionResource::scripted,
+                    reply -> stream.events(simulator.answer(turn, reply, body, now), request.includeUsage()));
+        }
         return answering.answer("openai", bearerToken(authorization), override, turn, ChatCompletionResource::scripted,
-                reply -> simulator.answer(turn, reply, body, Instant.now()));
+                reply -> simulator.answer(turn, reply, body, now));
     }
 
     /** OpenAI's shapes: 429 {@code rate_limit_exceeded}, 5xx {@code server_error}, others invalid requests. */

@@ -19,11 +19,18 @@ public class ScriptedFailures {
     private long served;
 
     /**
-     * @param status     the HTTP status to answer with
-     * @param retryAfter the Retry-After header's value, or null for none
-     * @param message    the error message, or null for the simulator's default
+     * @param status          the HTTP status to answer with
+     * @param retryAfter      the Retry-After header's value, or null for none
+     * @param message         the error message, or null for the simulator's default
+     * @param cutAfterChunks  for a streamed answer: answer 200 and break the connection off after this many
+     *                        chunks, instead of the error status; null for none (a request without streaming still
+     *                        gets the status)
      */
-    public record Failure(int status, String retryAfter, String message) {
+    public record Failure(int status, String retryAfter, String message, Integer cutAfterChunks) {
+
+        public Failure(int status, String retryAfter, String message) {
+            this(status, retryAfter, message, null);
+        }
 
         public String messageOrDefault() {
             return message != null ? message : "Simulated failure (status " + status + ") scripted by the test.";

@@ -2,6 +2,13 @@ package dev.promptjuggler.executor.client;
 
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -16,12 +23,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
  * The one Vert.x Web Client every provider client posts through: JSON in, JSON out, and every failure turned into
- * a {@link ProviderException} with the provider's own message and retry hint.
+ * a {@link ProviderException} with the provider's own message and retry hint. Streamed answers (server-sent events)
+ * go through Vert.x HTTP clients of the same pool sizes, read event by event as the bytes arrive.
  */
 @ApplicationScoped
 public class ProviderHttp {
@@ -34,10 +44,16 @@ public class ProviderHttp {
      */
     private static final int POOLS = 16;
 
+    /** The most bytes of an error answer read from a stream request: enough for any provider's error object. */
+    private static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+    private final io.vertx.core.Vertx vertx;
     private final List<WebClient> clients;
+    private final List<HttpClient> streamClients;
     private final AtomicInteger next = new AtomicInteger();
 
     public ProviderHttp(Vertx vertx, ExecutorConfig executor) {
+        this.vertx = vertx.getDelegate();
         WebClientOptions options = new WebClientOptions()
                 .setUserAgent("promptjuggler-platform/run-executor")
                 // Up to one connection per run in flight in any pool: the default (5) would queue the rest.
@@ -46,6 +62,130 @@ public class ProviderHttp {
                 // (providers.<name>.timeout) bounds the whole call.
                 .setConnectTimeout(10_000);
         this.clients = IntStream.range(0, POOLS).mapToObj(pool -> WebClient.create(vertx, options)).toList();
+        HttpClientOptions streamOptions = new HttpClientOptions().setMaxPoolSize(executor.maxInFlight())
+                .setConnectTimeout(10_000);
+        this.streamClients = IntStream.range(0, POOLS)
+                .mapToObj(pool -> this.vertx.createHttpClient(streamOptions)).toList();
+    }
+
+    /**
+     * Posts {@code body} and reads the answer as server-sent events, each handed to {@code onEvent} as soon as it is
+     * complete. An error status is read whole and fails the call as {@link #post} does; so does no answer, a stream
+     * that breaks off, or {@code timeout} passing before the stream's end (the request is then reset). What
+     * {@code onEvent} throws fails the call too, and the request is reset.
+     *
+     * @param headers authentication and version headers; their values are never logged nor put in messages
+     * @return completes when the stream ended
+     */
+    public Uni<Void> stream(String provider, String url, Map<String, String> headers, JsonObject body,
+            Duration timeout, Consumer<SseParser.Event> onEvent) {
+        HttpClient client = streamClients.get(Math.floorMod(next.getAndIncrement(), POOLS));
+        return Uni.createFrom().emitter(emitter -> {
+            StreamExchange exchange = new StreamExchange(provider, timeout, onEvent, () -> emitter.complete(null),
+                    emitter::fail);
+            emitter.onTermination(exchange::cancel);
+            // On a Vert.x context every callback of the exchange runs on its thread, in order: the response's
+            // handlers are set before its first bytes can arrive (runtime's GuardedHttp explains the race).
+            vertx.getOrCreateContext().runOnContext(ignored -> exchange.start(client, url, headers, body));
+        });
+    }
+
+    /** One streamed request: the first of its end, a failure and the deadline settles it; the others are ignored. */
+    private final class StreamExchange {
+
+        private final String provider;
+        private final Duration timeout;
+        private final SseParser parser;
+        private final Runnable onEnd;
+        private final Consumer<Throwable> onFailure;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private volatile HttpClientRequest inFlight;
+        private volatile long timer = -1;
+
+        StreamExchange(String provider, Duration timeout, Consumer<SseParser.Event> onEvent, Runnable onEnd,
+                Consumer<Throwable> onFailure) {
+            this.provider = provider;
+            this.timeout = timeout;
+            this.parser = new SseParser(onEvent);
+            this.onEnd = onEnd;
+            this.onFailure = onFailure;
+        }
+
+        void start(HttpClient client, String url, Map<String, String> headers, JsonObject body) {
+            if (settled.get()) {
+                return;
+            }
+            timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> fail(new ProviderException(provider, 0,
+                    "no complete answer within " + timeout.toMillis() + " ms", null)));
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                    .putHeader("User-Agent", "promptjuggler-platform/run-executor")
+                    .putHeader("Content-Type", "application/json");
+            headers.forEach(options::putHeader);
+            client.request(options)
+                    .compose(request -> {
+                        inFlight = request;
+                        if (settled.get()) {
+                            request.reset();
+                        }
+                        return request.send(body.toBuffer());
+                    })
+                    .onSuccess(this::read)
+                    .onFailure(failure -> fail(new ProviderException(provider, 0, describe(failure), null)));
+        }
+
+        private void read(HttpClientResponse response) {
+            response.exceptionHandler(failure -> fail(new ProviderException(provider, 0,
+                    "the answer broke off: " + describe(failure), null)));
+            if (response.statusCode() / 100 != 2) {
+                Buffer error = Buffer.buffer();
+                response.handler(chunk -> {
+                    if (error.length() < ERROR_BODY_LIMIT) {
+                        error.appendBuffer(chunk);
+                    }
+                });
+                response.endHandler(ignored -> fail(failure(provider, response.statusCode(),
+                        io.vertx.mutiny.core.MultiMap.newInstance(response.headers()), error.toString())));
+                return;
+            }
+            response.handler(chunk -> {
+                if (settled.get()) {
+                    return;
+                }
+                try {
+                    parser.feed(chunk);
+                } catch (RuntimeException e) {
+                    fail(e);
+                }
+            });
+            response.endHandler(ignored -> {
+                if (settled.compareAndSet(false, true)) {
+                    vertx.cancelTimer(timer);
+                    onEnd.run();
+                }
+            });
+        }
+
+        private void fail(Throwable failure) {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                HttpClientRequest request = inFlight;
+                if (request != null) {
+                    request.reset();
+                }
+                onFailure.accept(failure);
+            }
+        }
+
+        /** The caller went away (e.g. the run's own deadline): the connection is not left streaming. */
+        void cancel() {
+            if (settled.compareAndSet(false, true)) {
+                vertx.cancelTimer(timer);
+                HttpClientRequest request = inFlight;
+                if (request != null) {
+                    request.reset();
+                }
+            }
+        }
     }
 
     /**
@@ -79,21 +219,30 @@ public class ProviderHttp {
 
     private static JsonObject decode(String provider, HttpResponse<?> response) {
         String body = response.bodyAsString();
-        JsonObject json;
-        try {
-            json = body == null || body.isBlank() ? null : new JsonObject(body);
-        } catch (DecodeException e) {
-            json = null;
-        }
         int status = response.statusCode();
         if (status / 100 == 2) {
+            JsonObject json = json(body);
             if (json == null) {
                 throw new ProviderException(provider, status, "the answer is not a JSON object", null);
             }
             return json;
         }
-        throw new ProviderException(provider, status, errorMessage(json, body),
-                RetryHint.of(response.headers(), json, Instant.now()));
+        throw failure(provider, status, response.headers(), body);
+    }
+
+    /** An error answer: the provider's own message and retry hint. */
+    private static ProviderException failure(String provider, int status, MultiMap headers, String body) {
+        JsonObject json = json(body);
+        return new ProviderException(provider, status, errorMessage(json, body), RetryHint.of(headers, json, Instant.now()));
+    }
+
+    /** The body as a JSON object, or null when it is none. */
+    private static JsonObject json(String body) {
+        try {
+            return body == null || body.isBlank() ? null : new JsonObject(body);
+        } catch (DecodeException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** OpenAI, Anthropic and Gemini all put their message at {@code error.message}. */
@@ -112,5 +261,6 @@ public class ProviderHttp {
     @PreDestroy
     void close() {
         clients.forEach(WebClient::close);
+        streamClients.forEach(HttpClient::close);
     }
 }

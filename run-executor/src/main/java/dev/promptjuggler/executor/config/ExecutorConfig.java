@@ -47,6 +47,26 @@ public interface ExecutorConfig {
 
     Workflow workflow();
 
+    Stream stream();
+
+    /** The frames of the runs' live streams ({@code runs.stream}, messaging/StreamFramePublisher). */
+    interface Stream {
+
+        /**
+         * How long the producer waits to fill a batch: a few milliseconds of a token's way to the browser for far
+         * fewer produce requests when many runs stream at once.
+         */
+        @WithDefault("5ms")
+        Duration linger();
+
+        /**
+         * Frames waiting for the producer at most; beyond that (the broker unreachable for long) frames are dropped
+         * and counted ({@code executor.stream.frames.lost}), never the run held up. Subscribers see the gap.
+         */
+        @WithDefault("100000")
+        int maxQueued();
+    }
+
     interface Workflow {
 
         /** Nodes of one workflow run running at once (independent branches run concurrently). */

@@ -38,9 +38,17 @@ public interface ProvidersConfig {
         /** Service-level API key, used when a run brings none of its own. */
         Optional<String> apiKey();
 
-        /** Upper bound of one provider call, connection included. */
+        /** Upper bound of one provider call, connection included (for a streamed answer: up to its last event). */
         @WithDefault("120s")
         Duration timeout();
+
+        /**
+         * Whether calls stream the answer (server-sent events), so the run's stream shows the text as the model
+         * writes it. Off: the answer is read whole and the run's stream gets its text in one piece. Usage, cost,
+         * tool calls and the stored output are the same either way.
+         */
+        @WithDefault("true")
+        boolean stream();
     }
 
     interface Anthropic extends Provider {

@@ -46,21 +46,33 @@ public class ChatModels {
      */
     public Uni<ChatResponse> complete(String provider, ChatRequest request, Map<String, String> variables,
             Consumer<Throwable> onFailedAttempt) {
+        return complete(provider, request, variables, onFailedAttempt, TextListener.NONE);
+    }
+
+    /**
+     * @param listener told of each attempt before it starts, and of the answer's text as it arrives
+     * @see #complete(String, ChatRequest, Map, Consumer)
+     */
+    public Uni<ChatResponse> complete(String provider, ChatRequest request, Map<String, String> variables,
+            Consumer<Throwable> onFailedAttempt, TextListener listener) {
         ChatModelClient client = clients.get(provider);
         if (client == null) {
             return Uni.createFrom().failure(new UnsupportedOperationException("provider " + provider + " is not supported"));
         }
-        return attempt(client, request, variables, onFailedAttempt, 1);
+        return attempt(client, request, variables, onFailedAttempt, listener, 1);
     }
 
     private Uni<ChatResponse> attempt(ChatModelClient client, ChatRequest request, Map<String, String> variables,
-            Consumer<Throwable> onFailedAttempt, int attempt) {
-        long started = System.nanoTime();
-        return client.complete(request, variables).invoke(response -> {
-            metrics.providerCall(client.provider(), request.model(), null, System.nanoTime() - started);
-            metrics.tokens(client.provider(), request.model(), response.usage());
+            Consumer<Throwable> onFailedAttempt, TextListener listener, int attempt) {
+        return Uni.createFrom().deferred(() -> {
+            listener.attempt();
+            long started = System.nanoTime();
+            return client.complete(request, variables, listener).invoke(response -> {
+                metrics.providerCall(client.provider(), request.model(), null, System.nanoTime() - started);
+                metrics.tokens(client.provider(), request.model(), response.usage());
+            }).onFailure().invoke(failure ->
+                    metrics.providerCall(client.provider(), request.model(), failure, System.nanoTime() - started));
         }).onFailure().recoverWithUni(failure -> {
-            metrics.providerCall(client.provider(), request.model(), failure, System.nanoTime() - started);
             onFailedAttempt.accept(failure);
             Duration wait = waitBeforeNext(failure, attempt);
             if (wait == null) {
@@ -73,7 +85,7 @@ public class ChatModels {
             // Retry-After: 0 means at once (Mutiny refuses a zero delay).
             Uni<Void> pause = wait.isZero() ? Uni.createFrom().voidItem()
                     : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
-            return pause.chain(() -> attempt(client, request, variables, onFailedAttempt, attempt + 1));
+            return pause.chain(() -> attempt(client, request, variables, onFailedAttempt, listener, attempt + 1));
         });
     }
 

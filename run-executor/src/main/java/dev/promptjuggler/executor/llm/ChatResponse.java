@@ -17,6 +17,13 @@ public record ChatResponse(String text, List<ToolCall> toolCalls, TokenUsage usa
         webSearches = webSearches == null ? List.of() : List.copyOf(webSearches);
     }
 
+    /** Tells a listener a whole answer's text at once: what an answer read without streaming streams. */
+    public static void tell(ChatResponse response, TextListener listener) {
+        if (response.text() != null && !response.text().isEmpty()) {
+            listener.text(response.text());
+        }
+    }
+
     /** A native web search: the SDK's {@code TranscriptTool} for {@code web_search}. */
     public record WebSearchCall(List<String> queries, List<Citation> citations) {
     }

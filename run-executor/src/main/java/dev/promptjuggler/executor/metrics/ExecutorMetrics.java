@@ -46,6 +46,8 @@ public class ExecutorMetrics {
         for (RunKind kind : RunKind.values()) {
             costCounter(kind);
         }
+        streamFrames("dropped");
+        streamFrames("failed");
     }
 
     /** The scheduler's gauges: runs this worker claimed and has not finished, runs it fetched that wait for a slot. */
@@ -126,6 +128,16 @@ public class ExecutorMetrics {
                 .description("Workflow node visits executed, by node type and outcome").register(registry).increment();
     }
 
+    /** A stream frame dropped because too many waited for the producer. */
+    public void streamFrameDropped() {
+        streamFrames("dropped").increment();
+    }
+
+    /** A stream frame the broker did not take. */
+    public void streamFrameFailed() {
+        streamFrames("failed").increment();
+    }
+
     public void sweptRequeued(int runs) {
         sweeper("requeued").increment(runs);
     }
@@ -195,5 +207,11 @@ public class ExecutorMetrics {
             return "rate_limited";
         }
         return status >= 500 ? "server_error" : "client_error";
+    }
+
+    private Counter streamFrames(String outcome) {
+        return Counter.builder("executor.stream.frames.lost").tag("reason", outcome)
+                .description("Frames of runs.stream lost: dropped (too many waited for the producer) or failed (the broker did not take them)")
+                .register(registry);
     }
 }

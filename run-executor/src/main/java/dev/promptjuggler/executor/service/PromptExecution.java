@@ -14,6 +14,7 @@ import dev.promptjuggler.executor.llm.ModelTurn;
 import dev.promptjuggler.executor.llm.ResponseFormat;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
+import dev.promptjuggler.executor.stream.RunStream;
 import dev.promptjuggler.executor.tools.FunctionTool;
 import dev.promptjuggler.executor.tools.ToolContext;
 import dev.promptjuggler.executor.tools.ToolOutcome;
@@ -85,7 +86,8 @@ public class PromptExecution implements PromptRunner {
 
     private Uni<String> turn(String provider, ChatRequest request, Toolset tools, PromptInput input, Progress progress,
             int turn) {
-        return models.complete(provider, request, input.variables(), progress::attemptFailed).chain(response -> {
+        RunStream.Segment segment = input.stream().nextSegment();
+        return models.complete(provider, request, input.variables(), progress::attemptFailed, segment).chain(response -> {
             progress.answered(provider, request.model(), response);
             if (response.toolCalls().isEmpty()) {
                 return Uni.createFrom().item(response.text());
@@ -95,7 +97,7 @@ public class PromptExecution implements PromptRunner {
                         "the model was still calling tools after " + maxTurns + " turns (executor.tools.max-turns)"));
             }
             return Multi.createFrom().iterable(response.toolCalls())
-                    .onItem().transformToUniAndConcatenate(call -> call(call, tools, progress))
+                    .onItem().transformToUniAndConcatenate(call -> call(call, tools, progress, segment))
                     .collect().asList()
                     .chain(results -> {
                         List<ChatMessage> next = new ArrayList<>(request.messages());
@@ -106,17 +108,24 @@ public class PromptExecution implements PromptRunner {
         });
     }
 
-    private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress) {
+    private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress, RunStream.Segment segment) {
+        String ref = streamRef(call.id());
+        segment.toolStart(ref, call.name());
         FunctionTool tool = tools.find(call.name()).orElse(null);
         if (tool == null) {
             metrics.toolCall("error");
             progress.transcript.add(new TranscriptTool(call.name(), "error"));
+            segment.toolEnd(ref, call.name(), "error");
             return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(),
                     "there is no tool named " + call.name(), true));
         }
         return tool.call(call).chain(outcome -> {
             metrics.toolCall(outcome.failed() ? "error" : "ok");
             progress.toolEnded(call.name(), outcome);
+            if (outcome.emitted() != null) {
+                segment.data(call.name(), outcome.emitted());
+            }
+            segment.toolEnd(ref, call.name(), outcome.failed() ? "error" : "ok");
             if (outcome.failed() && tool.failFast()) {
                 return Uni.createFrom().failure(new IllegalStateException(
                         "tool '" + call.name() + "' failed: " + outcome.content()));
@@ -124,6 +133,12 @@ public class PromptExecution implements PromptRunner {
             return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(), outcome.content(),
                     outcome.failed()));
         });
+    }
+
+    /** A call's id as the stream pairs its frames: without what a client appends after {@code |} (Gemini's signature). */
+    private static String streamRef(String callId) {
+        int separator = callId == null ? -1 : callId.indexOf('|');
+        return separator < 0 ? callId : callId.substring(0, separator);
     }
 
     private static ResponseFormat responseFormat(Map<String, Object> format) {

@@ -11,6 +11,7 @@ import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.messaging.RunFinishedPublisher;
+import dev.promptjuggler.executor.messaging.StreamFramePublisher;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.persistence.MemoryStore;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
@@ -20,6 +21,7 @@ import dev.promptjuggler.executor.persistence.RunStore.Outcome;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
 import dev.promptjuggler.executor.service.UnrunnableRunException.Reason;
+import dev.promptjuggler.executor.stream.RunStream;
 import dev.promptjuggler.executor.workflow.WorkflowResult;
 import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
@@ -38,7 +40,8 @@ import org.jboss.logging.Logger;
  * Executes one claimed run: environment variables, thread memory for its channel, the prompt with its
  * tool loop (or the workflow's graph, {@link WorkflowRuns}); then the outcome (with what memory keeps) is
  * committed, then {@code runs.finished} is published (result before notice), then the run is marked
- * notified, then the next run of its lane is handed on. A run that can never execute (its variables do not
+ * notified, then the next run of its lane is handed on. While it runs, its frames go to the thread's live stream
+ * ({@link RunStream}); its {@code done} or {@code failure} frame once its outcome is stored. A run that can never execute (its variables do not
  * decrypt, its revision cannot be read, it used up its claims) takes the same way as a failed one, with the
  * reason as its error, and is counted in {@code executor.runs.abandoned}.
  *
@@ -50,6 +53,9 @@ public class RunExecutionService {
 
     private static final Logger LOG = Logger.getLogger(RunExecutionService.class);
 
+    /** The {@code failure} frame's code: the run ended {@code failed}; its message says why. */
+    static final String FAILURE_CODE = "run_failed";
+
     private final RunStore runs;
     private final MemoryStore memory;
     private final PromptExecution prompts;
@@ -58,13 +64,16 @@ public class RunExecutionService {
     private final RunFinishedPublisher finished;
     private final RunRequestPublisher requests;
     private final EnvironmentResolver environment;
+    private final StreamFramePublisher frames;
     private final ObjectMapper json;
     private final int memoryWindow;
     private final ExecutorMetrics metrics;
 
     public RunExecutionService(RunStore runs, MemoryStore memory, PromptExecution prompts, RunCosts costs,
             WorkflowRuns workflows, RunFinishedPublisher finished, RunRequestPublisher requests,
-            EnvironmentResolver environment, ObjectMapper json, ExecutorConfig config, ExecutorMetrics metrics) {
+            EnvironmentResolver environment, StreamFramePublisher frames, ObjectMapper json, ExecutorConfig config,
+            ExecutorMetrics metrics) {
+        this.frames = frames;
         this.workflows = workflows;
         this.runs = runs;
         this.memory = memory;
@@ -123,39 +132,51 @@ public class RunExecutionService {
         return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
                         ? executeWorkflow(run, resolvedVariables) : executePrompt(run, resolvedVariables))
                 .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
-                        run.kind(), run.environment(), (UnrunnableRunException) failure));
+                        run.kind(), run.environment(), (UnrunnableRunException) failure, stream(run)));
+    }
+
+    private RunStream stream(PendingRun run) {
+        return RunStream.of(frames, run.tenantId(), run.threadId(), run.id(), run.channel());
     }
 
     private Uni<Optional<RunStatus>> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
         PromptConfig config = revision(run, PromptConfig.class);
         MemoryMode mode = MemoryMode.of(config.memory());
+        RunStream stream = stream(run);
         // Only what the prompt itself causes fails the run; a database failure while reading variables or
         // memory propagates, and the request is retried.
         return resolvedVariables
                 .chain(variables -> history(run, mode)
                         .chain(history -> prompts.run(config,
-                                new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables, history, 0))))
+                                new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables, history, 0,
+                                        stream.channel(run.channel())))))
                 .chain(result -> {
                     Outcome outcome = outcome(result, mode);
                     if (result.failure() != null) {
                         LOG.infof("Run %s failed: %s", run.id(), result.failure());
                     }
                     return runs.finish(run.id(), outcome)
-                            .invoke(stored -> stored.ifPresent(ignored -> metrics.cost(run.kind(),
-                                    outcome.cost() instanceof RunCosts.RunCost cost ? cost : null)))
+                            .invoke(stored -> stored.ifPresent(ignored -> {
+                                metrics.cost(run.kind(), outcome.cost() instanceof RunCosts.RunCost cost ? cost : null);
+                                end(stream, outcome.status(), result.failure());
+                            }))
                             .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(),
                                     outcome.status(), stored));
                 });
     }
 
     private Uni<Optional<RunStatus>> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+        RunStream stream = stream(run);
         return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
-                        variables), revision(run, WorkflowDefinition.class), prompts))
+                        variables, stream), revision(run, WorkflowDefinition.class), prompts))
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> WorkflowResult.failed(failure.getMessage()))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())
-                        .invoke(stored -> stored.ifPresent(ignored -> metrics.cost(run.kind(), result.cost())))
+                        .invoke(stored -> stored.ifPresent(ignored -> {
+                            metrics.cost(run.kind(), result.cost());
+                            end(stream, result.status(), String.join("; ", result.errors()));
+                        }))
                         .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(), result.status(),
                                 stored)));
     }
@@ -176,13 +197,30 @@ public class RunExecutionService {
      */
     private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
             UnrunnableRunException why) {
+        return abandon(runId, tenantId, kind, environment, why, RunStream.NONE);
+    }
+
+    private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
+            UnrunnableRunException why, RunStream stream) {
         LOG.warnf("Run %s failed without executing: %s", runId, why.getMessage());
         Uni<Optional<RunStore.StoredOutcome>> stored = kind == RunKind.WORKFLOW
                 ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(why.getMessage()), null, null)
                 : runs.finish(runId, new Outcome(RunStatus.FAILED, null, why.getMessage(), null, null, List.of(),
                         List.of(), List.of()));
-        return stored.invoke(outcome -> outcome.ifPresent(ignored -> metrics.abandoned(why.reason())))
+        return stored.invoke(outcome -> outcome.ifPresent(ignored -> {
+                    metrics.abandoned(why.reason());
+                    end(stream, RunStatus.FAILED, why.getMessage());
+                }))
                 .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome));
+    }
+
+    /** The run's last frames, once its outcome is stored: {@code error} is the run's error as reading it shows. */
+    private static void end(RunStream stream, RunStatus status, String error) {
+        if (status == RunStatus.COMPLETED) {
+            stream.done();
+        } else {
+            stream.failed(FAILURE_CODE, error);
+        }
     }
 
     private Uni<List<ChatMessage>> history(PendingRun run, MemoryMode mode) {

@@ -56,8 +56,16 @@ class ProviderClientsTest {
     private static ChatModels models;
     private static PriceTable prices;
 
+    /** Whether these clients stream ({@code providers.<name>.stream}, the default) or read answers whole. */
+    private static boolean streaming;
+
     @BeforeAll
     static void start() throws Exception {
+        start(true);
+    }
+
+    static void start(boolean stream) throws Exception {
+        streaming = stream;
         simulator = SimulatorProcess.start();
         var properties = new java.util.Properties();
         try (var in = ProviderClientsTest.class.getResourceAsStream("/application.properties")) {
@@ -69,7 +77,10 @@ class ProviderClientsTest {
                         "providers.openai.base-url", simulator.baseUrl() + "/v1",
                         "providers.anthropic.base-url", simulator.baseUrl() + "/v1",
                         "providers.gemini.base-url", simulator.baseUrl() + "/v1beta",
-                        "providers.retry.base-backoff", "50ms"), "test", 200))
+                        "providers.retry.base-backoff", "50ms",
+                        "providers.openai.stream", String.valueOf(stream),
+                        "providers.anthropic.stream", String.valueOf(stream),
+                        "providers.gemini.stream", String.valueOf(stream)), "test", 200))
                 // Quarkus' own converter reads "30s"-style durations the way the service does.
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withMapping(ProvidersConfig.class).withMapping(ExecutorConfig.class).build();
@@ -248,6 +259,59 @@ class ProviderClientsTest {
     private static String fingerprint(String key) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)))
                 .substring(0, 12);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void tellsTheAnswersTextAsItArrives(String provider) {
+        Deltas deltas = new Deltas();
+        var request = request(provider, null, List.of(new ChatMessage.User("Tell me in many small pieces")), List.of(),
+                null, Map.of());
+
+        ChatResponse response = models.complete(provider, request, Map.of(), failure -> {
+        }, deltas).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals(1, deltas.attempts);
+        assertEquals(response.text(), String.join("", deltas.texts));
+        // Streamed, a piece per word; read whole, the text at once.
+        assertEquals(streaming ? 8 : 1, deltas.texts.size(), deltas.texts.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void aStreamThatBreaksOffIsRetriedAndTheListenerToldOfTheNewAttempt(String provider) throws Exception {
+        simulator.scriptFailures("{\"contains\":\"cut-" + provider + "\",\"responses\":"
+                + "[{\"status\":500,\"cutAfterChunks\":4}]}");
+        Deltas deltas = new Deltas();
+        List<Throwable> failed = new ArrayList<>();
+
+        ChatResponse response = models.complete(provider, request(provider, null,
+                        List.of(new ChatMessage.User("cut-" + provider + " in the middle of the answer")), List.of(), null,
+                        Map.of()), Map.of(), failed::add, deltas).await().atMost(Duration.ofSeconds(30));
+
+        assertEquals("[simulated " + MODELS.get(provider) + "] cut-" + provider + " in the middle of the answer",
+                response.text());
+        assertEquals(2, deltas.attempts);
+        assertEquals(1, failed.size());
+        // Streamed, the cut answer broke off (no answer: status 0); read whole, the rule's status came instead.
+        assertEquals(streaming ? 0 : 500, ((ProviderException) failed.get(0)).status());
+        assertTrue(String.join("", deltas.texts).endsWith(response.text()));
+    }
+
+    /** What a {@link TextListener} was told. */
+    private static final class Deltas implements TextListener {
+        final List<String> texts = new ArrayList<>();
+        int attempts;
+
+        @Override
+        public synchronized void attempt() {
+            attempts++;
+        }
+
+        @Override
+        public synchronized void text(String delta) {
+            texts.add(delta);
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -82,6 +82,20 @@ public class HeldProvider implements QuarkusTestResourceLifecycleManager {
                 Thread.currentThread().interrupt();
             }
         }
+        if (body.replace(" ", "").contains("\"stream\":true")) {
+            // The streamed form of the same answer, as OpenAI sends it with stream_options.include_usage.
+            String chunk = "{\"id\":\"chatcmpl-held\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-5.5\",";
+            byte[] events = ("data: " + chunk + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                    + "\"content\":\"answered\"},\"finish_reason\":null}],\"usage\":null}\n\n"
+                    + "data: " + chunk + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n"
+                    + "data: " + chunk + "\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,"
+                    + "\"total_tokens\":2}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, events.length);
+            exchange.getResponseBody().write(events);
+            exchange.close();
+            return;
+        }
         byte[] answer = ("{\"id\":\"chatcmpl-held\",\"object\":\"chat.completion\",\"model\":\"gpt-5.5\","
                 + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"answered\",\"refusal\":null},"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}")

@@ -5,7 +5,9 @@ import dev.promptjuggler.executor.config.ProvidersConfig;
 import dev.promptjuggler.executor.llm.ChatModelClient;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ChatResponse;
+import dev.promptjuggler.executor.llm.TextListener;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 
@@ -36,11 +38,25 @@ public class AnthropicClient implements ChatModelClient {
         return PROVIDER;
     }
 
+    /** Streamed ({@code providers.anthropic.stream}): {@code stream: true}, the Messages API's event types. */
     @Override
-    public Uni<ChatResponse> complete(ChatRequest request, Map<String, String> variables) {
-        return Uni.createFrom().item(() -> ProviderHttp.apiKey(PROVIDER, variables, API_KEY_VARIABLE, config.apiKey()))
-                .chain(key -> http.post(PROVIDER, url, Map.of("x-api-key", key, "anthropic-version", VERSION),
-                        AnthropicWire.request(request, config.defaultMaxTokens()), config.timeout()))
-                .map(AnthropicWire::response);
+    public Uni<ChatResponse> complete(ChatRequest request, Map<String, String> variables, TextListener listener) {
+        Uni<String> key = Uni.createFrom().item(() -> ProviderHttp.apiKey(PROVIDER, variables, API_KEY_VARIABLE,
+                config.apiKey()));
+        JsonObject body = AnthropicWire.request(request, config.defaultMaxTokens());
+        if (!config.stream()) {
+            return key.chain(k -> http.post(PROVIDER, url, headers(k), body, config.timeout()))
+                    .map(AnthropicWire::response)
+                    .invoke(response -> ChatResponse.tell(response, listener));
+        }
+        return key.chain(k -> {
+            AnthropicStream stream = new AnthropicStream(listener);
+            return http.stream(PROVIDER, url, headers(k), body.put("stream", true), config.timeout(), stream::accept)
+                    .map(ended -> AnthropicWire.response(stream.message()));
+        });
+    }
+
+    private static Map<String, String> headers(String key) {
+        return Map.of("x-api-key", key, "anthropic-version", VERSION);
     }
 }

@@ -5,13 +5,17 @@ import dev.promptjuggler.executor.config.ProvidersConfig;
 import dev.promptjuggler.executor.llm.ChatModelClient;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ChatResponse;
+import dev.promptjuggler.executor.llm.TextListener;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Gemini's generateContent ({@code POST <base-url>/models/<model>:generateContent}, {@code x-goog-api-key}). */
+/**
+ * Gemini's generateContent ({@code POST <base-url>/models/<model>:generateContent}, {@code x-goog-api-key}); streamed
+ * ({@code providers.gemini.stream}): {@code :streamGenerateContent?alt=sse}.
+ */
 @ApplicationScoped
 public class GeminiClient implements ChatModelClient {
 
@@ -36,11 +40,21 @@ public class GeminiClient implements ChatModelClient {
     }
 
     @Override
-    public Uni<ChatResponse> complete(ChatRequest request, Map<String, String> variables) {
-        String url = baseUrl + "/models/" + URLEncoder.encode(request.model(), StandardCharsets.UTF_8) + ":generateContent";
-        return Uni.createFrom().item(() -> ProviderHttp.apiKey(PROVIDER, variables, API_KEY_VARIABLE, config.apiKey()))
-                .chain(key -> http.post(PROVIDER, url, Map.of("x-goog-api-key", key), GeminiWire.request(request),
-                        config.timeout()))
-                .map(GeminiWire::response);
+    public Uni<ChatResponse> complete(ChatRequest request, Map<String, String> variables, TextListener listener) {
+        String model = baseUrl + "/models/" + URLEncoder.encode(request.model(), StandardCharsets.UTF_8);
+        Uni<String> key = Uni.createFrom().item(() -> ProviderHttp.apiKey(PROVIDER, variables, API_KEY_VARIABLE,
+                config.apiKey()));
+        if (!config.stream()) {
+            return key.chain(k -> http.post(PROVIDER, model + ":generateContent", Map.of("x-goog-api-key", k),
+                            GeminiWire.request(request), config.timeout()))
+                    .map(GeminiWire::response)
+                    .invoke(response -> ChatResponse.tell(response, listener));
+        }
+        return key.chain(k -> {
+            GeminiStream stream = new GeminiStream(listener);
+            return http.stream(PROVIDER, model + ":streamGenerateContent?alt=sse", Map.of("x-goog-api-key", k),
+                            GeminiWire.request(request), config.timeout(), stream::accept)
+                    .map(ended -> GeminiWire.response(stream.answer()));
+        });
     }
 }
