@@ -31,6 +31,8 @@ public class ThreadStreamRoute {
 
     private static final Logger LOG = Logger.getLogger(ThreadStreamRoute.class);
     private static final String PATTERN = "/api/v1/threads/:thread/stream";
+    /** The path as the OpenAPI document names it. */
+    static final String DOCUMENTED_PATH = "/api/v1/threads/{thread}/stream";
     private static final String BEARER = "Bearer ";
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
