@@ -90,6 +90,11 @@ public class ThreadStreamRoute {
         if (response.closed()) {
             return;
         }
+        if (!hub.accepting()) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+            fail(context, new ApiException(503, "this gateway is shutting down: reconnect"));
+            return;
+        }
         response.setChunked(true)
                 .setWriteQueueMaxSize(maxQueuedBytes)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")

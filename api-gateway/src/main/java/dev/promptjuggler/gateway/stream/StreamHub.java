@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptjuggler.contracts.Topics;
 import dev.promptjuggler.gateway.config.StreamConfig;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -61,6 +62,7 @@ public class StreamHub {
     private final BlockingQueue<CatchUp> catchUps = new LinkedBlockingQueue<>();
 
     private volatile boolean running;
+    private volatile boolean accepting;
     private volatile int partitions;
     private KafkaConsumer<String, byte[]> live;
     private Thread liveThread;
@@ -77,6 +79,7 @@ public class StreamHub {
 
     void start(@Observes StartupEvent event) {
         running = true;
+        accepting = true;
         live = consumer("live");
         List<TopicPartition> all = live.partitionsFor(Topics.RUNS_STREAM).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -95,11 +98,33 @@ public class StreamHub {
     }
 
     /**
-     * Tells every open stream to reconnect before the HTTP server goes, so clients move on at once and resume
-     * from their cursors, here after a restart or on another replica.
+     * Shutdown's first phase (quarkus.shutdown.delay-enabled): the open streams are asked to reconnect before the
+     * server waits for requests in progress, which an open stream would otherwise keep it waiting for.
      */
+    void handOff(@Observes ShutdownDelayInitiatedEvent event) {
+        handOff();
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        handOff();
         running = false;
+        if (live != null) {
+            live.wakeup();
+        }
+        readers.forEach(Thread::interrupt);
+        join(liveThread);
+        readers.forEach(StreamHub::join);
+    }
+
+    /**
+     * Tells every open stream to reconnect before the HTTP server goes, so clients move on at once and resume
+     * from their cursors, here after a restart or on another replica; from now on no stream is opened here.
+     */
+    private synchronized void handOff() {
+        if (!accepting) {
+            return;
+        }
+        accepting = false;
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
@@ -109,12 +134,11 @@ public class StreamHub {
         } catch (Exception e) {
             LOG.debugf("not every stream confirmed its reconnect frame: %s", e);
         }
-        if (live != null) {
-            live.wakeup();
-        }
-        readers.forEach(Thread::interrupt);
-        join(liveThread);
-        readers.forEach(StreamHub::join);
+    }
+
+    /** False once the gateway is shutting down: a client should then reconnect elsewhere, or here later. */
+    public boolean accepting() {
+        return accepting;
     }
 
     /**
