@@ -83,6 +83,9 @@ public class StreamHub {
         live = consumer("live");
         List<TopicPartition> all = live.partitionsFor(Topics.RUNS_STREAM).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("topic " + Topics.RUNS_STREAM + " does not exist: create it (deploy/)");
+        }
         partitions = all.size();
         live.assign(all);
         live.seekToEnd(all);
