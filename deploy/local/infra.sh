@@ -19,9 +19,10 @@ source "$here/lib.sh"
 # Absolute, because the PostgreSQL tools run from / (see as_pg).
 PJ_STATE_DIR=$(realpath -m -- "$PJ_STATE_DIR")
 
-# The stack's topics as name:partitions: the one place to change them.
+# The stack's topics as name:partitions[:config=value,...]: the one place to change them. Configs not
+# given keep the broker's defaults; runs.stream keeps an hour, the replay window of the threads' streams.
 readonly TOPICS=(
-  runs.onsite:6 runs.normal:6 runs.low:6 runs.finished:6 runs.stream:6
+  runs.onsite:6 runs.normal:6 runs.low:6 runs.finished:6 runs.stream:6:retention.ms=3600000
   knowledge.uploaded:3 knowledge.finished:3
 )
 
@@ -200,14 +201,17 @@ kafka_admin() {
   "$JAVA" -cp "$KAFKA_LIBS/*:$classes" CreateTopics "$PJ_KAFKA_BOOTSTRAP" "$@"
 }
 
-# Creates the missing TOPICS. The admin program takes over a second (JVM start + connection), so it
-# runs when a topic has no partition-0 folder in the broker's log dir: with a single node every
-# partition lives there, so this keeps a repeated `start` quick without missing a new topic.
+# Creates the missing TOPICS and sets their configs. The admin program takes over a second (JVM start +
+# connection), so it runs when a topic has no partition-0 folder in the broker's log dir (with a single
+# node every partition lives there) or when TOPICS changed since it last ran (a marker in the data dir):
+# a repeated `start` stays quick without missing a new topic or a changed config.
 kafka_ensure_topics() {
-  local topic
+  local topic marker="$KAFKA_DIR/data/.topics" stamp
+  stamp=$(printf '%s\n' "${TOPICS[@]}" | sha256sum | cut -d' ' -f1)
   for topic in "${TOPICS[@]}"; do
-    if [[ ! -d "$KAFKA_DIR/data/${topic%%:*}-0" ]]; then
+    if [[ ! -d "$KAFKA_DIR/data/${topic%%:*}-0" || "$(cat "$marker" 2>/dev/null)" != "$stamp" ]]; then
       kafka_admin ensure "${TOPICS[@]}" || die "creating the topics failed (broker log: $KAFKA_LOG)"
+      echo "$stamp" >"$marker"
       return 0
     fi
   done

@@ -113,14 +113,18 @@ service_pid() {
 ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
 
 # Secrets of the local stack, made once per state dir: the operator's token for the gateway's
-# bootstrap endpoint, and the key that encrypts environment variables at rest.
+# bootstrap endpoint, the key that encrypts environment variables at rest, and the key that signs
+# stream tokens (the same for every gateway replica, so a token minted by one opens a stream on another).
 ensure_secrets() {
-  local token="$PJ_STATE_DIR/bootstrap-token" key="$PJ_STATE_DIR/secrets-key"
+  local token="$PJ_STATE_DIR/bootstrap-token" key="$PJ_STATE_DIR/secrets-key" signing="$PJ_STATE_DIR/stream-signing-key"
   if [[ ! -s "$token" ]]; then
     (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$token.tmp" && mv "$token.tmp" "$token")
   fi
   if [[ ! -s "$key" ]]; then
     (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$key.tmp" && mv "$key.tmp" "$key")
+  fi
+  if [[ ! -s "$signing" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$signing.tmp" && mv "$signing.tmp" "$signing")
   fi
 }
 
@@ -137,7 +141,7 @@ start_one() {
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -Dquarkus.http.port="$port" -jar "$jar" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }

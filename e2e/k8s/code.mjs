@@ -124,6 +124,14 @@ export function consumerGroups(service) {
   return groups;
 }
 
+/**
+ * Topics a service reads without a consumer group, by assigning itself their partitions: api-gateway's threads'
+ * streams (api-gateway's StreamHub, configured under gateway.stream) read runs.stream that way.
+ */
+export function assignedTopics(service) {
+  return new Set(mappedKeys(service).has('gateway.stream.signing-key') ? ['runs.stream'] : []);
+}
+
 /** Topics a service writes to: its outgoing channels' topics, and the run topics when it publishes run requests. */
 export function producedTopics(service) {
   const topics = new Set();

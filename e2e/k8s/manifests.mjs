@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
-  ROOT, SERVICES, consumerGroups, documentedTopics, documentedVariables, localTopics, producedTopics, reads,
+  ROOT, SERVICES, assignedTopics, consumerGroups, documentedTopics, documentedVariables, localTopics, producedTopics, reads,
 } from './code.mjs';
 
 export const OVERLAYS = ['dev', 'prod'];
@@ -112,7 +112,7 @@ export function kafkaAccessProblems(objects) {
     const user = find(objects, 'KafkaUser', service);
     if (!user) { problems.push(`${service}: no KafkaUser`); continue; }
     const groups = consumerGroups(service);
-    const consumed = new Set(groups.keys());
+    const consumed = new Set([...groups.keys(), ...assignedTopics(service)]);
     const produced = producedTopics(service);
     const granted = { Read: new Set(), Write: new Set(), group: new Set() };
     for (const acl of user.spec.authorization?.acls ?? []) {
@@ -143,7 +143,8 @@ export function kafkaAccessProblems(objects) {
         problems.push(`${service}: ScaledObject watches group ${consumerGroup} on ${topic}, the service's group is ${groups.get(topic)}`);
       }
     }
-    if (consumed.size && !scaler) problems.push(`${service}: consumes [${[...consumed]}] but has no ScaledObject on their lag`);
+    // Only a consumer group shares out its topics' lag; a reader by assignment reads all of them on every replica.
+    if (groups.size && !scaler) problems.push(`${service}: consumes [${[...groups.keys()]}] but has no ScaledObject on their lag`);
   }
   return problems;
 }

@@ -94,3 +94,15 @@ test('runWorkflow and getWorkflowRun decode the WorkflowRun model', async () => 
   assert.deepEqual(run.errors, []);
   assert.ok(run.finishedAt instanceof Date);
 });
+
+test('createStreamToken decodes a StreamTokenResponse, also for a thread that does not exist yet', async () => {
+  const thread = (await client.runPrompt(prompt.slug, prompt.version, { company: 'Acme', question: 'Stream?' })).thread;
+  for (const id of [thread, crypto.randomUUID()]) {
+    const grant = await client.createStreamToken(id);
+    assert.match(grant.token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    assert.ok(grant.expiresAt instanceof Date && grant.expiresAt.getTime() > Date.now(), 'expiresAt is in the future');
+    assert.equal(grant.url, `${gatewayUrl}/api/v1/threads/${id}/stream`);
+  }
+  const stranger = new PromptJuggler(await newTenant('e2e conformance stranger'), { baseUrl: gatewayUrl });
+  await assert.rejects(stranger.createStreamToken(thread), (e) => e instanceof ApiError && e.statusCode === 404);
+});

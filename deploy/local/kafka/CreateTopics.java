@@ -2,8 +2,9 @@
 // API. The kafka-topics and kafka-configs CLIs (kafka-tools 4.4.0) are not on the registry. infra.sh
 // compiles this file once and caches the class; it also runs as a single-file program:
 //
-//   java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> ensure name:partitions...
-//       creates the missing topics (replication factor 1); existing ones are left alone
+//   java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> ensure name:partitions[:config=value,...]...
+//       creates the missing topics (replication factor 1) with the given topic configs, and sets those
+//       configs on the topics that exist already; their partition counts are left alone
 //   java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> list
 //       prints every non-internal topic with its partition count
 //   PJ_KAFKA_SCRAM_PASSWORD=... java -cp '<kafka libs>/*' CreateTopics.java <bootstrap> scram-user <name>
@@ -13,6 +14,8 @@
 // Exit code 1 on any error (broker unreachable within the timeout, creation refused, ...).
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,12 +27,15 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 public class CreateTopics {
@@ -38,7 +44,7 @@ public class CreateTopics {
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !(args[1].equals("ensure") || args[1].equals("list")
                 || (args[1].equals("scram-user") && args.length == 3))) {
-            System.err.println("usage: CreateTopics <bootstrap> ensure name:partitions... | list | scram-user <name>");
+            System.err.println("usage: CreateTopics <bootstrap> ensure name:partitions[:config=value,...]... | list | scram-user <name>");
             System.exit(2);
         }
         Properties props = new Properties();
@@ -65,14 +71,23 @@ public class CreateTopics {
     private static void ensure(Admin admin, List<String> specs) throws Exception {
         Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<NewTopic> missing = new ArrayList<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> changed = new HashMap<>();
         for (String spec : specs) {
-            String[] parts = spec.split(":", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("topic spec must be name:partitions, got " + spec);
+            String[] parts = spec.split(":", 3);
+            if (parts.length < 2) {
+                throw new IllegalArgumentException("topic spec must be name:partitions[:config=value,...], got " + spec);
             }
+            Map<String, String> configs = configs(parts.length == 3 ? parts[2] : "");
             if (!existing.contains(parts[0])) {
-                missing.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1));
+                missing.add(new NewTopic(parts[0], Integer.parseInt(parts[1]), (short) 1).configs(configs));
+            } else if (!configs.isEmpty()) {
+                changed.put(new ConfigResource(ConfigResource.Type.TOPIC, parts[0]), configs.entrySet().stream()
+                        .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+                        .toList());
             }
+        }
+        if (!changed.isEmpty()) {
+            admin.incrementalAlterConfigs(changed).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         for (Map.Entry<String, KafkaFuture<Void>> created :
                 admin.createTopics(missing).values().entrySet()) {
@@ -86,6 +101,21 @@ public class CreateTopics {
                 }
             }
         }
+    }
+
+    private static Map<String, String> configs(String spec) {
+        Map<String, String> configs = new HashMap<>();
+        for (String entry : spec.split(",")) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            String[] pair = entry.split("=", 2);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("topic config must be name=value, got " + entry);
+            }
+            configs.put(pair[0], pair[1]);
+        }
+        return configs;
     }
 
     private static void scramUser(Admin admin, String name, String password) throws Exception {

@@ -29,8 +29,11 @@ public class OpenApiContract implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        openAPI.getPaths().getPathItems()
-                .forEach((path, item) -> item.getOperations().values().forEach(op -> describeErrors(path, op)));
+        openAPI.getPaths().getPathItems().entrySet().stream()
+                // The stream is no resource: META-INF/openapi.yaml describes it, its own errors included.
+                .filter(path -> !path.getKey().equals(ThreadStreamRoute.DOCUMENTED_PATH))
+                .forEach(path -> path.getValue().getOperations().values()
+                        .forEach(op -> describeErrors(path.getKey(), op)));
     }
 
     private void describeErrors(String path, Operation operation) {

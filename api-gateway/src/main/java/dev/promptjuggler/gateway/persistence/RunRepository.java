@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,29 +29,28 @@ public class RunRepository {
         this.json = json;
     }
 
-    public Uni<Boolean> threadBelongsTo(UUID threadId, UUID tenantId) {
-        return pool.preparedQuery("SELECT 1 FROM gateway.threads WHERE id = $1 AND tenant_id = $2")
-                .execute(Tuple.of(threadId, tenantId))
-                .map(rows -> rows.size() == 1);
+    /** The tenant a thread belongs to; empty when no tenant has used that thread id yet. */
+    public Uni<Optional<UUID>> threadOwner(UUID threadId) {
+        return pool.preparedQuery("SELECT tenant_id FROM gateway.threads WHERE id = $1")
+                .execute(Tuple.of(threadId))
+                .map(rows -> TenantRepository.first(rows).map(row -> row.getUUID("tenant_id")));
     }
 
     /**
-     * Inserts the run, its outbox row, its thread when {@code newThread}, and its idempotency key when there
-     * is one, in one transaction: once it commits, the run is accepted, published or not.
+     * Inserts the run, its outbox row, its thread, and its idempotency key when there is one, in one transaction:
+     * once it commits, the run is accepted, published or not.
      *
+     * @param thread     a fresh thread id of the gateway's, or the one the caller named: created for the run's
+     *                   tenant when no tenant has used it yet, refused (404, nothing stored) when another has
      * @param relayAfter how long the request path has to publish the run before the relay takes it over
      * @return false when another request took the idempotency key first (nothing was inserted)
      */
-    public Uni<Boolean> insert(NewRun run, boolean newThread, IdempotencyRecord idempotency, Duration relayAfter) {
+    public Uni<Boolean> insert(NewRun run, ThreadUse thread, IdempotencyRecord idempotency, Duration relayAfter) {
         return pool.withTransaction(connection -> claimKey(connection, run, idempotency).chain(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().failure(new KeyTaken());
             }
-            Uni<?> thread = newThread
-                    ? connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
-                            .execute(Tuple.of(run.threadId(), run.tenantId()))
-                    : Uni.createFrom().voidItem();
-            return thread.chain(() -> connection
+            return thread(connection, run, thread).chain(() -> connection
                     .preparedQuery("WITH run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel,"
                             + " priority, environment, revision_id, revision_version, inputs, metadata)"
                             + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb)"
@@ -66,6 +66,30 @@ public class RunRepository {
                             .execute(Tuple.of(run.id(), run.tenantId(), run.encryptedEnvVars())).replaceWithVoid())
                     .replaceWith(true);
         })).onFailure(KeyTaken.class).recoverWithItem(false);
+    }
+
+    /**
+     * A named thread is inserted if absent, then its owner read back in a statement of its own: when two tenants
+     * name the same new id at once, the second insert waits for the first transaction, and the read (a fresh
+     * snapshot under READ COMMITTED) then sees the winner's row, so the loser is refused rather than let in.
+     */
+    private static Uni<Void> thread(SqlConnection connection, NewRun run, ThreadUse thread) {
+        if (thread == ThreadUse.FRESH) {
+            return connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
+                    .execute(Tuple.of(run.threadId(), run.tenantId())).replaceWithVoid();
+        }
+        return connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)"
+                        + " ON CONFLICT (id) DO NOTHING")
+                .execute(Tuple.of(run.threadId(), run.tenantId()))
+                .chain(() -> connection.preparedQuery("SELECT tenant_id FROM gateway.threads WHERE id = $1")
+                        .execute(Tuple.of(run.threadId())))
+                .map(rows -> {
+                    if (!run.tenantId().equals(rows.iterator().next().getUUID("tenant_id"))) {
+                        // Another tenant's thread is reported exactly like a missing one.
+                        throw ApiException.notFound("thread " + run.threadId() + " not found");
+                    }
+                    return null;
+                });
     }
 
     private static Uni<Boolean> claimKey(SqlConnection connection, NewRun run, IdempotencyRecord idempotency) {
@@ -108,6 +132,14 @@ public class RunRepository {
                 json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
                 json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
                 json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+    }
+
+    /** Where a run's thread id came from. */
+    public enum ThreadUse {
+        /** Generated by the gateway for this run: new for certain. */
+        FRESH,
+        /** Named by the caller: an existing thread of theirs, or one to create for them. */
+        NAMED
     }
 
     public record IdempotencyRecord(String key, String requestHash) {

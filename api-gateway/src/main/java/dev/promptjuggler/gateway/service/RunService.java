@@ -19,6 +19,7 @@ import dev.promptjuggler.gateway.persistence.RunRepository;
 import dev.promptjuggler.gateway.persistence.RunRepository.IdempotencyRecord;
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
+import dev.promptjuggler.gateway.persistence.RunRepository.ThreadUse;
 import dev.promptjuggler.gateway.persistence.TenantRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository.NodeResultRow;
@@ -102,27 +103,27 @@ public class RunService {
         return definitions.resolve(tenantId, kind, slug, version)
                 .map(DefinitionService.ResolvedRevision::revision)
                 .invoke(revision -> requireInputsFor(kind, revision, request.inputs()))
-                .chain(revision -> thread(tenantId, request.thread())
-                        .chain(thread -> environment(tenantId, request.environment())
-                                .chain(environment -> {
-                                    UUID runId = UUID.randomUUID();
-                                    var run = new NewRun(runId, tenantId, kind, thread.id(),
-                                            request.channel(), priority.wireName(), environment, revision.id(),
-                                            revision.version(), request.inputs(), request.metadata(),
-                                            encryptedEnvVars(runId, request.envVars()));
-                                    var event = new RunRequested(run.id(), tenantId, thread.id(), kind,
-                                            priority, revision.id(), Instant.now());
-                                    return runs.insert(run, thread.isNew(), idempotency, publishWait)
-                                            .invoke(inserted -> {
-                                                if (inserted) {
-                                                    metrics.runAccepted(kind, priority);
-                                                }
-                                            })
-                                            .chain(inserted -> inserted
-                                                    ? publisher.publish(event)
-                                                            .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
-                                                    : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
-                                })));
+                .chain(revision -> {
+                    Thread thread = thread(request.thread());
+                    return environment(tenantId, request.environment()).chain(environment -> {
+                        UUID runId = UUID.randomUUID();
+                        var run = new NewRun(runId, tenantId, kind, thread.id(), request.channel(),
+                                priority.wireName(), environment, revision.id(), revision.version(),
+                                request.inputs(), request.metadata(), encryptedEnvVars(runId, request.envVars()));
+                        var event = new RunRequested(run.id(), tenantId, thread.id(), kind, priority, revision.id(),
+                                Instant.now());
+                        return runs.insert(run, thread.use(), idempotency, publishWait)
+                                .invoke(inserted -> {
+                                    if (inserted) {
+                                        metrics.runAccepted(kind, priority);
+                                    }
+                                })
+                                .chain(inserted -> inserted
+                                        ? publisher.publish(event)
+                                                .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
+                                        : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
+                    });
+                });
     }
 
     private String encryptedEnvVars(UUID runId, Map<String, String> envVars) {
@@ -176,17 +177,9 @@ public class RunService {
         }
     }
 
-    private Uni<Thread> thread(UUID tenantId, UUID requested) {
-        if (requested == null) {
-            return Uni.createFrom().item(new Thread(UUID.randomUUID(), true));
-        }
-        // Another tenant's thread is reported exactly like a missing one.
-        return runs.threadBelongsTo(requested, tenantId).map(owned -> {
-            if (!owned) {
-                throw ApiException.notFound("thread " + requested + " not found");
-            }
-            return new Thread(requested, false);
-        });
+    /** A named thread's owner is checked, and the thread created if new, inside the run's transaction. */
+    private static Thread thread(UUID requested) {
+        return requested == null ? new Thread(UUID.randomUUID(), ThreadUse.FRESH) : new Thread(requested, ThreadUse.NAMED);
     }
 
     private Uni<String> environment(UUID tenantId, String requested) {
@@ -202,6 +195,6 @@ public class RunService {
     public record AcceptedRun(UUID id, UUID thread) {
     }
 
-    private record Thread(UUID id, boolean isNew) {
+    private record Thread(UUID id, ThreadUse use) {
     }
 }
