@@ -31,8 +31,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Claims on {@code gateway.runs}: who executes a run and until when (lease), and the sweeper's look at
- * runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
+ * Claims on runs, kept in {@code executor.run_states} beside the gateway's {@code gateway.runs}: who executes a
+ * run and until when (lease), and the sweeper's look at runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
  * holds them, so one run executes in one place at a time; {@link RunStore}'s outcome writes also check
  * that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
  * {@code executor.max-claims} times is never claimed for execution again, only by the sweeper to end it.
@@ -78,20 +78,28 @@ public class RunLeaseStore {
      *         run of its lane, out of claims, or unknown is absent
      */
     public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
-        return claims.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
-                        + " lease_expires_at = now() + make_interval(secs => $3), attempts = r.attempts + 1,"
-                        + " started_at = clock_timestamp()"
-                        + " FROM gateway.revisions v"
-                        + " WHERE r.id = ANY($1) AND v.id = r.revision_id AND r.status = 'pending'"
-                        + " AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now()) AND r.attempts < $4"
-                        + " AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier WHERE earlier.thread_id = r.thread_id"
-                        + "   AND earlier.channel = r.channel AND earlier.status = 'pending'"
-                        + "   AND earlier.accepted_seq < r.accepted_seq)"
-                        + " RETURNING r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.status, r.environment,"
+        return claims.preparedQuery("WITH claimed AS (INSERT INTO executor.run_states AS s"
+                        + "   (run_id, lease_owner, lease_expires_at, attempts, started_at)"
+                        + "   SELECT r.id, $2, now() + make_interval(secs => $3), 1, clock_timestamp() FROM gateway.runs r"
+                        + "   WHERE r.id = ANY($1)"
+                        + "   AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier"
+                        + "     LEFT JOIN executor.run_states e ON e.run_id = earlier.id"
+                        + "     WHERE earlier.thread_id = r.thread_id AND earlier.channel = r.channel"
+                        + "     AND earlier.accepted_seq < r.accepted_seq AND (e.status IS NULL OR e.status = 'pending'))"
+                        // A run claimed before (or put back by the sweeper) has its row: claimed again only while
+                        // pending, free of a live lease and within its claims.
+                        + "   ON CONFLICT (run_id) DO UPDATE SET lease_owner = excluded.lease_owner,"
+                        + "   lease_expires_at = excluded.lease_expires_at, attempts = s.attempts + 1,"
+                        + "   started_at = excluded.started_at"
+                        + "   WHERE s.status = 'pending' AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now())"
+                        + "   AND s.attempts < $4"
+                        + "   RETURNING s.run_id)"
+                        + " SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, 'pending' AS status, r.environment,"
                         + " r.inputs::text AS inputs, v.config::text AS config,"
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
-                        + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables")
+                        + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables"
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id JOIN gateway.revisions v ON v.id = r.revision_id")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration()),
                         config.maxClaims()))
                 .map(rows -> {
@@ -138,8 +146,8 @@ public class RunLeaseStore {
         if (runIds.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now(), attempts = attempts - 1"
-                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending' AND lease_expires_at > now()")
+        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now(), attempts = attempts - 1"
+                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending' AND lease_expires_at > now()")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner))
                 .map(SqlResult::rowCount);
     }
@@ -149,8 +157,8 @@ public class RunLeaseStore {
         if (runIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now() + make_interval(secs => $3)"
-                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
+        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now() + make_interval(secs => $3)"
+                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
                 .replaceWithVoid();
     }
@@ -163,11 +171,14 @@ public class RunLeaseStore {
      * next sweep claims them again for the same purpose.
      */
     public Uni<List<ExhaustedRun>> claimExhausted() {
-        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $1,"
-                        + " lease_expires_at = now() + make_interval(secs => $2), attempts = r.attempts + 1"
-                        + " WHERE r.id IN (SELECT id FROM gateway.runs WHERE status = 'pending' AND attempts >= $3"
-                        + "   AND lease_expires_at < now() ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
-                        + " RETURNING r.id, r.tenant_id, r.kind, r.environment, r.attempts")
+        return pool.preparedQuery("WITH claimed AS (UPDATE executor.run_states s SET lease_owner = $1,"
+                        + "   lease_expires_at = now() + make_interval(secs => $2), attempts = s.attempts + 1"
+                        + "   WHERE s.run_id IN (SELECT x.run_id FROM executor.run_states x JOIN gateway.runs r ON r.id = x.run_id"
+                        + "     WHERE x.status = 'pending' AND x.attempts >= $3 AND x.lease_expires_at < now()"
+                        + "     ORDER BY r.created_at LIMIT $4 FOR UPDATE OF x SKIP LOCKED)"
+                        + "   RETURNING s.run_id, s.attempts)"
+                        + " SELECT r.id, r.tenant_id, r.kind, r.environment, c.attempts"
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id")
                 .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
                 .map(rows -> {
                     List<ExhaustedRun> runs = new ArrayList<>();
@@ -193,13 +204,16 @@ public class RunLeaseStore {
     public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at FROM gateway.runs"
-                                + " WHERE status = 'pending' AND attempts < $4 AND ("
-                                + "   (lease_expires_at < now() AND (requeued_at IS NULL OR requeued_at < lease_expires_at"
-                                + "     OR requeued_at < now() - make_interval(secs => $1)))"
-                                + "   OR (lease_expires_at IS NULL AND created_at < now() - make_interval(secs => $2)"
-                                + "     AND (requeued_at IS NULL OR requeued_at < now() - make_interval(secs => $1))))"
-                                + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
+                        // A run without a state row was never claimed nor put back: it is pending, unleased.
+                        "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                + " FROM gateway.runs r LEFT JOIN executor.run_states s ON s.run_id = r.id"
+                                + " WHERE (s.run_id IS NULL AND r.created_at < now() - make_interval(secs => $2))"
+                                + " OR (s.status = 'pending' AND s.attempts < $4 AND ("
+                                + "   (s.lease_expires_at < now() AND (s.requeued_at IS NULL OR s.requeued_at < s.lease_expires_at"
+                                + "     OR s.requeued_at < now() - make_interval(secs => $1)))"
+                                + "   OR (s.lease_expires_at IS NULL AND r.created_at < now() - make_interval(secs => $2)"
+                                + "     AND (s.requeued_at IS NULL OR s.requeued_at < now() - make_interval(secs => $1)))))"
+                                + " ORDER BY r.created_at LIMIT $3 FOR NO KEY UPDATE OF r SKIP LOCKED")
                 .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch(),
                         config.maxClaims()))
                 .chain(rows -> {
@@ -210,7 +224,9 @@ public class RunLeaseStore {
                     }
                     return publish.apply(runs)
                             .chain(() -> connection.preparedQuery(
-                                            "UPDATE gateway.runs SET requeued_at = now() WHERE id = ANY($1)")
+                                            "INSERT INTO executor.run_states (run_id, requeued_at)"
+                                                    + " SELECT unnest($1::uuid[]), now()"
+                                                    + " ON CONFLICT (run_id) DO UPDATE SET requeued_at = excluded.requeued_at")
                                     .execute(Tuple.of(ids(runs, RunRequested::runId))))
                             .replaceWith(runs.size());
                 }));
@@ -225,10 +241,11 @@ public class RunLeaseStore {
     public Uni<Integer> renotify(Function<List<RunFinished>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, kind, status, environment, finished_at FROM gateway.runs"
-                                + " WHERE finished_at IS NOT NULL AND notified_at IS NULL"
-                                + " AND finished_at < now() - make_interval(secs => $1)"
-                                + " ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED")
+                        "SELECT r.id, r.tenant_id, r.kind, s.status, r.environment, s.finished_at"
+                                + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
+                                + " WHERE s.finished_at IS NOT NULL AND s.notified_at IS NULL"
+                                + " AND s.finished_at < now() - make_interval(secs => $1)"
+                                + " ORDER BY s.finished_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED")
                 .execute(Tuple.of(seconds(sweeper.unnotifiedAfter()), sweeper.batch()))
                 .chain(rows -> {
                     List<RunFinished> notices = new ArrayList<>();
@@ -238,7 +255,7 @@ public class RunLeaseStore {
                     }
                     return publish.apply(notices)
                             .chain(() -> connection.preparedQuery(
-                                            "UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                                            "UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
                                     .execute(Tuple.of(ids(notices, RunFinished::runId))))
                             .replaceWith(notices.size());
                 }));
