@@ -204,7 +204,9 @@ public class RunLeaseStore {
     public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        // A run without a state row was never claimed nor put back: it is pending, unleased.
+                        // A run without a state row was never claimed nor put back: it is pending, unleased. The
+                        // lock is on the gateway's row, which every run has (a never-claimed one has no other);
+                        // the gateway never changes that row, so only concurrent sweepers wait for it: they skip.
                         "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
                                 + " FROM gateway.runs r LEFT JOIN executor.run_states s ON s.run_id = r.id"
                                 + " WHERE (s.run_id IS NULL AND r.created_at < now() - make_interval(secs => $2))"
