@@ -32,9 +32,9 @@ import java.util.function.Function;
 
 /**
  * Claims on runs, kept in {@code executor.run_states} beside the gateway's {@code gateway.runs}: who executes a
- * run and until when (lease), and the sweeper's look at runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
- * holds them, so one run executes in one place at a time; {@link RunStore}'s outcome writes also check
- * that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
+ * run and until when (lease), and the sweeper's look at runs that no event will bring back. Only pending runs are
+ * ever claimed, and only when no live lease holds them, so one run executes in one place at a time;
+ * {@link RunStore}'s outcome writes also check that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
  * {@code executor.max-claims} times is never claimed for execution again, only by the sweeper to end it.
  */
 @ApplicationScoped
