@@ -16,10 +16,12 @@ import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -82,10 +84,14 @@ public class RunLeaseStore {
                         + "   (run_id, lease_owner, lease_expires_at, attempts, started_at)"
                         + "   SELECT r.id, $2, now() + make_interval(secs => $3), 1, clock_timestamp() FROM gateway.runs r"
                         + "   WHERE r.id = ANY($1)"
-                        + "   AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier"
-                        + "     LEFT JOIN executor.run_states e ON e.run_id = earlier.id"
+                        // Only the run just before it in the lane is looked at: that one ended only after it
+                        // was claimed, and was claimed only once the one before it had ended, and so on; one
+                        // index probe, however long the thread's history.
+                        + "   AND NOT EXISTS (SELECT 1 FROM (SELECT earlier.id FROM gateway.runs earlier"
                         + "     WHERE earlier.thread_id = r.thread_id AND earlier.channel = r.channel"
-                        + "     AND earlier.accepted_seq < r.accepted_seq AND (e.status IS NULL OR e.status = 'pending'))"
+                        + "     AND earlier.accepted_seq < r.accepted_seq ORDER BY earlier.accepted_seq DESC LIMIT 1) previous"
+                        + "     LEFT JOIN executor.run_states e ON e.run_id = previous.id"
+                        + "     WHERE e.status IS NULL OR e.status = 'pending')"
                         // A run claimed before (or put back by the sweeper) has its row: claimed again only while
                         // pending, free of a live lease and within its claims.
                         + "   ON CONFLICT (run_id) DO UPDATE SET lease_owner = excluded.lease_owner,"
@@ -195,43 +201,74 @@ public class RunLeaseStore {
     /**
      * Pending runs that need their request published again: a lease expired (its worker died) and the run
      * was not put back since, or the run was never claimed for {@code unclaimed-after} (its request may
-     * never have reached the broker). Runs out of claims are not: {@link #claimExhausted} ends them. Locked
-     * with SKIP LOCKED, so concurrent sweepers share the work; the rows are marked {@code requeued_at} in the
-     * same transaction, after {@code publish} succeeded.
+     * never have reached the broker). Runs out of claims are not: {@link #claimExhausted} ends them. The rows
+     * are marked {@code requeued_at} in the same transaction, after {@code publish} succeeded.
+     *
+     * <p>Both looks stay small however many runs are stored. Claimed runs are found by the partial index of
+     * pending state rows. Never-claimed runs have no state row to index, so they are looked for only among
+     * the runs accepted since {@code executor.sweep_cursor}: every run created before it has a state row (or
+     * had one put in by an earlier sweep), and the cursor moves up to {@code now() - unclaimed-after} once
+     * nothing older is left. Sweepers of several workers take the cursor's lock in turn.
      *
      * @return the number of runs published
      */
     public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
-        return pool.withTransaction(connection -> connection.preparedQuery(
-                        // A run without a state row was never claimed nor put back: it is pending, unleased. The
-                        // lock is on the gateway's row, which every run has (a never-claimed one has no other);
-                        // the gateway never changes that row, so only concurrent sweepers wait for it: they skip.
-                        "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
-                                + " FROM gateway.runs r LEFT JOIN executor.run_states s ON s.run_id = r.id"
-                                + " WHERE (s.run_id IS NULL AND r.created_at < now() - make_interval(secs => $2))"
-                                + " OR (s.status = 'pending' AND s.attempts < $4 AND ("
-                                + "   (s.lease_expires_at < now() AND (s.requeued_at IS NULL OR s.requeued_at < s.lease_expires_at"
-                                + "     OR s.requeued_at < now() - make_interval(secs => $1)))"
-                                + "   OR (s.lease_expires_at IS NULL AND r.created_at < now() - make_interval(secs => $2)"
-                                + "     AND (s.requeued_at IS NULL OR s.requeued_at < now() - make_interval(secs => $1)))))"
-                                + " ORDER BY r.created_at LIMIT $3 FOR NO KEY UPDATE OF r SKIP LOCKED")
-                .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch(),
-                        config.maxClaims()))
-                .chain(rows -> {
-                    List<RunRequested> runs = new ArrayList<>();
-                    rows.forEach(row -> runs.add(requested(row)));
-                    if (runs.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    return publish.apply(runs)
-                            .chain(() -> connection.preparedQuery(
-                                            "INSERT INTO executor.run_states (run_id, requeued_at)"
-                                                    + " SELECT unnest($1::uuid[]), now()"
-                                                    + " ON CONFLICT (run_id) DO UPDATE SET requeued_at = excluded.requeued_at")
-                                    .execute(Tuple.of(ids(runs, RunRequested::runId))))
-                            .replaceWith(runs.size());
-                }));
+        long unclaimedAfter = seconds(sweeper.unclaimedAfter());
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT unclaimed_since FROM executor.sweep_cursor FOR UPDATE")
+                .execute()
+                .chain(cursor -> connection.preparedQuery(
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                        + " FROM gateway.runs r WHERE r.created_at > $1"
+                                        + " AND r.created_at < now() - make_interval(secs => $2)"
+                                        + " AND NOT EXISTS (SELECT 1 FROM executor.run_states s WHERE s.run_id = r.id)"
+                                        + " ORDER BY r.created_at LIMIT $3")
+                        .execute(Tuple.of(cursor.iterator().next().getOffsetDateTime("unclaimed_since"), unclaimedAfter,
+                                sweeper.batch())))
+                .chain(neverClaimed -> connection.preparedQuery(
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                        + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
+                                        + " WHERE s.status = 'pending' AND s.attempts < $4 AND ("
+                                        + "   (s.lease_expires_at < now() AND (s.requeued_at IS NULL"
+                                        + "     OR s.requeued_at < s.lease_expires_at OR s.requeued_at < now() - make_interval(secs => $1)))"
+                                        + "   OR (s.lease_expires_at IS NULL AND r.created_at < now() - make_interval(secs => $2)"
+                                        + "     AND (s.requeued_at IS NULL OR s.requeued_at < now() - make_interval(secs => $1))))"
+                                        + " ORDER BY r.created_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED")
+                        .execute(Tuple.of(seconds(sweeper.requeueAfter()), unclaimedAfter, sweeper.batch(),
+                                config.maxClaims()))
+                        .chain(claimed -> {
+                            List<RunRequested> runs = new ArrayList<>();
+                            neverClaimed.forEach(row -> runs.add(requested(row)));
+                            claimed.forEach(row -> runs.add(requested(row)));
+                            // A full batch of never-claimed runs may leave more behind it: the cursor moves only to
+                            // the last one taken; otherwise up to the bound the look used.
+                            Uni<?> moveCursor = neverClaimed.size() < sweeper.batch()
+                                    ? connection.preparedQuery("UPDATE executor.sweep_cursor"
+                                            + " SET unclaimed_since = now() - make_interval(secs => $1)").execute(Tuple.of(unclaimedAfter))
+                                    : connection.preparedQuery("UPDATE executor.sweep_cursor SET unclaimed_since = $1")
+                                            .execute(Tuple.of(last(neverClaimed)));
+                            if (runs.isEmpty()) {
+                                return moveCursor.replaceWith(0);
+                            }
+                            return publish.apply(runs)
+                                    .chain(() -> connection.preparedQuery(
+                                                    "INSERT INTO executor.run_states (run_id, requeued_at)"
+                                                            + " SELECT unnest($1::uuid[]), now()"
+                                                            + " ON CONFLICT (run_id) DO UPDATE SET requeued_at = excluded.requeued_at")
+                                            .execute(Tuple.of(ids(runs, RunRequested::runId))))
+                                    .chain(() -> moveCursor)
+                                    .replaceWith(runs.size());
+                        })));
+    }
+
+    /** The creation time of the last run of {@code rows} (ordered by it), or null when there is none. */
+    private static OffsetDateTime last(RowSet<Row> rows) {
+        OffsetDateTime last = null;
+        for (Row row : rows) {
+            last = row.getOffsetDateTime("created_at");
+        }
+        return last;
     }
 
     /**

@@ -62,6 +62,8 @@ class SweeperTest {
         // The gateway stored it and died before publishing.
         UUID run = TestPlatform.storeRun(prompt, LOW, "never published");
         TestPlatform.update("UPDATE gateway.runs SET created_at = now() - interval '1 hour' WHERE id = ?", run);
+        // An hour ago the sweeper's cursor was before it: it never moves past a run without a state row.
+        TestPlatform.update("UPDATE executor.sweep_cursor SET unclaimed_since = now() - interval '2 hours'");
 
         sweeper.sweep().await().atMost(PATIENCE);
 
