@@ -214,7 +214,7 @@ public class RunLeaseStore {
      */
     public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
-        long unclaimedAfter = seconds(sweeper.unclaimedAfter());
+        double unclaimedAfter = seconds(sweeper.unclaimedAfter());
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT unclaimed_since FROM executor.sweep_cursor FOR UPDATE")
                 .execute()
