@@ -149,7 +149,7 @@ public final class ExecutorBenchmark {
         if (low != null) {
             topUp = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                    long waiting = backlogClient.count("SELECT count(*) FROM gateway.runs WHERE tenant_id = $1"
+                    long waiting = backlogClient.count("SELECT count(*) FROM gateway.runs_with_state WHERE tenant_id = $1"
                             + " AND status = 'pending' AND started_at IS NULL", low.tenantId());
                     lowMin.accumulateAndGet(waiting, Math::min);
                     lowMax.accumulateAndGet(waiting, Math::max);

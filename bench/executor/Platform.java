@@ -1,5 +1,6 @@
 package bench.executor;
 
+import dev.promptjuggler.schema.testing.PendingRuns;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
@@ -41,11 +42,8 @@ final class Platform implements AutoCloseable {
 
     private static final String INSERT_RUNS = "WITH t AS (INSERT INTO gateway.threads (id, tenant_id)"
             + "   SELECT gen_random_uuid(), $1 FROM generate_series(1, $2) RETURNING id)"
-            + " INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment, revision_id,"
-            + "   revision_version, inputs)"
-            + " SELECT gen_random_uuid(), $1, 'prompt', t.id, 'default', $3, 'production', $4, 1,"
-            + "   jsonb_build_object('text', 'benchmark run on thread ' || t.id) FROM t"
-            + " RETURNING id, thread_id, created_at";
+            + PendingRuns.insert("SELECT gen_random_uuid(), $1, 'prompt', t.id, 'default', $3, 'production', $4, 1,"
+            + "   jsonb_build_object('text', 'benchmark run on thread ' || t.id) FROM t RETURNING id, thread_id, created_at");
 
     private final Vertx vertx = Vertx.vertx();
     private final PgPool pool;
@@ -125,7 +123,8 @@ final class Platform implements AutoCloseable {
     List<Times> times(UUID tenantId) {
         List<Times> times = new ArrayList<>();
         for (Row row : query("SELECT priority, status, " + micros("created_at") + ", " + micros("started_at") + ", "
-                + micros("finished_at") + ", " + micros("notified_at") + " FROM gateway.runs WHERE tenant_id = $1", tenantId)) {
+                + micros("finished_at") + ", " + micros("notified_at") + " FROM gateway.runs_with_state WHERE tenant_id = $1",
+                tenantId)) {
             times.add(new Times(row.getString(0), row.getString(1), row.getLong(2), row.getLong(3), row.getLong(4),
                     row.getLong(5)));
         }
@@ -140,7 +139,7 @@ final class Platform implements AutoCloseable {
     boolean awaitFinished(UUID tenantId, long expected, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline) {
-            if (count("SELECT count(*) FROM gateway.runs WHERE tenant_id = $1 AND notified_at IS NOT NULL", tenantId)
+            if (count("SELECT count(*) FROM gateway.runs_with_state WHERE tenant_id = $1 AND notified_at IS NOT NULL", tenantId)
                     >= expected) {
                 return true;
             }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PromptJuggler } from '@promptjuggler/sdk';
-import { manage } from '../support/webhooks.mjs';
+import { eventually, manage } from '../support/webhooks.mjs';
 import { gatewayUrl, newTenant, publishPrompt, untilFinished } from '../support/platform.mjs';
 
 const stateDir = process.env.PJ_STATE_DIR;
@@ -79,6 +79,8 @@ test('stored variables match by environment glob, per-run envVars win, and the p
     assert.equal((await finished(prod.id)).output, '[simulated gpt-5.5] Hi Ada');
     assert.equal(await keyCalls(storedSecret), callsBefore + 1, 'the prod* OPENAI_API_KEY reached the provider');
 
+    // The gateway erases an ended run's envVars on its next pass (gateway.run-env-vars.erase-every).
+    await eventually(() => pendingEnvVarRows(eu.id) === 0 && pendingEnvVarRows(prod.id) === 0, 30_000);
     assert.equal(pendingEnvVarRows(eu.id), 0, 'per-run envVars are purged when the run ends');
     assert.equal(pendingEnvVarRows(prod.id), 0);
   });

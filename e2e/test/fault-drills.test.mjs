@@ -65,7 +65,7 @@ async function untilAllFinished(ids, timeoutMs) {
 
 /** Runs stored for inputs named `${prefix}…`, with the number of times each was claimed. */
 function storedRuns(prefix) {
-  return new Map(sql(`SELECT id, attempts FROM gateway.runs WHERE inputs->>'name' LIKE '${prefix}%'`)
+  return new Map(sql(`SELECT id, attempts FROM gateway.runs_with_state WHERE inputs->>'name' LIKE '${prefix}%'`)
     .map(([id, attempts]) => [id, Number(attempts)]));
 }
 

@@ -132,7 +132,7 @@ const uuidArray = (ids) => `'{${ids.join(',')}}'::uuid[]`;
 
 /** The rows of these runs: id → {attempts, worker (the lease owner's pid), owner}. */
 function runRows(ids) {
-  return new Map(sql(`SELECT id, attempts, lease_owner, split_part(lease_owner, '/', 2) FROM gateway.runs WHERE id = ANY(${uuidArray(ids)})`)
+  return new Map(sql(`SELECT id, attempts, lease_owner, split_part(lease_owner, '/', 2) FROM gateway.runs_with_state WHERE id = ANY(${uuidArray(ids)})`)
     .map(([id, attempts, owner, pid]) => [id, { attempts: Number(attempts), owner, pid: Number(pid) }]));
 }
 
@@ -239,7 +239,7 @@ test('onsite runs submitted behind a backlog of low runs finish before the backl
   const lowIds = await createRuns('low', 200, 'low');
   // Every executor's slots for lower work are taken (the answers are held): the rest of the low runs wait.
   await eventually(() => provider.heldWhere(low) === LOWER_SLOTS, 120_000);
-  const backlog = sql(`SELECT id FROM gateway.runs WHERE id = ANY(${uuidArray(lowIds)}) AND started_at IS NULL`).map(([id]) => id);
+  const backlog = sql(`SELECT id FROM gateway.runs_with_state WHERE id = ANY(${uuidArray(lowIds)}) AND started_at IS NULL`).map(([id]) => id);
   assert.equal(backlog.length, lowIds.length - LOWER_SLOTS, 'the low runs beyond the slots wait unclaimed');
 
   const onsite = await createRuns('onsite', 12, 'onsite');
@@ -250,8 +250,8 @@ test('onsite runs submitted behind a backlog of low runs finish before the backl
 
   assert.ok(onsiteFinished, 'the onsite runs finished while the backlog waited');
   const [[lastOnsiteFinish, firstBacklogStart, onsiteBeforeBacklog]] = sql(`SELECT o.last, b.first, o.last < b.first FROM
-    (SELECT max(finished_at) AS last FROM gateway.runs WHERE id = ANY(${uuidArray(onsite)})) o,
-    (SELECT min(started_at) AS first FROM gateway.runs WHERE id = ANY(${uuidArray(backlog)})) b`);
+    (SELECT max(finished_at) AS last FROM gateway.runs_with_state WHERE id = ANY(${uuidArray(onsite)})) o,
+    (SELECT min(started_at) AS first FROM gateway.runs_with_state WHERE id = ANY(${uuidArray(backlog)})) b`);
   assert.equal(onsiteBeforeBacklog, 't', `the last onsite run finished at ${lastOnsiteFinish}, the backlog's first started at ${firstBacklogStart}`);
   await assertFinishedOnce([...onsite, ...lowIds], runs, { exactlyOneRecord: true, exactlyOneDelivery: true });
 });

@@ -71,6 +71,15 @@ class OwnershipTest {
     }
 
     @Test
+    void runExecutorWritesOnlyItsOwnSchema() {
+        List<String> foreign = writersInCode().entrySet().stream()
+                .filter(table -> table.getValue().contains("run-executor") && !table.getKey().startsWith("executor."))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertEquals(List.of(), foreign, "tables outside the executor schema that run-executor's code writes");
+    }
+
+    @Test
     void theDocListsExactlyTheTablesTheMigrationsLeave() {
         assertEquals(migratedTables(), documentedWriters().keySet());
     }

@@ -34,6 +34,19 @@ public interface GatewayConfig {
 
     Accept accept();
 
+    RunEnvVars runEnvVars();
+
+    /** A run's per-request envVars (stored encrypted with the run) live until the run has ended. */
+    interface RunEnvVars {
+
+        /**
+         * How often each replica erases the envVars of runs that ended since: at most this long after its end a
+         * run's variables are gone.
+         */
+        @WithDefault("1s")
+        java.time.Duration eraseEvery();
+    }
+
     /**
      * How a create-run request is answered. The run and its outbox row commit together; the request then waits
      * up to {@link #publishWait()} for the broker's acknowledgement and answers 200 either way, because from the

@@ -15,7 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Run records. The gateway inserts them and only reads them afterwards: run-executor owns updates. */
+/**
+ * Run records. The gateway inserts them ({@code gateway.runs}, what it accepted) and never changes them; a run's
+ * state and outcome are run-executor's ({@code executor.run_states}), read through the view
+ * {@code gateway.runs_with_state}.
+ */
 @ApplicationScoped
 public class RunRepository {
 
@@ -121,7 +125,7 @@ public class RunRepository {
                         + " token_usage::text AS token_usage, cost::text AS cost, transcript::text AS transcript,"
                         + " emitted::text AS emitted, outputs::text AS outputs, errors::text AS errors,"
                         + " revision_id, revision_version, thread_id"
-                        + " FROM gateway.runs WHERE tenant_id = $1 AND id = $2 AND kind = $3")
+                        + " FROM gateway.runs_with_state WHERE tenant_id = $1 AND id = $2 AND kind = $3")
                 .execute(Tuple.of(tenantId, id, kind.wireName()))
                 .map(rows -> TenantRepository.first(rows).map(this::run));
     }
@@ -132,6 +136,19 @@ public class RunRepository {
                 json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
                 json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
                 json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+    }
+
+    /**
+     * Erases the per-request envVars of runs that have ended: nothing reads them after the run's last claim, and
+     * they are secrets. Only an ended run's: a pending run may be claimed again and needs them.
+     *
+     * @return how many runs' variables were erased
+     */
+    public Uni<Integer> eraseEndedRunsVariables() {
+        return pool.preparedQuery("DELETE FROM gateway.run_env_vars v USING executor.run_states s"
+                        + " WHERE s.run_id = v.run_id AND s.status <> 'pending'")
+                .execute()
+                .map(rows -> rows.rowCount());
     }
 
     /** Where a run's thread id came from. */

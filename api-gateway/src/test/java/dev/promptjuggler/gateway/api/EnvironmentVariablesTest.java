@@ -2,11 +2,13 @@ package dev.promptjuggler.gateway.api;
 
 import static dev.promptjuggler.gateway.api.Api.as;
 import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.promptjuggler.gateway.persistence.RunRepository;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -29,6 +31,9 @@ class EnvironmentVariablesTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    RunRepository runs;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -92,6 +97,46 @@ class EnvironmentVariablesTest {
             var record = probe.await(r -> r.value().contains(runId), Duration.ofSeconds(10)).orElseThrow();
             assertFalse(record.value().contains(SECRET), "no secret travels through Kafka");
         }
+    }
+
+    @Test
+    void aRunsEnvVarsAreErasedOnceItHasEndedAndKeptWhileItMayStillRun() {
+        String slug = Api.createPrompt(key, "Erased vars", Api.promptDraft("Hi"));
+        Api.publish(key, "prompts", slug);
+        UUID ended = acceptWithEnvVars(slug);
+        UUID claimed = acceptWithEnvVars(slug);
+        UUID waiting = acceptWithEnvVars(slug);
+        // What run-executor stores: one run ended, one claimed and still running, one not claimed yet.
+        sql("INSERT INTO executor.run_states (run_id, status, attempts, finished_at) VALUES ($1, 'failed', 1, now())",
+                ended);
+        sql("INSERT INTO executor.run_states (run_id, lease_owner, lease_expires_at, attempts)"
+                + " VALUES ($1, 'a-worker', now() + interval '1 minute', 1)", claimed);
+
+        runs.eraseEndedRunsVariables().await().atMost(Duration.ofSeconds(5));
+
+        assertEquals(0, count("SELECT count(*) FROM gateway.run_env_vars WHERE run_id = $1", ended));
+        assertEquals(1, count("SELECT count(*) FROM gateway.run_env_vars WHERE run_id = $1", claimed));
+        assertEquals(1, count("SELECT count(*) FROM gateway.run_env_vars WHERE run_id = $1", waiting));
+
+        // The gateway's own periodic erasure takes them once the run ends, with nobody calling it.
+        sql("UPDATE executor.run_states SET status = 'completed', finished_at = now() WHERE run_id = $1", claimed);
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> count("SELECT count(*) FROM gateway.run_env_vars WHERE run_id = $1", claimed) == 0);
+        assertEquals(1, count("SELECT count(*) FROM gateway.run_env_vars WHERE run_id = $1", waiting));
+    }
+
+    private UUID acceptWithEnvVars(String slug) {
+        return UUID.fromString(as(key).body(Map.of("inputs", Map.of(), "envVars", Map.of("API_TOKEN", SECRET)))
+                .post("/api/v1/prompts/{slug}/1/runs", slug).then().statusCode(200).extract().path("id"));
+    }
+
+    private void sql(String sql, UUID id) {
+        pool.preparedQuery(sql).execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5));
+    }
+
+    private long count(String sql, UUID id) {
+        return pool.preparedQuery(sql).execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getLong(0);
     }
 
     private void reject(String slug, Map<String, ?> envVars, String error) {

@@ -173,7 +173,7 @@ class PromptRunApiTest {
     }
 
     private Row run(UUID id) {
-        return pool.preparedQuery("SELECT * FROM gateway.runs WHERE id = $1").execute(Tuple.of(id))
+        return pool.preparedQuery("SELECT * FROM gateway.runs_with_state WHERE id = $1").execute(Tuple.of(id))
                 .await().atMost(Duration.ofSeconds(5)).iterator().next();
     }
 

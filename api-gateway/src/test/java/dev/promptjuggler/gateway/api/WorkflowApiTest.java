@@ -116,11 +116,11 @@ class WorkflowApiTest {
                 + "  '2030-01-01T10:00:02Z', '2030-01-01T10:00:02.250Z'),"
                 + " ($1, 'out', 1, 'output', 'answer', 'skipped', '{}', NULL, NULL,"
                 + "  '2030-01-01T10:00:03Z', '2030-01-01T10:00:03Z')", Tuple.of(run, usage));
-        sql("UPDATE gateway.runs SET status = 'failed', finished_at = now(), outputs = '{\"draft\": \"draft\"}',"
-                + " errors = '[\"node Answer: provider said no\"]', token_usage = $2::text::jsonb,"
-                + " cost = '{\"success\": {\"input\": 0.1, \"cachedInput\": 0, \"cacheWrite\": 0, \"output\": 0.2,"
+        sql("INSERT INTO executor.run_states (run_id, status, finished_at, outputs, errors, token_usage, cost)"
+                + " VALUES ($1, 'failed', now(), '{\"draft\": \"draft\"}', '[\"node Answer: provider said no\"]',"
+                + " $2::text::jsonb, '{\"success\": {\"input\": 0.1, \"cachedInput\": 0, \"cacheWrite\": 0, \"output\": 0.2,"
                 + " \"webSearch\": 0, \"total\": 0.3}, \"retries\": {\"input\": 0, \"cachedInput\": 0, \"cacheWrite\": 0,"
-                + " \"output\": 0, \"webSearch\": 0, \"total\": 0}, \"total\": 0.3}' WHERE id = $1", Tuple.of(run, usage));
+                + " \"output\": 0, \"webSearch\": 0, \"total\": 0}, \"total\": 0.3}')", Tuple.of(run, usage));
 
         as(key).get("/manage/v1/workflow-runs/{id}/trace", id).then().statusCode(200)
                 .body("nodes.nodeId", contains("q", "p", "p", "out"))

@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.bench;
 
 import static io.restassured.RestAssured.given;
 
+import dev.promptjuggler.schema.testing.PendingRuns;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -118,10 +119,8 @@ class AcceptRunsBenchmark {
         return pool.withTransaction(connection -> connection
                         .preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
                         .execute(Tuple.of(thread, tenantId))
-                        .chain(() -> connection.preparedQuery("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id,"
-                                        + " channel, priority, environment, revision_id, revision_version, inputs, metadata)"
-                                        + " VALUES ($1, $2, 'prompt', $3, 'default', 'normal', 'production', $4, 1,"
-                                        + " $5::text::jsonb, '{}'::jsonb)")
+                        .chain(() -> connection.preparedQuery(PendingRuns.insert(
+                                        "VALUES ($1, $2, 'prompt', $3, 'default', 'normal', 'production', $4, 1, $5::text::jsonb)"))
                                 .execute(Tuple.of(run, tenantId, thread, revisionId, "{\"name\":\"Ada\"}"))))
                 .chain(() -> {
                     String value = new JsonObject().put("runId", run.toString()).put("tenantId", tenantId.toString())

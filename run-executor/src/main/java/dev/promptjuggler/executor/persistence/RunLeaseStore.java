@@ -16,10 +16,12 @@ import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,10 +33,10 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Claims on {@code gateway.runs}: who executes a run and until when (lease), and the sweeper's look at
- * runs that no event will bring back. Only pending runs are ever claimed, and only when no live lease
- * holds them, so one run executes in one place at a time; {@link RunStore}'s outcome writes also check
- * that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
+ * Claims on runs, kept in {@code executor.run_states} beside the gateway's {@code gateway.runs}: who executes a
+ * run and until when (lease), and the sweeper's look at runs that no event will bring back. Only pending runs are
+ * ever claimed, and only when no live lease holds them, so one run executes in one place at a time;
+ * {@link RunStore}'s outcome writes also check that this worker still holds the lease. Every claim counts ({@code attempts}); a run claimed
  * {@code executor.max-claims} times is never claimed for execution again, only by the sweeper to end it.
  */
 @ApplicationScoped
@@ -78,20 +80,32 @@ public class RunLeaseStore {
      *         run of its lane, out of claims, or unknown is absent
      */
     public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
-        return claims.preparedQuery("UPDATE gateway.runs r SET lease_owner = $2,"
-                        + " lease_expires_at = now() + make_interval(secs => $3), attempts = r.attempts + 1,"
-                        + " started_at = clock_timestamp()"
-                        + " FROM gateway.revisions v"
-                        + " WHERE r.id = ANY($1) AND v.id = r.revision_id AND r.status = 'pending'"
-                        + " AND (r.lease_expires_at IS NULL OR r.lease_expires_at < now()) AND r.attempts < $4"
-                        + " AND NOT EXISTS (SELECT 1 FROM gateway.runs earlier WHERE earlier.thread_id = r.thread_id"
-                        + "   AND earlier.channel = r.channel AND earlier.status = 'pending'"
-                        + "   AND earlier.accepted_seq < r.accepted_seq)"
-                        + " RETURNING r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.status, r.environment,"
+        return claims.preparedQuery("WITH claimed AS (INSERT INTO executor.run_states AS s"
+                        + "   (run_id, lease_owner, lease_expires_at, attempts, started_at)"
+                        + "   SELECT r.id, $2, now() + make_interval(secs => $3), 1, clock_timestamp() FROM gateway.runs r"
+                        + "   WHERE r.id = ANY($1)"
+                        // Only the run just before it in the lane is looked at: that one ended only after it
+                        // was claimed, and was claimed only once the one before it had ended, and so on; one
+                        // index probe, however long the thread's history.
+                        + "   AND NOT EXISTS (SELECT 1 FROM (SELECT earlier.id FROM gateway.runs earlier"
+                        + "     WHERE earlier.thread_id = r.thread_id AND earlier.channel = r.channel"
+                        + "     AND earlier.accepted_seq < r.accepted_seq ORDER BY earlier.accepted_seq DESC LIMIT 1) previous"
+                        + "     LEFT JOIN executor.run_states e ON e.run_id = previous.id"
+                        + "     WHERE e.status IS NULL OR e.status = 'pending')"
+                        // A run claimed before (or put back by the sweeper) has its row: claimed again only while
+                        // pending, free of a live lease and within its claims.
+                        + "   ON CONFLICT (run_id) DO UPDATE SET lease_owner = excluded.lease_owner,"
+                        + "   lease_expires_at = excluded.lease_expires_at, attempts = s.attempts + 1,"
+                        + "   started_at = excluded.started_at"
+                        + "   WHERE s.status = 'pending' AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now())"
+                        + "   AND s.attempts < $4"
+                        + "   RETURNING s.run_id)"
+                        + " SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, 'pending' AS status, r.environment,"
                         + " r.inputs::text AS inputs, v.config::text AS config,"
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
-                        + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables")
+                        + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables"
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id JOIN gateway.revisions v ON v.id = r.revision_id")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration()),
                         config.maxClaims()))
                 .map(rows -> {
@@ -138,8 +152,8 @@ public class RunLeaseStore {
         if (runIds.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now(), attempts = attempts - 1"
-                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending' AND lease_expires_at > now()")
+        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now(), attempts = attempts - 1"
+                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending' AND lease_expires_at > now()")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner))
                 .map(SqlResult::rowCount);
     }
@@ -149,8 +163,8 @@ public class RunLeaseStore {
         if (runIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE gateway.runs SET lease_expires_at = now() + make_interval(secs => $3)"
-                        + " WHERE id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
+        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now() + make_interval(secs => $3)"
+                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
                 .replaceWithVoid();
     }
@@ -163,11 +177,14 @@ public class RunLeaseStore {
      * next sweep claims them again for the same purpose.
      */
     public Uni<List<ExhaustedRun>> claimExhausted() {
-        return pool.preparedQuery("UPDATE gateway.runs r SET lease_owner = $1,"
-                        + " lease_expires_at = now() + make_interval(secs => $2), attempts = r.attempts + 1"
-                        + " WHERE r.id IN (SELECT id FROM gateway.runs WHERE status = 'pending' AND attempts >= $3"
-                        + "   AND lease_expires_at < now() ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
-                        + " RETURNING r.id, r.tenant_id, r.kind, r.environment, r.attempts")
+        return pool.preparedQuery("WITH claimed AS (UPDATE executor.run_states s SET lease_owner = $1,"
+                        + "   lease_expires_at = now() + make_interval(secs => $2), attempts = s.attempts + 1"
+                        + "   WHERE s.run_id IN (SELECT x.run_id FROM executor.run_states x JOIN gateway.runs r ON r.id = x.run_id"
+                        + "     WHERE x.status = 'pending' AND x.attempts >= $3 AND x.lease_expires_at < now()"
+                        + "     ORDER BY r.created_at LIMIT $4 FOR UPDATE OF x SKIP LOCKED)"
+                        + "   RETURNING s.run_id, s.attempts)"
+                        + " SELECT r.id, r.tenant_id, r.kind, r.environment, c.attempts"
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id")
                 .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
                 .map(rows -> {
                     List<ExhaustedRun> runs = new ArrayList<>();
@@ -184,36 +201,74 @@ public class RunLeaseStore {
     /**
      * Pending runs that need their request published again: a lease expired (its worker died) and the run
      * was not put back since, or the run was never claimed for {@code unclaimed-after} (its request may
-     * never have reached the broker). Runs out of claims are not: {@link #claimExhausted} ends them. Locked
-     * with SKIP LOCKED, so concurrent sweepers share the work; the rows are marked {@code requeued_at} in the
-     * same transaction, after {@code publish} succeeded.
+     * never have reached the broker). Runs out of claims are not: {@link #claimExhausted} ends them. The rows
+     * are marked {@code requeued_at} in the same transaction, after {@code publish} succeeded.
+     *
+     * <p>Both looks stay small however many runs are stored. Claimed runs are found by the partial index of
+     * pending state rows. Never-claimed runs have no state row to index, so they are looked for only among
+     * the runs accepted since {@code executor.sweep_cursor}: every run created before it has a state row (or
+     * had one put in by an earlier sweep), and the cursor moves up to {@code now() - unclaimed-after} once
+     * nothing older is left. Sweepers of several workers take the cursor's lock in turn.
      *
      * @return the number of runs published
      */
     public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
-        return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at FROM gateway.runs"
-                                + " WHERE status = 'pending' AND attempts < $4 AND ("
-                                + "   (lease_expires_at < now() AND (requeued_at IS NULL OR requeued_at < lease_expires_at"
-                                + "     OR requeued_at < now() - make_interval(secs => $1)))"
-                                + "   OR (lease_expires_at IS NULL AND created_at < now() - make_interval(secs => $2)"
-                                + "     AND (requeued_at IS NULL OR requeued_at < now() - make_interval(secs => $1))))"
-                                + " ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch(),
-                        config.maxClaims()))
-                .chain(rows -> {
-                    List<RunRequested> runs = new ArrayList<>();
-                    rows.forEach(row -> runs.add(requested(row)));
-                    if (runs.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    return publish.apply(runs)
-                            .chain(() -> connection.preparedQuery(
-                                            "UPDATE gateway.runs SET requeued_at = now() WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids(runs, RunRequested::runId))))
-                            .replaceWith(runs.size());
-                }));
+        double unclaimedAfter = seconds(sweeper.unclaimedAfter());
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT unclaimed_since FROM executor.sweep_cursor FOR UPDATE")
+                .execute()
+                .chain(cursor -> connection.preparedQuery(
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                        + " FROM gateway.runs r WHERE r.created_at > $1"
+                                        + " AND r.created_at < now() - make_interval(secs => $2)"
+                                        + " AND NOT EXISTS (SELECT 1 FROM executor.run_states s WHERE s.run_id = r.id)"
+                                        + " ORDER BY r.created_at LIMIT $3")
+                        .execute(Tuple.of(cursor.iterator().next().getOffsetDateTime("unclaimed_since"), unclaimedAfter,
+                                sweeper.batch())))
+                .chain(neverClaimed -> connection.preparedQuery(
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                        + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
+                                        + " WHERE s.status = 'pending' AND s.attempts < $4 AND ("
+                                        + "   (s.lease_expires_at < now() AND (s.requeued_at IS NULL"
+                                        + "     OR s.requeued_at < s.lease_expires_at OR s.requeued_at < now() - make_interval(secs => $1)))"
+                                        + "   OR (s.lease_expires_at IS NULL AND r.created_at < now() - make_interval(secs => $2)"
+                                        + "     AND (s.requeued_at IS NULL OR s.requeued_at < now() - make_interval(secs => $1))))"
+                                        + " ORDER BY r.created_at LIMIT $3 FOR UPDATE OF s SKIP LOCKED")
+                        .execute(Tuple.of(seconds(sweeper.requeueAfter()), unclaimedAfter, sweeper.batch(),
+                                config.maxClaims()))
+                        .chain(claimed -> {
+                            List<RunRequested> runs = new ArrayList<>();
+                            neverClaimed.forEach(row -> runs.add(requested(row)));
+                            claimed.forEach(row -> runs.add(requested(row)));
+                            // A full batch of never-claimed runs may leave more behind it: the cursor moves only to
+                            // the last one taken; otherwise up to the bound the look used.
+                            Uni<?> moveCursor = neverClaimed.size() < sweeper.batch()
+                                    ? connection.preparedQuery("UPDATE executor.sweep_cursor"
+                                            + " SET unclaimed_since = now() - make_interval(secs => $1)").execute(Tuple.of(unclaimedAfter))
+                                    : connection.preparedQuery("UPDATE executor.sweep_cursor SET unclaimed_since = $1")
+                                            .execute(Tuple.of(last(neverClaimed)));
+                            if (runs.isEmpty()) {
+                                return moveCursor.replaceWith(0);
+                            }
+                            return publish.apply(runs)
+                                    .chain(() -> connection.preparedQuery(
+                                                    "INSERT INTO executor.run_states (run_id, requeued_at)"
+                                                            + " SELECT unnest($1::uuid[]), now()"
+                                                            + " ON CONFLICT (run_id) DO UPDATE SET requeued_at = excluded.requeued_at")
+                                            .execute(Tuple.of(ids(runs, RunRequested::runId))))
+                                    .chain(() -> moveCursor)
+                                    .replaceWith(runs.size());
+                        })));
+    }
+
+    /** The creation time of the last run of {@code rows} (ordered by it), or null when there is none. */
+    private static OffsetDateTime last(RowSet<Row> rows) {
+        OffsetDateTime last = null;
+        for (Row row : rows) {
+            last = row.getOffsetDateTime("created_at");
+        }
+        return last;
     }
 
     /**
@@ -225,10 +280,11 @@ public class RunLeaseStore {
     public Uni<Integer> renotify(Function<List<RunFinished>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, kind, status, environment, finished_at FROM gateway.runs"
-                                + " WHERE finished_at IS NOT NULL AND notified_at IS NULL"
-                                + " AND finished_at < now() - make_interval(secs => $1)"
-                                + " ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED")
+                        "SELECT r.id, r.tenant_id, r.kind, s.status, r.environment, s.finished_at"
+                                + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
+                                + " WHERE s.finished_at IS NOT NULL AND s.notified_at IS NULL"
+                                + " AND s.finished_at < now() - make_interval(secs => $1)"
+                                + " ORDER BY s.finished_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED")
                 .execute(Tuple.of(seconds(sweeper.unnotifiedAfter()), sweeper.batch()))
                 .chain(rows -> {
                     List<RunFinished> notices = new ArrayList<>();
@@ -238,7 +294,7 @@ public class RunLeaseStore {
                     }
                     return publish.apply(notices)
                             .chain(() -> connection.preparedQuery(
-                                            "UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                                            "UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
                                     .execute(Tuple.of(ids(notices, RunFinished::runId))))
                             .replaceWith(notices.size());
                 }));

@@ -22,10 +22,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Run records in {@code gateway.runs}. api-gateway inserts a run as pending; from then on this is its
- * only writer. Outcomes are written only while the run is pending and this worker holds its lease
- * ({@link RunLeaseStore#claim}), so a redelivered request or a worker that lost its lease cannot change an
- * outcome that was already stored.
+ * Run outcomes in {@code executor.run_states}, this service's part of a run beside the row api-gateway
+ * inserted in {@code gateway.runs} (which only the gateway writes). Outcomes are written only while the run is
+ * pending and this worker holds its lease ({@link RunLeaseStore#claim}), so a redelivered request or a worker that
+ * lost its lease cannot change an outcome that was already stored.
  */
 @ApplicationScoped
 public class RunStore {
@@ -46,16 +46,18 @@ public class RunStore {
         this.json = json;
         this.owner = worker.value();
         this.marks = GroupCommit.of(MAX_MARKS, runIds -> pool
-                .preparedQuery("UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
+                .preparedQuery("UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
                 .execute(Tuple.of(runIds.toArray(UUID[]::new)))
                 .replaceWithVoid());
     }
 
     /** The run with everything needed to execute it; empty when it does not exist. */
     public Uni<Optional<PendingRun>> find(UUID runId) {
-        return pool.preparedQuery("SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.status, r.environment,"
+        return pool.preparedQuery("SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind,"
+                        + " coalesce(s.status, 'pending') AS status, r.environment,"
                         + " r.inputs::text AS inputs, v.config::text AS config"
                         + " FROM gateway.runs r JOIN gateway.revisions v ON v.id = r.revision_id"
+                        + " LEFT JOIN executor.run_states s ON s.run_id = r.id"
                         + " WHERE r.id = $1")
                 .execute(Tuple.of(runId))
                 .map(rows -> {
@@ -65,22 +67,20 @@ public class RunStore {
     }
 
     /**
-     * Stores a prompt run's outcome, in one statement: the run's final state, the purge of its per-run
-     * environment variables, and what its memory mode keeps of the conversation. Nothing is written unless
-     * the run is pending and this worker holds its lease.
+     * Stores a prompt run's outcome, in one statement: the run's final state and what its memory mode keeps of
+     * the conversation. Nothing is written unless the run is pending and this worker holds its lease. (Its per-run
+     * environment variables are api-gateway's to erase once the run has ended.)
      *
      * @return the stored outcome, or empty when the run had already finished
      */
     public Uni<Optional<StoredOutcome>> finish(UUID runId, Outcome outcome) {
-        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, output = $3, error = $4,"
+        return pool.preparedQuery("WITH stored AS (UPDATE executor.run_states SET status = $2, output = $3, error = $4,"
                         + " token_usage = $5::text::jsonb, cost = $6::text::jsonb, transcript = $7::text::jsonb,"
                         + " emitted = $8::text::jsonb, finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $9"
-                        + " RETURNING id, thread_id, channel, finished_at),"
-                        // Per-run envVars go with the run's end (and only then: a worker that lost its lease
-                        // must not take them from the one that holds it now).
-                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done)),"
-                        + " remembered AS (INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
+                        + " WHERE run_id = $1 AND status = 'pending' AND lease_owner = $9"
+                        + " RETURNING run_id, finished_at),"
+                        + DONE
+                        + ", remembered AS (INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
                         + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d,"
                         + "   ROWS FROM (jsonb_to_recordset($10::text::jsonb) AS (role text, content text))"
                         + "   WITH ORDINALITY AS m(role, content, position) ORDER BY m.position)"
@@ -93,28 +93,37 @@ public class RunStore {
 
     /**
      * Stores a workflow run's outcome (the SDK's {@code WorkflowRun}: outputs by Output name, the failed nodes'
-     * messages, summed usage and cost), with the purge of its per-run variables, in one statement.
+     * messages, summed usage and cost) in one statement.
      *
      * @return the stored outcome, or empty when the run had already finished
      */
     public Uni<Optional<StoredOutcome>> finishWorkflow(UUID runId, RunStatus status, Map<String, String> outputs,
             List<String> errors, Object tokenUsage, Object cost) {
-        return pool.preparedQuery("WITH done AS (UPDATE gateway.runs SET status = $2, outputs = $3::text::jsonb,"
+        return pool.preparedQuery("WITH stored AS (UPDATE executor.run_states SET status = $2, outputs = $3::text::jsonb,"
                         + " errors = $4::text::jsonb, error = $5, token_usage = $6::text::jsonb, cost = $7::text::jsonb,"
                         + " finished_at = now()"
-                        + " WHERE id = $1 AND status = 'pending' AND lease_owner = $8"
-                        + " RETURNING id, thread_id, channel, finished_at),"
-                        + " purged AS (DELETE FROM gateway.run_env_vars WHERE run_id IN (SELECT id FROM done))"
+                        + " WHERE run_id = $1 AND status = 'pending' AND lease_owner = $8"
+                        + " RETURNING run_id, finished_at),"
+                        + DONE
                         + SUCCESSOR_AND_OUTCOME)
                 .execute(Tuple.from(new Object[] {runId, status.wireName(), write(outputs), write(errors),
                         errors.isEmpty() ? null : errors.get(errors.size() - 1), write(tokenUsage), write(cost), owner}))
                 .map(RunStore::stored);
     }
 
-    /** The next pending run of the finished run's lane (same thread and channel), which waited for it. */
+    /** The run just finished, with its lane (thread and channel) from the gateway's row. */
+    private static final String DONE = " done AS (SELECT r.id, r.thread_id, r.channel, f.finished_at"
+            + "   FROM stored f JOIN gateway.runs r ON r.id = f.run_id)";
+
+    /**
+     * The next unfinished run of the finished run's lane (same thread and channel), which waited for it. The
+     * statement's snapshot still shows the finished run as pending, hence its exclusion by id.
+     */
     private static final String SUCCESSOR_AND_OUTCOME = ", successor AS (SELECT n.id, n.tenant_id, n.thread_id, n.kind,"
-            + "   n.priority, n.revision_id, n.created_at FROM gateway.runs n, done d"
-            + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel AND n.status = 'pending' AND n.id <> d.id"
+            + "   n.priority, n.revision_id, n.created_at FROM done d JOIN gateway.runs n"
+            + "   ON n.thread_id = d.thread_id AND n.channel = d.channel AND n.id <> d.id"
+            + "   LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
+            + "   WHERE ns.status IS NULL OR ns.status = 'pending'"
             + "   ORDER BY n.accepted_seq LIMIT 1)"
             + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at"
             + " FROM done d LEFT JOIN successor s ON true";

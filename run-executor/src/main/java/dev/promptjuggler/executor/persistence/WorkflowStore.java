@@ -74,8 +74,9 @@ public class WorkflowStore {
         if (nodes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("WITH run AS (SELECT id, thread_id FROM gateway.runs"
-                        + "   WHERE id = $1 AND status = 'pending' AND lease_owner = $2),"
+        return pool.preparedQuery("WITH run AS (SELECT r.id, r.thread_id FROM gateway.runs r"
+                        + "   JOIN executor.run_states s ON s.run_id = r.id"
+                        + "   WHERE r.id = $1 AND s.status = 'pending' AND s.lease_owner = $2),"
                         + " stored AS (INSERT INTO executor.workflow_node_results (run_id, node_key, visit, node_type,"
                         + "   node_name, status, outputs, error, token_usage, cost, started_at)"
                         + "   SELECT run.id, n.node_key, n.visit, n.node_type, n.node_name, n.status, n.outputs, n.error,"

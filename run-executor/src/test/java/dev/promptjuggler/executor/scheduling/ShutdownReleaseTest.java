@@ -57,7 +57,7 @@ class ShutdownReleaseTest {
 
             starter.stop(null);
 
-            Object[] lease = TestPlatform.query("SELECT status, attempts, lease_expires_at <= now() FROM gateway.runs"
+            Object[] lease = TestPlatform.query("SELECT status, attempts, lease_expires_at <= now() FROM gateway.runs_with_state"
                     + " WHERE id = ?", run).get(0);
             assertEquals("pending", lease[0]);
             assertEquals(0, ((Number) lease[1]).intValue(), "a released claim is not counted");

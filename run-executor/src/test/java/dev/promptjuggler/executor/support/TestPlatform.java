@@ -1,6 +1,7 @@
 package dev.promptjuggler.executor.support;
 
 import dev.promptjuggler.contracts.Priority;
+import dev.promptjuggler.schema.testing.PendingRuns;
 import dev.promptjuggler.schema.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -69,15 +70,13 @@ public final class TestPlatform implements AutoCloseable {
     /** Stores a pending run on {@code thread} and {@code channel}, accepted after every run stored before it. */
     public static UUID storeRun(Prompt prompt, Priority priority, String text, UUID thread, String channel) {
         UUID run = UUID.randomUUID();
-        update("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment, revision_id,"
-                        + " revision_version, inputs) VALUES (?, ?, 'prompt', ?, ?, ?, 'production', ?, 1,"
-                        + " jsonb_build_object('text', ?::text))",
+        update(PendingRuns.insert("VALUES (?, ?, 'prompt', ?, ?, ?, 'production', ?, 1, jsonb_build_object('text', ?::text))"),
                 run, prompt.tenantId(), thread, channel, priority.wireName(), prompt.revisionId(), text);
         return run;
     }
 
     public static Instant finishedAt(UUID run) {
-        Timestamp finished = (Timestamp) query("SELECT finished_at FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        Timestamp finished = (Timestamp) query("SELECT finished_at FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
         return finished == null ? null : finished.toInstant();
     }
 
@@ -101,11 +100,11 @@ public final class TestPlatform implements AutoCloseable {
     }
 
     public static String status(UUID run) {
-        return (String) query("SELECT status FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        return (String) query("SELECT status FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
     }
 
     public static Instant startedAt(UUID run) {
-        Timestamp started = (Timestamp) query("SELECT started_at FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        Timestamp started = (Timestamp) query("SELECT started_at FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
         return started == null ? null : started.toInstant();
     }
 
