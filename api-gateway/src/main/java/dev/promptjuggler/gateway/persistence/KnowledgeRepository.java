@@ -74,7 +74,8 @@ public class KnowledgeRepository {
     }
 
     public Uni<List<DocumentRow>> documentsOf(UUID baseId) {
-        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " WHERE knowledge_base_id = $1 ORDER BY created_at, id")
+        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS
+                        + " WHERE knowledge_base_id = $1 ORDER BY created_at, id")
                 .execute(Tuple.of(baseId))
                 .map(KnowledgeRepository::documentRows);
     }
@@ -120,7 +121,8 @@ public class KnowledgeRepository {
                 .chain(inserted -> connection.preparedQuery("SELECT " + DOCUMENT_COLUMNS
                                 + " WHERE knowledge_base_id = $1 AND content_sha256 = $2")
                         .execute(Tuple.of(document.knowledgeBaseId(), document.sha256()))
-                        .map(stored -> new StoredDocument(documentRow(stored.iterator().next()), inserted.rowCount() == 1)));
+                        .map(stored -> new StoredDocument(documentRow(stored.iterator().next()),
+                                inserted.rowCount() == 1)));
     }
 
     private static BaseRow baseRow(Row row) {

@@ -43,10 +43,10 @@ public class ChunkSearch {
     }
 
     /**
-     * The query's {@code topK} nearest chunks of ready documents, in one statement. Only live documents count:
-     * the chunks of a document the gateway deleted are left out from that moment, before they are removed. The index settings
-     * ({@code hnsw.ef_search}, iterative scans) are the connection's own, set when it opens
-     * (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
+     * The query's {@code topK} nearest chunks of ready documents, in one statement. Only live documents count (the
+     * join with knowledge.documents): a document the gateway deleted is left out from that moment, before its chunks
+     * are removed. The index settings ({@code hnsw.ef_search}, iterative scans) are the connection's own, set when it
+     * opens (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
      * transaction.
      *
      * @param vector      the query's vector, pgvector text

@@ -29,7 +29,7 @@ public class Sweeper {
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
     /** Documents taken up per sweep, one after the other. */
     private static final int TAKEN_UP_PER_SWEEP = 20;
-    /** Deleted documents cleared up per sweep, in one transaction: a base's worth of chunks at most in one go. */
+    /** Deleted documents cleared up per sweep, each with all its chunks, in one transaction. */
     private static final int FORGOTTEN_PER_SWEEP = 500;
 
     private final DocumentStore documents;
