@@ -501,14 +501,20 @@ public final class KnowledgeBenchmark {
         return new Seeded(vectors, description);
     }
 
-    /** Ready documents of 100 chunks each, already notified (so the sweeper leaves them alone). */
+    /**
+     * Ready documents of 100 chunks each, already notified (so the sweeper leaves them alone): the gateway's rows and
+     * knowledge-ingest's state rows, as the two services would have written them.
+     */
     private List<UUID> seedDocuments(Connection db, String baseId) throws Exception {
         int count = (settings.searchChunks() + CHUNKS_PER_SEEDED_DOCUMENT - 1) / CHUNKS_PER_SEEDED_DOCUMENT;
         List<UUID> documents = new ArrayList<>(count);
         db.setAutoCommit(false);
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO gateway.knowledge_documents (id, tenant_id,"
-                + " knowledge_base_id, file_name, mime_type, bytes, content_sha256, content, status, chunk_count,"
-                + " finished_at, notified_at) VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?, 'ready', ?, now(), now())")) {
+                + " knowledge_base_id, file_name, mime_type, bytes, content_sha256, content)"
+                + " VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?)");
+                PreparedStatement state = db.prepareStatement("INSERT INTO knowledge.document_states (document_id,"
+                        + " knowledge_base_id, status, chunk_count, finished_at, notified_at)"
+                        + " VALUES (?, ?, 'ready', ?, now(), now())")) {
             for (int i = 0; i < count; i++) {
                 UUID id = new UUID(settings.seed(), i);
                 byte[] content = ("seeded document " + i + "\n").getBytes(StandardCharsets.UTF_8);
@@ -519,11 +525,15 @@ public final class KnowledgeBenchmark {
                 insert.setLong(5, content.length);
                 insert.setString(6, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
                 insert.setBytes(7, content);
-                insert.setInt(8, Math.min(CHUNKS_PER_SEEDED_DOCUMENT, settings.searchChunks() - i * CHUNKS_PER_SEEDED_DOCUMENT));
                 insert.addBatch();
+                state.setObject(1, id);
+                state.setObject(2, UUID.fromString(baseId));
+                state.setInt(3, Math.min(CHUNKS_PER_SEEDED_DOCUMENT, settings.searchChunks() - i * CHUNKS_PER_SEEDED_DOCUMENT));
+                state.addBatch();
                 documents.add(id);
             }
             insert.executeBatch();
+            state.executeBatch();
         }
         db.commit();
         db.setAutoCommit(true);
@@ -572,7 +582,7 @@ public final class KnowledgeBenchmark {
             statement.execute("RESET maintenance_work_mem");
             // As after any bulk load: otherwise autovacuum takes the fresh table (and the index) on during the
             // measurement.
-            statement.execute("VACUUM ANALYZE knowledge.chunks, gateway.knowledge_documents");
+            statement.execute("VACUUM ANALYZE knowledge.chunks, gateway.knowledge_documents, knowledge.document_states");
         }
         return String.format(Locale.ROOT, "COPY took %.0f s, building the index %.0f s.", copySeconds,
                 seconds(buildStart));

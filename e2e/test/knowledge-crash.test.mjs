@@ -44,7 +44,7 @@ function largeManual() {
 /** Waits until the document is sealed and at least one batch embedded, and answers its chunk count. */
 function midEmbedding(id) {
   return eventually(() => {
-    const [[status, chunkCount]] = sql(`SELECT status, chunk_count FROM gateway.knowledge_documents WHERE id = '${id}'`);
+    const [[status, chunkCount]] = sql(`SELECT status, chunk_count FROM knowledge.documents WHERE id = '${id}'`);
     const embedded = count(`document_id = '${id}' AND embedding IS NOT NULL`);
     return status === 'sealed' && embedded >= 32 && Number(chunkCount);
   }, 120_000, 100);

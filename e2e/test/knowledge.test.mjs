@@ -1,9 +1,12 @@
 // Knowledge bases seen from a customer: documents uploaded with the official SDK become searchable,
-// status and counts read back through the SDK's models, bad files are refused by name, deletes stick.
+// status and counts read back through the SDK's models, bad files are refused by name, deletes stick: a deleted
+// document (or base) is out of search at once, and knowledge-ingest's sweeper removes its chunks.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, PromptJuggler } from '@promptjuggler/sdk';
 import { createKnowledgeBase, gatewayUrl, newTenant, searchKnowledgeBase } from '../support/platform.mjs';
+import { servicesControllable, sql } from '../support/services.mjs';
+import { eventually, manage } from '../support/webhooks.mjs';
 
 let key;
 let client;
@@ -96,4 +99,25 @@ test('a deleted document is gone with its chunks; another tenant sees nothing', 
   assert.equal(withoutIt.chunkCount, withIt.chunkCount - done.chunkCount);
   const { results } = await searchKnowledgeBase(key, base.slug, { query: 'name of the office cat', topK: 5 });
   assert.ok(results.every((hit) => hit.documentId !== document.id));
+});
+
+test('a deleted document leaves search at once, and its chunks and those of a deleted base leave the store', { skip: !servicesControllable && 'needs PJ_STATE_DIR' }, async () => {
+  const ownKey = await newTenant('e2e knowledge deletes');
+  const own = new PromptJuggler(ownKey, { baseUrl: gatewayUrl });
+  const kb = await createKnowledgeBase(ownKey, 'Deleted Handbook');
+  const [kept, gone] = await own.uploadDocuments(kb.slug, [file('warranty.txt', 'The warranty lasts two years.'),
+    file('pixel.txt', 'Our office cat is called Pixel and sleeps on the printer.')]);
+  await eventually(async () => (await own.getKnowledgeBase(kb.slug)).status === 'ready', 60_000);
+  const question = { query: 'what is the name of the office cat?', topK: 5 };
+  assert.equal((await searchKnowledgeBase(ownKey, kb.slug, question)).results[0].documentId, gone.id);
+
+  await own.deleteKnowledgeDocument(gone.id);
+  const { results } = await searchKnowledgeBase(ownKey, kb.slug, question);
+  assert.deepEqual(results.map((hit) => hit.documentId), [kept.id], 'out of search with the delete');
+  const chunks = (where) => Number(sql(`SELECT count(*) FROM knowledge.chunks WHERE ${where}`)[0][0]);
+  await eventually(() => chunks(`document_id = '${gone.id}'`) === 0, 90_000, 500);
+  assert.ok(chunks(`document_id = '${kept.id}'`) > 0, 'the live document keeps its chunks');
+
+  assert.equal((await manage(ownKey, 'DELETE', `/manage/v1/knowledge-bases/${kb.slug}`)).status, 204);
+  await eventually(() => chunks(`knowledge_base_id = '${kb.id}'`) === 0, 90_000, 500);
 });

@@ -217,8 +217,8 @@ test('runs through both gateways finish once each, on all three executors; docum
     await eventually(async () => (await Promise.all(documents.map((id, i) => clients[i % 2].getKnowledgeDocument(id))))
       .every((document) => document.status === 'ready'), 180_000, 1000);
     const stored = sql(`SELECT d.id, d.claims, d.chunk_count, count(c.id), count(DISTINCT c.position)
-      FROM gateway.knowledge_documents d LEFT JOIN knowledge.chunks c ON c.document_id = d.id
-      WHERE d.id = ANY(${uuidArray(documents)}) GROUP BY d.id`);
+      FROM knowledge.documents d LEFT JOIN knowledge.chunks c ON c.document_id = d.id
+      WHERE d.id = ANY(${uuidArray(documents)}) GROUP BY d.id, d.claims, d.chunk_count`);
     assert.equal(stored.length, documents.length);
     for (const [id, claims, chunkCount, chunks, positions] of stored) {
       assert.equal(Number(claims), 1, `document ${id} was claimed once`);

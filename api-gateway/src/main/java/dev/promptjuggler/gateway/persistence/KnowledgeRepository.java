@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Knowledge bases and documents in the gateway schema. The gateway inserts and deletes them; once a
- * document is stored, only knowledge-ingest changes its status and counts (docs/architecture.md).
+ * Knowledge bases and documents in the gateway schema. The gateway inserts and deletes them; a document's
+ * processing state (status, chunk count, error) is knowledge-ingest's, read here through the view
+ * knowledge.documents (docs/architecture.md). Deleting a document or a base writes nothing of knowledge-ingest's:
+ * search leaves their chunks out at once and knowledge-ingest removes them.
  */
 @ApplicationScoped
 public class KnowledgeRepository {
@@ -27,7 +29,8 @@ public class KnowledgeRepository {
             + " c.document_count, c.in_progress, c.failed, c.chunk_count"
             + " FROM gateway.knowledge_bases b CROSS JOIN LATERAL gateway.knowledge_base_counts(b.id) c";
     private static final String DOCUMENT_COLUMNS =
-            "id, knowledge_base_id, file_name, mime_type, bytes, status, chunk_count, error, created_at";
+            "id, knowledge_base_id, file_name, mime_type, bytes, status, chunk_count, error, created_at"
+            + " FROM knowledge.documents";
 
     private final Pool pool;
 
@@ -63,7 +66,7 @@ public class KnowledgeRepository {
                 });
     }
 
-    /** Its documents go with it, and their chunks with them (knowledge.chunks cascades). */
+    /** Its documents go with it (their chunks are knowledge-ingest's to remove). */
     public Uni<Boolean> deleteBase(UUID tenantId, String slug) {
         return pool.preparedQuery("DELETE FROM gateway.knowledge_bases WHERE tenant_id = $1 AND slug = $2")
                 .execute(Tuple.of(tenantId, slug))
@@ -71,20 +74,19 @@ public class KnowledgeRepository {
     }
 
     public Uni<List<DocumentRow>> documentsOf(UUID baseId) {
-        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
+        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS
                         + " WHERE knowledge_base_id = $1 ORDER BY created_at, id")
                 .execute(Tuple.of(baseId))
                 .map(KnowledgeRepository::documentRows);
     }
 
     public Uni<Optional<DocumentRow>> findDocument(UUID tenantId, UUID id) {
-        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
-                        + " WHERE id = $1 AND tenant_id = $2")
+        return pool.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " WHERE id = $1 AND tenant_id = $2")
                 .execute(Tuple.of(id, tenantId))
                 .map(rows -> first(rows).map(KnowledgeRepository::documentRow));
     }
 
-    /** Its chunks go with it (knowledge.chunks cascades), also while knowledge-ingest is working on it. */
+    /** Also while knowledge-ingest is working on it: from this commit on, its chunks are out of search. */
     public Uni<Boolean> deleteDocument(UUID tenantId, UUID id) {
         return pool.preparedQuery("DELETE FROM gateway.knowledge_documents WHERE id = $1 AND tenant_id = $2")
                 .execute(Tuple.of(id, tenantId))
@@ -111,19 +113,16 @@ public class KnowledgeRepository {
     private Uni<StoredDocument> insertOrFind(SqlConnection connection, NewDocument document) {
         return connection.preparedQuery("INSERT INTO gateway.knowledge_documents (id, tenant_id, knowledge_base_id,"
                         + " file_name, mime_type, bytes, content_sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-                        + " ON CONFLICT (knowledge_base_id, content_sha256) DO NOTHING RETURNING " + DOCUMENT_COLUMNS)
+                        + " ON CONFLICT (knowledge_base_id, content_sha256) DO NOTHING")
                 .execute(Tuple.from(List.of(document.id(), document.tenantId(), document.knowledgeBaseId(),
                         document.fileName(), document.mimeType(), (long) document.content().length, document.sha256(),
                         io.vertx.core.buffer.Buffer.buffer(document.content()))))
-                .chain(inserted -> {
-                    if (inserted.rowCount() == 1) {
-                        return Uni.createFrom().item(new StoredDocument(documentRow(inserted.iterator().next()), true));
-                    }
-                    return connection.preparedQuery("SELECT " + DOCUMENT_COLUMNS + " FROM gateway.knowledge_documents"
-                                    + " WHERE knowledge_base_id = $1 AND content_sha256 = $2")
-                            .execute(Tuple.of(document.knowledgeBaseId(), document.sha256()))
-                            .map(existing -> new StoredDocument(documentRow(existing.iterator().next()), false));
-                });
+                // The stored document as every read shows it (a new one is pending until knowledge-ingest takes it up).
+                .chain(inserted -> connection.preparedQuery("SELECT " + DOCUMENT_COLUMNS
+                                + " WHERE knowledge_base_id = $1 AND content_sha256 = $2")
+                        .execute(Tuple.of(document.knowledgeBaseId(), document.sha256()))
+                        .map(stored -> new StoredDocument(documentRow(stored.iterator().next()),
+                                inserted.rowCount() == 1)));
     }
 
     private static BaseRow baseRow(Row row) {

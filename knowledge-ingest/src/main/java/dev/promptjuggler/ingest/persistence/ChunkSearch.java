@@ -43,9 +43,10 @@ public class ChunkSearch {
     }
 
     /**
-     * The query's {@code topK} nearest chunks of ready documents, in one statement. The index settings
-     * ({@code hnsw.ef_search}, iterative scans) are the connection's own, set when it opens
-     * (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
+     * The query's {@code topK} nearest chunks of ready documents, in one statement. Only live documents count (the
+     * join with knowledge.documents): a document the gateway deleted is left out from that moment, before its chunks
+     * are removed. The index settings ({@code hnsw.ef_search}, iterative scans) are the connection's own, set when it
+     * opens (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
      * transaction.
      *
      * @param vector      the query's vector, pgvector text
@@ -78,7 +79,7 @@ public class ChunkSearch {
         String query = "$2::text::vector(" + dimensions + ")";
         return "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
                 + " 1 - (" + column + " <=> " + query + ") AS score"
-                + " FROM knowledge.chunks c JOIN gateway.knowledge_documents d ON d.id = c.document_id"
+                + " FROM knowledge.chunks c JOIN knowledge.documents d ON d.id = c.document_id"
                 + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
                 + (byDocument ? " AND c.document_id = ANY($4)" : "")
                 + " ORDER BY " + column + " <=> " + query + " LIMIT $3";

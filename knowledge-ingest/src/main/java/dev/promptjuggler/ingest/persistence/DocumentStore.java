@@ -19,13 +19,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The documents api-gateway stored (gateway.knowledge_documents) and their chunks (knowledge.chunks).
- * From the moment a document is stored, this service is the only writer of its status, chunk count,
- * error, lease and notice time; every status change is guarded by the status it expects, so a
- * redelivered or swept document can never go backwards.
+ * The documents api-gateway stored (gateway.knowledge_documents, read only here), their processing state
+ * (knowledge.document_states) and their chunks (knowledge.chunks). This service alone writes the state: status,
+ * chunk count, error, lease, claims and notice time, in a row it inserts when it first takes the document up.
+ * Every status change is guarded by the status it expects, so a redelivered or swept document can never go
+ * backwards. A document the gateway deleted leaves its state and chunks behind until {@link #forget} or
+ * {@link #forgetDeleted} removes them; search and the counts read only live documents meanwhile.
  */
 @ApplicationScoped
 public class DocumentStore {
+
+    /** The state row's document still exists (the state's alias is {@code s}). */
+    private static final String LIVE = "EXISTS (SELECT 1 FROM gateway.knowledge_documents d WHERE d.id = s.document_id)";
 
     private final Pool pool;
 
@@ -38,7 +43,7 @@ public class DocumentStore {
         return pool.preparedQuery("SELECT d.id, d.tenant_id, d.knowledge_base_id, d.mime_type, d.status, d.chunk_count,"
                         + " d.error, d.notified_at IS NOT NULL AS notified, b.chunk_max_tokens, b.chunk_overlap_tokens,"
                         + " b.embedding_provider, b.embedding_model, b.embedding_dimensions"
-                        + " FROM gateway.knowledge_documents d JOIN gateway.knowledge_bases b ON b.id = d.knowledge_base_id"
+                        + " FROM knowledge.documents d JOIN gateway.knowledge_bases b ON b.id = d.knowledge_base_id"
                         + " WHERE d.id = $1")
                 .execute(Tuple.of(documentId))
                 .map(rows -> first(rows).map(row -> new DocumentWork(row.getUUID("id"), row.getUUID("tenant_id"),
@@ -56,33 +61,43 @@ public class DocumentStore {
     }
 
     /**
-     * Claims the document for {@code lease}. Taking it over from no live lease counts as one more claim, before
-     * any work is done, so an instance that dies on it still used one; renewing a live lease (a retry within the
-     * same handling) does not.
+     * Claims the document for {@code lease}; its first claim inserts its state row. Taking it over from no live
+     * lease counts as one more claim, before any work is done, so an instance that dies on it still used one;
+     * renewing a live lease (a retry within the same handling) does not.
      *
      * @return the claims the document has taken, this one included; empty when it is gone or finished
      */
     public Uni<Optional<Integer>> claim(UUID documentId, Duration lease) {
-        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now() + $2::text::interval,"
-                        + " claims = claims + CASE WHEN lease_until IS NULL OR lease_until < now() THEN 1 ELSE 0 END"
-                        + " WHERE id = $1 AND status IN ('pending', 'sealed') RETURNING claims")
+        return pool.preparedQuery("INSERT INTO knowledge.document_states AS s (document_id, knowledge_base_id,"
+                        + " lease_until, claims) SELECT id, knowledge_base_id, now() + $2::text::interval, 1"
+                        + " FROM gateway.knowledge_documents WHERE id = $1"
+                        + " ON CONFLICT (document_id) DO UPDATE SET lease_until = excluded.lease_until,"
+                        + " claims = s.claims + CASE WHEN s.lease_until IS NULL OR s.lease_until < now() THEN 1 ELSE 0 END"
+                        + " WHERE s.status IN ('pending', 'sealed') RETURNING claims")
                 .execute(Tuple.of(documentId, lease.toSeconds() + " seconds"))
                 .map(rows -> first(rows).map(row -> row.getInteger("claims")));
     }
 
     /**
      * pending → sealed with its chunks, in one transaction: a crash before the commit leaves the document
-     * pending with no chunks, after it sealed with all of them.
+     * pending with no chunks, after it sealed with all of them. The document's row is share-locked until the
+     * commit, so the gateway's delete of it comes after the chunks (and {@link #forgetDeleted} removes them) or
+     * before, and then nothing is stored.
      *
      * @return false when the document was no longer pending (another worker sealed it) or is gone
      */
     public Uni<Boolean> seal(UUID documentId, UUID knowledgeBaseId, List<Chunk> chunks) {
         return pool.withTransaction(connection -> connection
-                .preparedQuery("UPDATE gateway.knowledge_documents SET status = 'sealed', chunk_count = $2"
-                        + " WHERE id = $1 AND status = 'pending'")
-                .execute(Tuple.of(documentId, chunks.size()))
+                .preparedQuery("SELECT 1 FROM gateway.knowledge_documents WHERE id = $1 FOR KEY SHARE")
+                .execute(Tuple.of(documentId))
+                .chain(live -> live.rowCount() == 0 ? Uni.createFrom().item(0) : connection
+                        .preparedQuery("INSERT INTO knowledge.document_states AS s (document_id, knowledge_base_id, status,"
+                                + " chunk_count) VALUES ($1, $2, 'sealed', $3) ON CONFLICT (document_id) DO UPDATE"
+                                + " SET status = 'sealed', chunk_count = excluded.chunk_count WHERE s.status = 'pending'")
+                        .execute(Tuple.of(documentId, knowledgeBaseId, chunks.size()))
+                        .map(RowSet::rowCount))
                 .chain(updated -> {
-                    if (updated.rowCount() == 0) {
+                    if (updated == 0) {
                         return Uni.createFrom().item(false);
                     }
                     List<Tuple> rows = new ArrayList<>(chunks.size());
@@ -124,8 +139,8 @@ public class DocumentStore {
         if (documentIds.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET lease_until = now(), claims = claims - 1"
-                        + " WHERE id = ANY($1) AND status IN ('pending', 'sealed') AND lease_until > now()")
+        return pool.preparedQuery("UPDATE knowledge.document_states SET lease_until = now(), claims = claims - 1"
+                        + " WHERE document_id = ANY($1) AND status IN ('pending', 'sealed') AND lease_until > now()")
                 .execute(Tuple.of(documentIds.toArray(new UUID[0])))
                 .map(RowSet::rowCount);
     }
@@ -145,8 +160,9 @@ public class DocumentStore {
                 .preparedQuery("UPDATE knowledge.chunks SET embedding = $3::text::vector, dimensions = $4"
                         + " WHERE document_id = $1 AND position = $2 AND embedding IS NULL")
                 .executeBatch(rows)
-                .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
-                                + " SET lease_until = now() + $2::text::interval WHERE id = $1 AND status = 'sealed'")
+                .chain(() -> connection.preparedQuery("UPDATE knowledge.document_states s"
+                                + " SET lease_until = now() + $2::text::interval WHERE document_id = $1 AND status = 'sealed'"
+                                + " AND " + LIVE)
                         .execute(Tuple.of(documentId, lease.toSeconds() + " seconds")))
                 .map(renewed -> renewed.rowCount() == 1));
     }
@@ -162,15 +178,18 @@ public class DocumentStore {
             String error) {
         return pool.withTransaction(connection -> lockBase(connection, knowledgeBaseId)
                 .chain(() -> outcome == KnowledgeDocumentStatus.READY
-                        ? connection.preparedQuery("UPDATE gateway.knowledge_documents SET status = 'ready',"
-                                        + " finished_at = now(), lease_until = NULL WHERE id = $1 AND status = 'sealed'"
-                                        + " RETURNING chunk_count")
+                        ? connection.preparedQuery("UPDATE knowledge.document_states s SET status = 'ready',"
+                                        + " finished_at = now(), lease_until = NULL WHERE document_id = $1"
+                                        + " AND status = 'sealed' AND " + LIVE + " RETURNING chunk_count")
                                 .execute(Tuple.of(documentId))
                         : connection.preparedQuery("DELETE FROM knowledge.chunks WHERE document_id = $1").execute(Tuple.of(documentId))
-                                .chain(() -> connection.preparedQuery("UPDATE gateway.knowledge_documents"
-                                                + " SET status = 'failed', chunk_count = 0, error = $2, finished_at = now(),"
-                                                + " lease_until = NULL WHERE id = $1 AND status IN ('pending', 'sealed')"
-                                                + " RETURNING chunk_count")
+                                .chain(() -> connection.preparedQuery("INSERT INTO knowledge.document_states AS s"
+                                                + " (document_id, knowledge_base_id, status, error, finished_at)"
+                                                + " SELECT id, knowledge_base_id, 'failed', $2, now()"
+                                                + " FROM gateway.knowledge_documents WHERE id = $1"
+                                                + " ON CONFLICT (document_id) DO UPDATE SET status = 'failed', chunk_count = 0,"
+                                                + " error = excluded.error, finished_at = now(), lease_until = NULL"
+                                                + " WHERE s.status IN ('pending', 'sealed') RETURNING chunk_count")
                                         .execute(Tuple.of(documentId, error))))
                 .chain(updated -> {
                     if (updated.rowCount() == 0) {
@@ -189,15 +208,15 @@ public class DocumentStore {
     }
 
     public Uni<Void> markNotified(UUID documentId) {
-        return pool.preparedQuery("UPDATE gateway.knowledge_documents SET notified_at = now()"
-                        + " WHERE id = $1 AND notified_at IS NULL")
+        return pool.preparedQuery("UPDATE knowledge.document_states SET notified_at = now()"
+                        + " WHERE document_id = $1 AND notified_at IS NULL")
                 .execute(Tuple.of(documentId))
                 .replaceWithVoid();
     }
 
     /** Documents the sweeper must take up: unfinished with no live claim, or finished with the notice owed. */
     public Uni<List<Unsettled>> unsettled(Duration olderThan, int limit) {
-        return pool.preparedQuery("SELECT id, knowledge_base_id FROM gateway.knowledge_documents"
+        return pool.preparedQuery("SELECT id, knowledge_base_id FROM knowledge.documents"
                         + " WHERE (status IN ('pending', 'sealed') OR notified_at IS NULL)"
                         + " AND created_at < now() - $1::text::interval AND (lease_until IS NULL OR lease_until < now())"
                         + " ORDER BY created_at LIMIT $2")
@@ -206,6 +225,40 @@ public class DocumentStore {
                     List<Unsettled> found = new ArrayList<>();
                     rows.forEach(row -> found.add(new Unsettled(row.getUUID("id"), row.getUUID("knowledge_base_id"))));
                     return found;
+                });
+    }
+
+    /** Removes the state and chunks of a document the gateway deleted; nothing when it still exists. */
+    public Uni<Void> forget(UUID documentId) {
+        return pool.withTransaction(connection -> removeDeleted(connection, "s.document_id = $1", Tuple.of(documentId)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Removes the state and chunks of up to {@code limit} documents the gateway deleted (each on its own or with
+     * its knowledge base), for the sweeper.
+     *
+     * @return how many deleted documents it cleared up
+     */
+    public Uni<Integer> forgetDeleted(int limit) {
+        return pool.withTransaction(connection -> removeDeleted(connection,
+                "s.document_id IN (SELECT s.document_id FROM knowledge.document_states s WHERE NOT " + LIVE + " LIMIT $1)",
+                Tuple.of(limit)));
+    }
+
+    private static Uni<Integer> removeDeleted(SqlConnection connection, String which, Tuple arguments) {
+        // A document's chunks are stored only with its state row (seal), so the removed states name every chunk
+        // to remove.
+        return connection.preparedQuery("DELETE FROM knowledge.document_states s WHERE " + which + " AND NOT " + LIVE
+                        + " RETURNING document_id")
+                .execute(arguments)
+                .chain(removed -> {
+                    List<UUID> ids = new ArrayList<>(removed.size());
+                    removed.forEach(row -> ids.add(row.getUUID("document_id")));
+                    return ids.isEmpty() ? Uni.createFrom().item(0) : connection
+                            .preparedQuery("DELETE FROM knowledge.chunks WHERE document_id = ANY($1)")
+                            .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                            .replaceWith(ids.size());
                 });
     }
 

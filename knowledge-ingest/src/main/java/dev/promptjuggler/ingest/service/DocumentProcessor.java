@@ -22,7 +22,6 @@ import dev.promptjuggler.runtime.lifecycle.Drain;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,7 +54,6 @@ import org.jboss.logging.Logger;
 public class DocumentProcessor {
 
     private static final Logger LOG = Logger.getLogger(DocumentProcessor.class);
-    private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final DocumentStore documents;
     private final Embeddings embeddings;
@@ -116,7 +114,7 @@ public class DocumentProcessor {
                         : documents.unembedded(documentId).chain(pending -> embedThenFinish(work, pending)));
                 case READY, FAILED -> work.notified() ? Uni.createFrom().voidItem() : renotify(work);
             };
-        }).onFailure(DocumentProcessor::isDeletedMeanwhile).recoverWithUni(() -> deleted(documentId, knowledgeBaseId));
+        });
     }
 
     private Uni<Void> sealThenEmbed(DocumentWork work) {
@@ -221,11 +219,12 @@ public class DocumentProcessor {
     }
 
     /**
-     * The document was deleted (before or while it was processed): its chunks went with it. If that left
-     * its base with nothing in progress, the base is finished.
+     * The document was deleted (before or while it was processed): its state and the chunks stored so far are
+     * removed (search and the base's counts left them out from the delete on). If that left its base with nothing
+     * in progress, the base is finished.
      */
     private Uni<Void> deleted(UUID documentId, UUID knowledgeBaseId) {
-        return documents.lockedBaseState(knowledgeBaseId).chain(base -> {
+        return documents.forget(documentId).chain(() -> documents.lockedBaseState(knowledgeBaseId)).chain(base -> {
             if (base.isEmpty() || base.get().status() == KnowledgeBaseStatus.PENDING) {
                 return Uni.createFrom().voidItem();
             }
@@ -233,10 +232,6 @@ public class DocumentProcessor {
             return publisher.publish(new KnowledgeBaseFinished(knowledgeBaseId, state.tenantId(), state.status(),
                     state.documentCount(), state.chunkCount(), documentId, Instant.now()));
         });
-    }
-
-    private static boolean isDeletedMeanwhile(Throwable failure) {
-        return failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState());
     }
 
     /**

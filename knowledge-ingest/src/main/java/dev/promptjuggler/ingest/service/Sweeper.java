@@ -19,12 +19,18 @@ import org.jboss.logging.Logger;
 /**
  * Takes up what no event will bring back: documents whose knowledge.uploaded was never published (the
  * gateway stored them and then failed), whose worker died and whose retries gave up, and finished
- * documents whose notice never reached the broker. Claims (leases) keep it off documents in work.
+ * documents whose notice never reached the broker. Claims (leases) keep it off documents in work. It also
+ * removes the state and chunks of documents the gateway deleted (alone or with their knowledge base): no event
+ * announces a delete, and search already leaves them out.
  */
 @ApplicationScoped
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    /** Documents taken up per sweep, one after the other. */
+    private static final int TAKEN_UP_PER_SWEEP = 20;
+    /** Deleted documents cleared up per sweep, each with all its chunks, in one transaction. */
+    private static final int FORGOTTEN_PER_SWEEP = 500;
 
     private final DocumentStore documents;
     private final DocumentProcessor processor;
@@ -74,7 +80,12 @@ public class Sweeper {
 
     Uni<Void> sweep() {
         heartbeat.ifPresent(Heartbeat::beat);
-        return documents.unsettled(config.sweepAfter(), 20)
+        return documents.forgetDeleted(FORGOTTEN_PER_SWEEP)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("clearing up deleted documents failed: %s", failure.toString());
+                    return 0;
+                })
+                .chain(() -> documents.unsettled(config.sweepAfter(), TAKEN_UP_PER_SWEEP))
                 .invoke(found -> metrics.swept(found.size()))
                 .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
                 .onItem().transformToUniAndConcatenate(document -> processor

@@ -61,11 +61,11 @@ class EmbeddingEndpointFailureTest {
         await().atMost(PROCESSING).until(() -> !"pending".equals(status(busy)) && !"sealed".equals(status(busy))
                 && !"pending".equals(status(refused)) && !"sealed".equals(status(refused)));
 
-        Row ready = one("SELECT status, error FROM gateway.knowledge_documents WHERE id = $1", busy);
+        Row ready = one("SELECT status, error FROM knowledge.documents WHERE id = $1", busy);
         assertEquals("ready", ready.getString("status"), ready.getString("error"));
         assertNull(ready.getString("error"));
         assertTrue(FlakyEmbeddings.busyOnceRequests() >= 2, "the 503 was followed by another request");
-        Row failed = one("SELECT status, error FROM gateway.knowledge_documents WHERE id = $1", refused);
+        Row failed = one("SELECT status, error FROM knowledge.documents WHERE id = $1", refused);
         assertEquals("failed", failed.getString("status"));
         assertEquals("embedding failed: embeddings endpoint answered 400", failed.getString("error"));
         assertEquals(refusedBefore + 1, Metrics.sample("ingest_documents_abandoned_total", "reason", "embedding_refused"));
@@ -96,7 +96,7 @@ class EmbeddingEndpointFailureTest {
     }
 
     private String status(UUID id) {
-        return one("SELECT status FROM gateway.knowledge_documents WHERE id = $1", id).getString("status");
+        return one("SELECT status FROM knowledge.documents WHERE id = $1", id).getString("status");
     }
 
     private Row one(String query, UUID id) {

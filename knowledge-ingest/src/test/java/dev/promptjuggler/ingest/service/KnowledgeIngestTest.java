@@ -65,6 +65,9 @@ class KnowledgeIngestTest {
     @Inject
     IngestConfig config;
 
+    @Inject
+    Sweeper sweeper;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
@@ -174,7 +177,7 @@ class KnowledgeIngestTest {
         UUID broken = upload("broken.pdf", "application/pdf", TestDocuments.utf8("%PDF-1.7 this is no PDF at all"));
 
         await().atMost(PROCESSING).until(() -> "failed".equals(status(broken)));
-        assertTrue(one("SELECT error FROM gateway.knowledge_documents WHERE id = $1", broken).getString("error")
+        assertTrue(one("SELECT error FROM knowledge.documents WHERE id = $1", broken).getString("error")
                 .startsWith("unreadable PDF"));
         List<JsonNode> events = events(2);
         assertEquals("failed", events.get(0).get("status").asText());
@@ -188,14 +191,13 @@ class KnowledgeIngestTest {
     void aDocumentClaimedMoreThanMaxClaimsTimesEndsFailedWithItsNoticesInsteadOfBeingTakenUpAgain() throws Exception {
         UUID id = insertDocument("kills-its-worker.txt", "text/plain", TestDocuments.utf8(longText()));
         // Claimed max-claims times by instances that died on it; the last lease has expired as well.
-        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() - interval '1 minute' WHERE id = $1",
-                Tuple.of(id, config.processing().maxClaims()));
+        claimedBefore(id, config.processing().maxClaims(), "- interval '1 minute'");
         double before = Metrics.sample(ABANDONED, "reason", "max_claims");
 
         // What the sweeper (or a redelivered event) does with it.
         processor.process(id, base).await().atMost(PROCESSING);
 
-        Row document = one("SELECT status, error, claims, chunk_count FROM gateway.knowledge_documents WHERE id = $1", id);
+        Row document = one("SELECT status, error, claims, chunk_count FROM knowledge.documents WHERE id = $1", id);
         assertEquals("failed", document.getString("status"));
         assertTrue(document.getString("error").startsWith("abandoned after " + config.processing().maxClaims() + " claims"),
                 document.getString("error"));
@@ -214,20 +216,18 @@ class KnowledgeIngestTest {
     void aClaimCountsWhenItTakesTheDocumentOverNotWhenItRenewsALiveLease() throws Exception {
         int max = config.processing().maxClaims();
         UUID lastClaim = insertDocument("last-claim.txt", "text/plain", TestDocuments.utf8(longText()));
-        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() - interval '1 minute' WHERE id = $1",
-                Tuple.of(lastClaim, max - 1));
+        claimedBefore(lastClaim, max - 1, "- interval '1 minute'");
         // In work under a live lease (a retry within the same handling): renewing it is not a claim.
         UUID leased = insertDocument("leased.txt", "text/plain", TestDocuments.utf8("The warranty lasts two years."));
-        sql("UPDATE gateway.knowledge_documents SET claims = $2, lease_until = now() + interval '1 minute' WHERE id = $1",
-                Tuple.of(leased, max));
+        claimedBefore(leased, max, "+ interval '1 minute'");
 
         processor.process(lastClaim, base).await().atMost(PROCESSING);
         processor.process(leased, base).await().atMost(PROCESSING);
 
         assertEquals("ready", status(lastClaim));
-        assertEquals(max, one("SELECT claims FROM gateway.knowledge_documents WHERE id = $1", lastClaim).getInteger(0));
+        assertEquals(max, one("SELECT claims FROM knowledge.documents WHERE id = $1", lastClaim).getInteger(0));
         assertEquals("ready", status(leased));
-        assertEquals(max, one("SELECT claims FROM gateway.knowledge_documents WHERE id = $1", leased).getInteger(0));
+        assertEquals(max, one("SELECT claims FROM knowledge.documents WHERE id = $1", leased).getInteger(0));
     }
 
     @Test
@@ -263,8 +263,9 @@ class KnowledgeIngestTest {
                 .await().atMost(Duration.ofSeconds(10)));
 
         sql("DELETE FROM gateway.knowledge_documents WHERE id = $1", Tuple.of(id));
-        assertEquals(0, one("SELECT count(*) FROM knowledge.chunks WHERE document_id = $1", id).getLong(0));
+        // The gateway's delete leaves knowledge-ingest's rows to it: processing the deleted document removes them.
         processor.process(id, base).await().atMost(PROCESSING);
+        assertEquals(0, one("SELECT count(*) FROM knowledge.chunks WHERE document_id = $1", id).getLong(0));
 
         assertEquals(0, one("SELECT count(*) FROM gateway.knowledge_documents WHERE id = $1", id).getLong(0));
         assertEquals(0, one("SELECT count(*) FROM knowledge.chunks WHERE document_id = $1", id).getLong(0));
@@ -272,6 +273,42 @@ class KnowledgeIngestTest {
                 .await().atMost(Duration.ofSeconds(10)), "a deleted document cannot be sealed again");
         JsonNode baseEvent = events(1).get(0);
         assertEquals(0, baseEvent.get("documentCount").asInt(), "the base is finished and empty");
+    }
+
+    @Test
+    void aDeletedDocumentLeavesSearchAtOnceAndTheSweeperRemovesItsChunksAsWithADeletedBase() throws Exception {
+        UUID kept = upload("warranty.txt", "text/plain", TestDocuments.utf8("The warranty lasts two years."));
+        UUID deleted = upload("cat.txt", "text/plain", TestDocuments.utf8("The office cat is called Pixel."));
+        await().atMost(PROCESSING).until(() -> "ready".equals(status(kept)) && "ready".equals(status(deleted)));
+        Map<String, Object> catQuestion = Map.of("tenantId", tenant, "query", "what is the office cat called?", "topK", 5);
+        given().contentType(ContentType.JSON).body(catQuestion).post("/internal/v1/knowledge-bases/{id}/search", base)
+                .then().statusCode(200).body("results[0].documentId", equalTo(deleted.toString()));
+
+        // What the gateway's DELETE does: its own row only. The chunks are still stored, but out of search and counts.
+        sql("DELETE FROM gateway.knowledge_documents WHERE id = $1", Tuple.of(deleted));
+        assertTrue(chunks(deleted).size() > 0, "not removed yet: search has to leave them out by itself");
+        List<String> found = given().contentType(ContentType.JSON).body(catQuestion)
+                .post("/internal/v1/knowledge-bases/{id}/search", base)
+                .then().statusCode(200).extract().jsonPath().getList("results.documentId", String.class);
+        assertEquals(List.of(kept.toString()), found);
+        Row counts = one("SELECT * FROM gateway.knowledge_base_counts($1)", base);
+        assertEquals(1, counts.getLong("document_count"));
+        assertEquals(chunks(kept).size(), counts.getLong("chunk_count"));
+
+        sweeper.sweep().await().atMost(PROCESSING);
+        assertEquals(List.of(), chunks(deleted));
+        assertEquals(0, one("SELECT count(*) FROM knowledge.document_states WHERE document_id = $1", deleted).getLong(0));
+        assertEquals(1, chunks(kept).size(), "the live document keeps its chunk");
+
+        // Deleting the base (the gateway's row; its documents go with it in the gateway's schema): the same clean-up.
+        sql("DELETE FROM gateway.knowledge_bases WHERE id = $1", Tuple.of(base));
+        given().contentType(ContentType.JSON).body(Map.of("tenantId", tenant, "query", "warranty"))
+                .post("/internal/v1/knowledge-bases/{id}/search", base)
+                .then().statusCode(404);
+        sweeper.sweep().await().atMost(PROCESSING);
+        assertEquals(0, chunkCount());
+        assertEquals(0, one("SELECT count(*) FROM knowledge.document_states WHERE knowledge_base_id = $1", base)
+                .getLong(0));
     }
 
     private UUID upload(String name, String mimeType, byte[] content) throws Exception {
@@ -295,6 +332,12 @@ class KnowledgeIngestTest {
                 + " content_sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 Tuple.from(List.of(id, tenant, base, name, mimeType, (long) content.length, sha, io.vertx.core.buffer.Buffer.buffer(content))));
         return id;
+    }
+
+    /** The state earlier instances left: {@code claims} taken, the last lease ending at now() {@code leaseFromNow}. */
+    private void claimedBefore(UUID id, int claims, String leaseFromNow) {
+        sql("INSERT INTO knowledge.document_states (document_id, knowledge_base_id, claims, lease_until)"
+                + " VALUES ($1, $2, $3, now() " + leaseFromNow + ")", Tuple.of(id, base, claims));
     }
 
     /** The next {@code count} events of this test's base on knowledge.finished, in publication order. */
@@ -323,7 +366,7 @@ class KnowledgeIngestTest {
     }
 
     private String status(UUID id) {
-        return one("SELECT status FROM gateway.knowledge_documents WHERE id = $1", id).getString("status");
+        return one("SELECT status FROM knowledge.documents WHERE id = $1", id).getString("status");
     }
 
     private long chunkCount() {
