@@ -15,7 +15,7 @@ export const PUBLIC_MODELS = ['PromptRun', 'WorkflowRun', 'TokenUsage', 'RunCost
   'ModelParams', 'CreatePromptRunResponse', 'CreateWorkflowRunResponse', 'KnowledgeBaseResponse',
   'KnowledgeDocumentSummary', 'KnowledgeDocumentResponse', 'ErrorResponse', 'PromptRunFinished',
   'WorkflowRunFinished', 'Emit', 'HttpCall', 'HttpHeader', 'KnowledgeSearch', 'Mcp', 'PromptCall', 'ScriptCall',
-  'WebSearch', 'WorkflowCall', 'VersionRef'];
+  'WebSearch', 'WorkflowCall', 'VersionRef', 'TextFormat', 'JsonObjectFormat', 'JsonSchemaFormat'];
 
 export function properties(source, name) {
   const body = source.match(new RegExp(`\\ninterface ${name} \\{\\n([\\s\\S]*?)\\n\\}`));

@@ -68,9 +68,10 @@ public class PromptRunResource {
         return definitions.resolve(caller.tenantId(), RunKind.PROMPT, slug, version).map(resolved -> {
             PromptConfig config = json.read(resolved.revision().config().toString(), PromptConfig.class);
             return new PromptRevisionResponse(resolved.revision().id(), resolved.definition().id(), config.memory(), config.provider(), config.model(),
-                    config.modelParams(),
-                    config.responseFormat() == null ? Map.of("type", "text") : config.responseFormat(),
-                    config.systemInstruction(), config.messages(), config.tools());
+                    SdkShapes.modelParams(config.modelParams()),
+                    config.responseFormat() == null ? Map.of("type", "text")
+                            : SdkShapes.responseFormat(config.responseFormat()),
+                    config.systemInstruction(), config.messages(), SdkShapes.tools(config.tools()));
         });
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -30,7 +32,67 @@ final class SdkShapes {
      */
     static final List<String> MODEL_COST = List.of("input", "cachedInput", "output", "webSearch", "total");
 
+    /** {@code ModelParams}. */
+    static final List<String> MODEL_PARAMS = List.of("maxCompletionTokens", "temperature", "topP", "verbosity",
+            "reasoningEffort", "reasoningSummary", "serviceTier");
+
+    /** {@code ResponseFormat} by its {@code type}: {@code TextFormat}, {@code JsonObjectFormat}, {@code JsonSchemaFormat}. */
+    static final Map<String, List<String>> RESPONSE_FORMATS = Map.of("text", List.of("type"),
+            "json_object", List.of("type"),
+            "json_schema", List.of("type", "name", "schema", "strict", "description"));
+
+    /** {@code Tool} by its {@code type}: {@code Emit}, {@code HttpCall}, {@code KnowledgeSearch}, … */
+    static final Map<String, List<String>> TOOLS = Map.of(
+            "emit", List.of("type", "name", "description", "failFast", "paramsSchema"),
+            "http", List.of("type", "name", "description", "failFast", "paramsSchema", "url", "method", "headers"),
+            "knowledge_search", List.of("type", "name", "description", "failFast", "knowledgeBaseId"),
+            "mcp", List.of("type", "name", "url", "authorizationToken", "allowedTools"),
+            "prompt", List.of("type", "name", "description", "failFast", "versionRef"),
+            "workflow", List.of("type", "name", "description", "failFast", "versionRef"),
+            "script", List.of("type", "name", "description", "failFast", "language", "code"),
+            "web_search", List.of("type", "allowedDomains"));
+
     private SdkShapes() {
+    }
+
+    /**
+     * A published prompt's stored settings cut to the SDK's models: drafts are saved as the editor sends them,
+     * and a key the SDKs do not know must not reach their decoders.
+     */
+    static Map<String, Object> modelParams(Map<String, Object> stored) {
+        return only(stored, MODEL_PARAMS);
+    }
+
+    static Map<String, Object> responseFormat(Map<String, Object> stored) {
+        return only(stored, RESPONSE_FORMATS.getOrDefault(String.valueOf(stored.get("type")), List.of("type")));
+    }
+
+    static List<Map<String, Object>> tools(List<Map<String, Object>> stored) {
+        return stored.stream().map(tool -> {
+            Map<String, Object> shaped = only(tool, TOOLS.getOrDefault(String.valueOf(tool.get("type")), List.of("type")));
+            if (shaped.get("versionRef") instanceof Map<?, ?> ref) {
+                Map<String, Object> versionRef = new LinkedHashMap<>();
+                versionRef.put("definitionId", ref.get("definitionId"));
+                versionRef.put("idOrTag", ref.get("idOrTag"));
+                shaped.put("versionRef", versionRef);
+            }
+            if (shaped.get("headers") instanceof List<?> headers) {
+                shaped.put("headers", headers.stream().map(header -> header instanceof Map<?, ?> pair
+                        ? Map.of("key", String.valueOf(pair.get("key")), "value", String.valueOf(pair.get("value")))
+                        : header).toList());
+            }
+            return shaped;
+        }).toList();
+    }
+
+    private static Map<String, Object> only(Map<String, Object> source, List<String> fields) {
+        Map<String, Object> shaped = new LinkedHashMap<>();
+        for (String field : fields) {
+            if (source.containsKey(field)) {
+                shaped.put(field, source.get(field));
+            }
+        }
+        return shaped;
     }
 
     static <T> RestResponse<T> withRevision(T body, RunRow run) {
