@@ -184,7 +184,8 @@ class DefinitionLifecycleTest {
         valid.put("tools", List.of(Map.of("type", "prompt", "name", "sub", "failFast", false,
                 "versionRef", Map.of("definitionId", "pr_x", "idOrTag", 2))));
         String slug = Api.createPrompt(key, "Valid", valid);
-        Api.publish(key, "prompts", slug);
+        as(key).body(Map.of()).post("/manage/v1/prompts/{slug}/versions", slug)
+                .then().log().ifValidationFails().statusCode(201).body("version", equalTo(1));
     }
 
     private void assertPublishRefused(Map<String, Object> change, String error) {
