@@ -173,8 +173,6 @@ class DefinitionLifecycleTest {
         assertPublishRefused(Map.of("tools", List.of(Map.of("type", "prompt", "name", "sub", "failFast", true,
                 "versionRef", Map.of("definitionId", "pr_x", "idOrTag", true)))),
                 "tools[0].versionRef.idOrTag must be a version number or a non-empty string");
-        assertPublishRefused(Map.of("tools", List.of(Map.of("type", "prompt", "name", "sub", "failFast", true,
-                "versionRef", "pr_x/1"))), "tools[0].versionRef must be an object {definitionId, idOrTag}");
         assertPublishRefused(Map.of("tools", List.of(Map.of("type", "http", "name", "crm", "failFast", false,
                 "url", "https://crm.example.com", "paramsSchema", "{}"))), "tools[0].method must be one of");
 
