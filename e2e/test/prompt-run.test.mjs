@@ -35,9 +35,11 @@ test('a prompt run travels every service and ends in a verified webhook and a co
   assert.equal(await verifyWebhookSignature(delivery.rawBody, signature, webhook.secret), true);
   assert.equal(await verifyWebhookSignature(delivery.rawBody.replace('completed', 'failed'), signature, webhook.secret), false,
     'a tampered body must not verify');
-  assert.deepEqual(JSON.parse(delivery.rawBody), { event: 'promptrun.finished', id, status: 'completed' });
+  assert.deepEqual(JSON.parse(delivery.rawBody), { id, status: 'completed' });
   assert.equal(delivery.headers['promptjuggler-event'], 'promptrun.finished');
   assert.ok(delivery.headers['promptjuggler-event-id']);
+  assert.equal(delivery.headers['promptjuggler-revision-version'], String(prompt.version));
+  assert.match(delivery.headers['promptjuggler-revision-id'], /^[0-9a-f-]{36}$/);
 
   // Result before notice: by the time the webhook arrived, the run reads as finished.
   const run = await client.getPromptRun(id);
@@ -46,7 +48,7 @@ test('a prompt run travels every service and ends in a verified webhook and a co
   assert.ok(run.finishedAt instanceof Date && run.finishedAt >= run.createdAt);
   assert.equal(run.error, undefined);
   assert.deepEqual(run.tokenUsage, { input: 4, inputCached: 0, output: 6, reasoning: 0, total: 10,
-    serviceTier: undefined, inputCacheWrite: 0 });
+    serviceTier: undefined, inputCacheWrite: undefined });
   assert.deepEqual(run.transcript, [{ type: 'text', content: run.output, citations: [] }]);
   assert.deepEqual(run.emitted, []);
 });

@@ -84,7 +84,7 @@ test('http: placeholders and a stored secret reach the endpoint; the answer goes
 
 test('http: private and metadata addresses are refused; the model is told, and the run goes on', async () => {
   const prompt = await toolPrompt('Metadata', [{ type: 'http', name: 'meta', failFast: false, method: 'GET',
-    url: 'http://169.254.169.254/latest/meta-data/' }]);
+    url: 'http://169.254.169.254/latest/meta-data/', paramsSchema: '{"type":"object"}' }]);
   const done = await run(prompt, '@tool meta {}');
   assert.equal(done.status, 'completed', done.error);
   assert.equal(done.output, '[simulated gpt-5.5] meta: refused: 169.254.169.254 resolves to 169.254.169.254 is not a public address');
@@ -93,13 +93,13 @@ test('http: private and metadata addresses are refused; the model is told, and t
 
 test('prompt: a nested published prompt answers the call; its tokens count towards the run', async () => {
   const translator = await publishPrompt(key, `Translator ${randomUUID().slice(0, 8)}`, {
-    provider: 'openai', model: 'gpt-5.5-mini', messages: [{ role: 'user', content: 'Translate {{phrase}}' }] });
+    provider: 'openai', model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'Translate {{phrase}}' }] });
   const prompt = await toolPrompt('Caller', [{ type: 'prompt', name: 'translate', failFast: true,
     versionRef: { definitionId: translator.slug, idOrTag: translator.version } }]);
 
   const done = await run(prompt, '@tool translate {"phrase":"bonjour"}');
   assert.equal(done.status, 'completed', done.error);
-  assert.equal(done.output, '[simulated gpt-5.5] translate: [simulated gpt-5.5-mini] Translate bonjour');
+  assert.equal(done.output, '[simulated gpt-5.5] translate: [simulated gpt-5.4-mini] Translate bonjour');
   // Two turns of the caller and one of the nested prompt.
   const alone = await run(await toolPrompt('Plain', []), '@tool translate {"phrase":"bonjour"}');
   assert.ok(done.tokenUsage.input > alone.tokenUsage.input + 2, 'the nested turn and the second turn are counted');
@@ -124,7 +124,7 @@ test('knowledge_search: the model gets the best chunks of a knowledge base inges
 
 test('workflow: a published workflow runs inside the prompt run; its outputs are the result', async () => {
   const step = await publishPrompt(key, `Step ${randomUUID().slice(0, 8)}`, {
-    provider: 'openai', model: 'gpt-5.5-mini', messages: [{ role: 'user', content: 'Plan {{goal}}' }] });
+    provider: 'openai', model: 'gpt-5.4-mini', messages: [{ role: 'user', content: 'Plan {{goal}}' }] });
   const workflow = await publishWorkflow(key, `Planner ${randomUUID().slice(0, 8)}`, {
     nodes: [{ id: 'goal', type: 'input', name: 'goal' },
       { id: 'p', type: 'prompt', name: 'Plan', settings: { prompt: step.slug, version: step.version } },
@@ -136,7 +136,7 @@ test('workflow: a published workflow runs inside the prompt run; its outputs are
 
   const done = await run(prompt, '@tool planner {"goal":"a picnic"}');
   assert.equal(done.status, 'completed', done.error);
-  assert.equal(done.output, '[simulated gpt-5.5] planner: {"plan":"[simulated gpt-5.5-mini] Plan a picnic"}');
+  assert.equal(done.output, '[simulated gpt-5.5] planner: {"plan":"[simulated gpt-5.4-mini] Plan a picnic"}');
   const alone = await run(await toolPrompt('Plain', []), '@tool planner {"goal":"a picnic"}');
   assert.ok(done.tokenUsage.total > alone.tokenUsage.total + 5, 'the nested workflow\'s prompt is counted');
 });
@@ -148,7 +148,7 @@ test('mcp and script tools fail the run clearly', async () => {
   assert.equal(viaMcp.error, "tool 'files': mcp tools are not supported by this deployment");
   assert.equal(viaMcp.tokenUsage, undefined, 'no model turn was taken');
 
-  const script = await toolPrompt('Script', [{ type: 'script', name: 'calc', language: 'python', code: 'print(1)' }]);
+  const script = await toolPrompt('Script', [{ type: 'script', name: 'calc', failFast: true, language: 'python', code: 'print(1)' }]);
   const viaScript = await run(script, 'hello');
   assert.equal(viaScript.status, 'failed');
   assert.equal(viaScript.error, "tool 'calc': script tools are not supported by this deployment");

@@ -54,7 +54,9 @@ test('input → prompt → output: outputs, usage and cost, a verified workflowr
 
   const delivery = await receiver.waitFor((d) => JSON.parse(d.rawBody).id === run.id);
   assert.equal(await verifyWebhookSignature(delivery.rawBody, delivery.headers['promptjuggler-signature'], webhook.secret), true);
-  assert.deepEqual(JSON.parse(delivery.rawBody), { event: 'workflowrun.finished', id: run.id, status: 'completed' });
+  assert.deepEqual(JSON.parse(delivery.rawBody), { id: run.id, status: 'completed' });
+  assert.equal(delivery.headers['promptjuggler-event'], 'workflowrun.finished');
+  assert.equal(delivery.headers['promptjuggler-revision-version'], String(run.version));
 
   const trace = await workflowTrace(key, run.id);
   assert.deepEqual(trace.nodes.map((n) => [n.nodeId, n.type, n.status]),
@@ -97,9 +99,9 @@ test('value, string, array and json_query nodes transform strings', async () => 
 });
 
 test('if and switch skip the branches they do not take (no output, no provider call); merges become arrays', async () => {
-  const taken = await prompt('gpt-5.5-taken', 'yes {{in}}');
-  const untaken = await prompt('gpt-5.5-untaken', 'no {{in}}');
-  const before = await calls('gpt-5.5-untaken');
+  const taken = await prompt('gpt-5.6-terra', 'yes {{in}}');
+  const untaken = await prompt('gpt-5.6-luna', 'no {{in}}');
+  const before = await calls('gpt-5.6-luna');
   const run = await runGraph({
     nodes: [
       { id: 'q', type: 'input', name: 'question' },
@@ -122,9 +124,9 @@ test('if and switch skip the branches they do not take (no output, no provider c
   }, { question: 'a refund please' });
 
   assert.equal(run.status, 'completed', JSON.stringify(run.errors));
-  assert.deepEqual(run.outputs, { yes: '[simulated gpt-5.5-taken] yes a refund please', route: 'a refund please',
-    merged: '["one","two"]', single: '[simulated gpt-5.5-taken] yes a refund please' });
-  assert.equal(await calls('gpt-5.5-untaken'), before, 'the branch not taken called no provider');
+  assert.deepEqual(run.outputs, { yes: '[simulated gpt-5.6-terra] yes a refund please', route: 'a refund please',
+    merged: '["one","two"]', single: '[simulated gpt-5.6-terra] yes a refund please' });
+  assert.equal(await calls('gpt-5.6-luna'), before, 'the branch not taken called no provider');
   const trace = await workflowTrace(key, run.id);
   assert.deepEqual(trace.nodes.filter((n) => n.status === 'skipped').map((n) => n.nodeId).sort(), ['b', 'no', 'tech']);
 });
@@ -144,22 +146,22 @@ test('fanout runs a prompt per item, in order, a bounded number at a time', asyn
 });
 
 test('a loop re-runs its body, prompt included, until its condition holds or its iterations are used up', async () => {
-  const grow = await prompt('gpt-5.5-loop', '{{in}}+');
+  const grow = await prompt('gpt-6-astra', '{{in}}+');
   const graph = (until) => ({
     nodes: [{ id: 'seed', type: 'input', name: 'seed' },
       { id: 'loop', type: 'loop', name: 'Grow', settings: { maxIterations: 3, ...(until ? { until } : {}) } },
       { id: 'p', type: 'prompt', name: 'Grow', settings: { prompt: grow.slug, version: grow.version } },
-      { id: 'strip', type: 'string', name: 'Strip', settings: { operation: 'replace', search: '[simulated gpt-5.5-loop] ', replacement: '' } },
+      { id: 'strip', type: 'string', name: 'Strip', settings: { operation: 'replace', search: '[simulated gpt-6-astra] ', replacement: '' } },
       { id: 'out', type: 'output', name: 'grown' }],
     edges: [{ from: 'seed', to: 'loop' }, { from: 'loop', fromHandle: 'body', to: 'p', toHandle: 'in' },
       { from: 'p', to: 'strip' }, { from: 'strip', to: 'loop', toHandle: 'feedback' },
       { from: 'loop', fromHandle: 'done', to: 'out' }],
   });
-  const before = await calls('gpt-5.5-loop');
+  const before = await calls('gpt-6-astra');
   const bounded = await runGraph(graph(null), { seed: 'x' });
   assert.equal(bounded.status, 'completed', JSON.stringify(bounded.errors));
   assert.deepEqual(bounded.outputs, { grown: 'x+++' });
-  assert.equal(await calls('gpt-5.5-loop'), before + 3);
+  assert.equal(await calls('gpt-6-astra'), before + 3);
 
   const early = await runGraph(graph({ operator: 'contains', value: '++' }), { seed: 'y' });
   assert.deepEqual(early.outputs, { grown: 'y++' });

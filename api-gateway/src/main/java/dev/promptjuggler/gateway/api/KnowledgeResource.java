@@ -6,7 +6,6 @@ import dev.promptjuggler.gateway.service.KnowledgeService;
 import dev.promptjuggler.gateway.service.KnowledgeService.BaseWithDocuments;
 import dev.promptjuggler.gateway.service.KnowledgeService.IncomingFile;
 import dev.promptjuggler.contracts.knowledge.KnowledgeBaseStatus;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -106,14 +105,11 @@ public class KnowledgeResource {
         return parts.stream().sorted(Comparator.comparingInt(Part::order)).map(Part::file).toList();
     }
 
-    /** The SDK's {@code KnowledgeDocumentResponse}, plus {@code mimeType} and, for a failed document, {@code error}. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DocumentResponse(UUID id, String status, String fileName, long bytes, int chunkCount, String mimeType,
-            String error) {
+    /** The SDK's {@code KnowledgeDocumentResponse}, exactly. */
+    public record DocumentResponse(UUID id, String status, String fileName, long bytes, int chunkCount) {
 
         static DocumentResponse of(DocumentRow row) {
-            return new DocumentResponse(row.id(), row.status(), row.fileName(), row.bytes(), row.chunkCount(),
-                    row.mimeType(), row.error());
+            return new DocumentResponse(row.id(), row.status(), row.fileName(), row.bytes(), row.chunkCount());
         }
     }
 
@@ -125,13 +121,13 @@ public class KnowledgeResource {
         }
     }
 
-    /** The SDK's {@code KnowledgeBaseResponse}, plus {@code slug} and {@code name}. */
-    public record KnowledgeBaseResponse(UUID id, String slug, String name, String status, long documentCount,
-            long chunkCount, List<DocumentSummary> documents) {
+    /** The SDK's {@code KnowledgeBaseResponse}, exactly. */
+    public record KnowledgeBaseResponse(UUID id, String status, long documentCount, long chunkCount,
+            List<DocumentSummary> documents) {
 
         static KnowledgeBaseResponse of(BaseWithDocuments found) {
             BaseRow base = found.base();
-            return new KnowledgeBaseResponse(base.id(), base.slug(), base.name(), KnowledgeResource.status(base),
+            return new KnowledgeBaseResponse(base.id(), KnowledgeResource.status(base),
                     base.documentCount(),
                     base.chunkCount(), found.documents().stream().map(DocumentSummary::of).toList());
         }

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
@@ -27,6 +28,9 @@ public class OpenApiContract implements OASFilter {
 
     private static final String ERROR_SCHEMA = "#/components/schemas/ErrorResponse";
 
+    /** Run reads: the SDK's models have no field for the revision a run ran, so it travels in headers. */
+    private static final List<String> RUN_READS = List.of("/api/v1/promptruns/{id}", "/api/v1/workflowruns/{id}");
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         openAPI.getPaths().getPathItems().entrySet().stream()
@@ -34,6 +38,17 @@ public class OpenApiContract implements OASFilter {
                 .filter(path -> !path.getKey().equals(ThreadStreamRoute.DOCUMENTED_PATH))
                 .forEach(path -> path.getValue().getOperations().values()
                         .forEach(op -> describeErrors(path.getKey(), op)));
+        RUN_READS.forEach(path -> describeRevisionHeaders(openAPI.getPaths().getPathItem(path).getGET()));
+    }
+
+    private static void describeRevisionHeaders(Operation read) {
+        APIResponse ok = read.getResponses().getAPIResponse("200");
+        ok.addHeader(SdkShapes.REVISION_ID, OASFactory.createHeader()
+                .description("The published revision the run ran (its id)")
+                .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING).format("uuid")));
+        ok.addHeader(SdkShapes.REVISION_VERSION, OASFactory.createHeader()
+                .description("The published revision the run ran (its version number)")
+                .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)));
     }
 
     private void describeErrors(String path, Operation operation) {

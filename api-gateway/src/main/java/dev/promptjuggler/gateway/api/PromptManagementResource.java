@@ -1,9 +1,14 @@
 package dev.promptjuggler.gateway.api;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.contracts.prompt.ModelCatalogue;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptMessage;
 import dev.promptjuggler.contracts.prompt.ToolRules;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -31,6 +36,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Tag(name = "Prompts (management)")
 public class PromptManagementResource extends DefinitionManagementResource {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public PromptManagementResource(DefinitionService definitions, Caller caller) {
         super(definitions, caller, RunKind.PROMPT);
     }
@@ -52,6 +59,31 @@ public class PromptManagementResource extends DefinitionManagementResource {
     @Operation(summary = "Save the draft (never runs until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @Valid @NotNull Draft body) {
         return definitions.saveDraft(caller.tenantId(), kind, slug, body.toConfig()).chain(this::response);
+    }
+
+    /**
+     * A prompt is published only with a model the catalogue prices ({@link ModelCatalogue}) and tools the SDKs can
+     * decode ({@link ToolRules#sdkSchemaProblem}): each a 422 naming the field, and nothing is published.
+     */
+    @Override
+    protected Uni<Void> checkBeforePublishing(DefinitionRow definition) {
+        JsonNode draft = definition.draft();
+        String provider = draft.path("provider").asText();
+        String model = draft.path("model").asText();
+        if (!ModelCatalogue.providers().contains(provider)) {
+            throw ApiException.invalid("provider must be one of " + ModelCatalogue.providers() + ", not " + provider);
+        }
+        if (!ModelCatalogue.contains(provider, model)) {
+            throw ApiException.invalid("model " + model + " is not in the model catalogue for " + provider
+                    + " (one of " + String.join(", ", ModelCatalogue.models(provider)) + ")");
+        }
+        List<Map<String, Object>> tools = draft.path("tools").isArray()
+                ? JSON.convertValue(draft.get("tools"), new TypeReference<List<Map<String, Object>>>() { })
+                : List.of();
+        ToolRules.sdkSchemaProblem(tools).ifPresent(problem -> {
+            throw ApiException.invalid(problem);
+        });
+        return Uni.createFrom().voidItem();
     }
 
     public record CreatePrompt(@NotBlank @Size(max = 200) String name, @Valid @NotNull Draft draft) {

@@ -17,6 +17,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** The public workflow-run endpoints of the PromptJuggler API. */
 @Path("/api/v1")
@@ -34,7 +35,7 @@ public class WorkflowRunResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/workflows/{slug}/{version}/runs")
-    @Operation(summary = "Create and trigger a workflow run; version is a number, a tag or __latest__")
+    @Operation(summary = "Create and trigger a workflow run; version is a number, a tag, __latest__ or a revision id")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
             @HeaderParam("Idempotency-Key") String idempotencyKey, CreateRunBody body) {
         return runs.createRun(caller.tenantId(), RunKind.WORKFLOW, slug, version, RunIds.request(body),
@@ -44,22 +45,20 @@ public class WorkflowRunResource {
 
     @GET
     @Path("/workflowruns/{id}")
-    @Operation(summary = "Get a workflow run")
-    public Uni<WorkflowRunResponse> get(@PathParam("id") String id) {
+    @Operation(summary = "Get a workflow run; headers PromptJuggler-Revision-Id and -Version name the revision it ran")
+    public Uni<RestResponse<WorkflowRunResponse>> get(@PathParam("id") String id) {
         return runs.findRun(caller.tenantId(), RunKind.WORKFLOW, PathParams.uuid(id, "id", "workflow run"))
-                .map(WorkflowRunResponse::of);
+                .map(run -> SdkShapes.withRevision(WorkflowRunResponse.of(run), run));
     }
 
-    /** The SDK's {@code WorkflowRun}, plus {@code revision}: which published revision ran. */
+    /** The SDK's {@code WorkflowRun}, exactly (see SdkShapes). */
     public record WorkflowRunResponse(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt,
             @Schema(ref = "WorkflowOutputs") JsonNode outputs, @Schema(ref = "WorkflowErrors") JsonNode errors,
-            @Schema(ref = "TokenUsage") JsonNode tokenUsage, @Schema(ref = "RunCost") JsonNode cost,
-            RevisionRef revision) {
+            @Schema(ref = "TokenUsage") JsonNode tokenUsage, @Schema(ref = "RunCost") JsonNode cost) {
 
         static WorkflowRunResponse of(RunRow run) {
             return new WorkflowRunResponse(run.id(), run.status(), run.createdAt(), run.finishedAt(), run.outputs(),
-                    run.errors(), run.tokenUsage(), run.cost(), new RevisionRef(run.revisionId(),
-                            run.revisionVersion()));
+                    run.errors(), SdkShapes.tokenUsage(run.tokenUsage()), SdkShapes.cost(run.cost()));
         }
     }
 }

@@ -57,10 +57,14 @@ public class DefinitionRepository {
                 .map(rows -> TenantRepository.first(rows).map(this::definition));
     }
 
-    public Uni<Optional<DefinitionRow>> findById(UUID tenantId, RunKind kind, UUID id) {
+    /**
+     * A definition as another one refers to it: by id, slug or former slug, by {@code gateway.resolve_definition},
+     * the rule run-executor resolves its references with too.
+     */
+    public Uni<Optional<DefinitionRow>> findReferenced(UUID tenantId, RunKind kind, String reference) {
         return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
-                        + " WHERE d.tenant_id = $1 AND d.kind = $2 AND d.id = $3")
-                .execute(Tuple.of(tenantId, wire(kind), id))
+                        + " WHERE d.id = gateway.resolve_definition($1, $2, $3)")
+                .execute(Tuple.of(tenantId, wire(kind), reference))
                 .map(rows -> TenantRepository.first(rows).map(this::definition));
     }
 
@@ -138,14 +142,12 @@ public class DefinitionRepository {
         return revisionWhere("r.definition_id = $1 AND r.version = $2", Tuple.of(definitionId, version));
     }
 
-    public Uni<Optional<RevisionRow>> findLatestRevision(UUID definitionId) {
-        return revisionWhere("r.definition_id = $1 AND r.version ="
-                + " (SELECT max(version) FROM gateway.revisions WHERE definition_id = $1)", Tuple.of(definitionId));
-    }
-
-    public Uni<Optional<RevisionRow>> findRevisionByTag(UUID definitionId, String tag) {
-        return revisionWhere("r.id = (SELECT revision_id FROM gateway.tags WHERE definition_id = $1 AND name = $2)",
-                Tuple.of(definitionId, tag));
+    /**
+     * The published revision a version reference names: a version number, {@code __latest__}, a revision id or
+     * a tag, by {@code gateway.resolve_revision}, the rule run-executor resolves its references with too.
+     */
+    public Uni<Optional<RevisionRow>> resolveRevision(UUID definitionId, String version) {
+        return revisionWhere("r.id = gateway.resolve_revision($1, $2)", Tuple.of(definitionId, version));
     }
 
     public Uni<List<RevisionRow>> listRevisions(UUID definitionId) {

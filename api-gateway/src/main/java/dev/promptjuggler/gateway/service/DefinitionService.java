@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The life cycle shared by prompts and workflows: create with a name (the slug follows from it), save
  * drafts, publish immutable versions, move tags, rename with the old slug kept as an alias, and resolve
- * a version reference (number, tag or {@value #LATEST}) to a published revision. Drafts never run.
+ * a version reference (number, tag, {@value #LATEST} or revision id) to a published revision, by the one rule
+ * of {@code gateway.resolve_revision}. Drafts never run.
  */
 @ApplicationScoped
 public class DefinitionService {
@@ -24,7 +25,6 @@ public class DefinitionService {
     /** The version reference that means "the most recently published". */
     public static final String LATEST = "__latest__";
 
-    private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,8}");
     private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private final DefinitionRepository definitions;
@@ -112,31 +112,21 @@ public class DefinitionService {
                 .replaceWithVoid();
     }
 
-    /** Resolves a version number, a tag or {@value #LATEST} to a published revision. */
+    /** Resolves a version number, a tag, {@value #LATEST} or a revision id to a published revision. */
     public Uni<ResolvedRevision> resolve(UUID tenantId, RunKind kind, String slug, String version) {
         return find(tenantId, kind, slug).chain(definition -> publishedRevision(definition, version)
                 .map(found -> new ResolvedRevision(definition, found.orElseThrow(() -> ApiException
                         .notFound(noun(kind) + " " + slug + " has no published version or tag " + version)))));
     }
 
-    /** The published revision a version number, a tag or {@value #LATEST} points at. */
+    /** The published revision a version number, a tag, {@value #LATEST} or a revision id points at. */
     public Uni<Optional<RevisionRow>> publishedRevision(DefinitionRow definition, String version) {
-        if (LATEST.equals(version)) {
-            return definitions.findLatestRevision(definition.id());
-        }
-        if (VERSION_NUMBER.matcher(version).matches()) {
-            return definitions.findRevision(definition.id(), Integer.parseInt(version));
-        }
-        return definitions.findRevisionByTag(definition.id(), version);
+        return definitions.resolveRevision(definition.id(), version);
     }
 
     /** A definition named by its id, its slug or a slug it had before a rename, as other definitions refer to it. */
     public Uni<Optional<DefinitionRow>> findReferenced(UUID tenantId, RunKind kind, String idOrSlug) {
-        try {
-            return definitions.findById(tenantId, kind, UUID.fromString(idOrSlug));
-        } catch (IllegalArgumentException notAnId) {
-            return definitions.findBySlug(tenantId, kind, idOrSlug);
-        }
+        return definitions.findReferenced(tenantId, kind, idOrSlug);
     }
 
     private static void requireTagName(String tag) {

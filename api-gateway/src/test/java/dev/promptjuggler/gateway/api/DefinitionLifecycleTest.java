@@ -4,6 +4,8 @@ import static dev.promptjuggler.gateway.api.Api.as;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,12 +61,13 @@ class DefinitionLifecycleTest {
         as(key).body(Map.of("version", 1)).put("/manage/v1/prompts/{slug}/tags/production", slug)
                 .then().statusCode(200).body("version", equalTo(1)).body("tags", contains("production"));
         String first = runVersion(slug, "production");
-        as(key).get("/api/v1/promptruns/{id}", first).then().body("revision.version", equalTo(1));
+        as(key).get("/api/v1/promptruns/{id}", first).then()
+                .header("PromptJuggler-Revision-Version", "1").body("$", not(hasKey("revision")));
 
         as(key).body(Map.of("version", 2)).put("/manage/v1/prompts/{slug}/tags/production", slug)
                 .then().statusCode(200).body("version", equalTo(2));
         String second = runVersion(slug, "production");
-        as(key).get("/api/v1/promptruns/{id}", second).then().body("revision.version", equalTo(2));
+        as(key).get("/api/v1/promptruns/{id}", second).then().header("PromptJuggler-Revision-Version", "2");
         as(key).get("/api/v1/prompts/{slug}/production", slug).then().statusCode(200)
                 .body("messages[0].content", equalTo("Two"));
 
@@ -110,7 +113,9 @@ class DefinitionLifecycleTest {
                 .post("/api/v1/workflows/{slug}/1/runs", slug)
                 .then().statusCode(200).extract().path("id");
         as(key).get("/api/v1/workflowruns/{id}", id).then().statusCode(200)
-                .body("id", equalTo(id)).body("errors", empty()).body("revision.version", equalTo(1));
+                .body("id", equalTo(id)).body("errors", empty()).body("$", not(hasKey("revision")))
+                .header("PromptJuggler-Revision-Version", "1")
+                .header("PromptJuggler-Revision-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
         // A workflow run is not a prompt run, and the other way round.
         as(key).get("/api/v1/promptruns/{id}", id).then().statusCode(404);
         as(key).get("/manage/v1/workflows").then().statusCode(200).body("slug", contains(slug));
@@ -135,6 +140,60 @@ class DefinitionLifecycleTest {
                 "method", "GET", "failFast", false, "headers", List.of(Map.of("key", "Authorization", "value", "Bearer ${CRM_KEY}")))));
         as(key).body(withTools).put("/manage/v1/prompts/{slug}/draft", slug).then().statusCode(200)
                 .body("draft.tools[0].name", equalTo("crm"));
+    }
+
+    @Test
+    void aRevisionIdWorksWhereverAVersionDoes() {
+        String slug = Api.createPrompt(key, "By id", Api.promptDraft("One"));
+        Api.publish(key, "prompts", slug);
+        as(key).body(Api.promptDraft("Two")).put("/manage/v1/prompts/{slug}/draft", slug).then().statusCode(200);
+        Api.publish(key, "prompts", slug);
+        String first = as(key).get("/manage/v1/prompts/{slug}/versions", slug).then().statusCode(200)
+                .extract().path("revisionId[1]");
+
+        as(key).get("/api/v1/prompts/{slug}/{version}", slug, first).then().statusCode(200)
+                .body("id", equalTo(first)).body("messages[0].content", equalTo("One"));
+        String run = runVersion(slug, first);
+        as(key).get("/api/v1/promptruns/{id}", run).then().statusCode(200)
+                .header("PromptJuggler-Revision-Id", first).header("PromptJuggler-Revision-Version", "1");
+        // Another prompt's revision id names nothing here.
+        String other = Api.createPrompt(key, "Other", Api.promptDraft("Other"));
+        Api.publish(key, "prompts", other);
+        as(key).get("/api/v1/prompts/{slug}/{version}", other, first).then().statusCode(404);
+    }
+
+    @Test
+    void publishingRefusesAModelOutsideTheCatalogueAndToolsOffTheSdkSchemaNamingTheFieldAndPublishesNothing() {
+        assertPublishRefused(Map.of("model", "gpt-5.5-mini"), "model gpt-5.5-mini is not in the model catalogue for openai");
+        assertPublishRefused(Map.of("provider", "anthropic"), "model gpt-5.5 is not in the model catalogue for anthropic");
+        assertPublishRefused(Map.of("tools", List.of(Map.of("type", "emit", "name", "lead",
+                "paramsSchema", "{\"type\":\"object\"}"))), "tools[0].failFast is required and must be true or false");
+        assertPublishRefused(Map.of("tools", List.of(Map.of("type", "emit", "name", "lead", "failFast", true))),
+                "tools[0].paramsSchema is required");
+        assertPublishRefused(Map.of("tools", List.of(Map.of("type", "prompt", "name", "sub", "failFast", true,
+                "versionRef", Map.of("definitionId", "pr_x", "idOrTag", true)))),
+                "tools[0].versionRef.idOrTag must be a version number or a non-empty string");
+        assertPublishRefused(Map.of("tools", List.of(Map.of("type", "http", "name", "crm", "failFast", false,
+                "url", "https://crm.example.com", "paramsSchema", "{}"))), "tools[0].method must be one of");
+
+        Map<String, Object> valid = new java.util.HashMap<>(Api.promptDraft("Hi"));
+        valid.put("model", "claude-haiku-4-5");
+        valid.put("provider", "anthropic");
+        valid.put("tools", List.of(Map.of("type", "prompt", "name", "sub", "failFast", false,
+                "versionRef", Map.of("definitionId", "pr_x", "idOrTag", 2))));
+        String slug = Api.createPrompt(key, "Valid", valid);
+        as(key).body(Map.of()).post("/manage/v1/prompts/{slug}/versions", slug)
+                .then().log().ifValidationFails().statusCode(201).body("version", equalTo(1));
+    }
+
+    private void assertPublishRefused(Map<String, Object> change, String error) {
+        Map<String, Object> draft = new java.util.HashMap<>(Api.promptDraft("Hi"));
+        draft.putAll(change);
+        String slug = Api.createPrompt(key, "Refused", draft);
+        as(key).body(Map.of()).post("/manage/v1/prompts/{slug}/versions", slug)
+                .then().statusCode(422).body("error", org.hamcrest.Matchers.startsWith(error));
+        as(key).get("/manage/v1/prompts/{slug}", slug).then().statusCode(200).body("latestVersion", nullValue());
+        as(key).get("/manage/v1/prompts/{slug}/versions", slug).then().statusCode(200).body("$", empty());
     }
 
     private void assertDraftRefused(String slug, Map<String, Object> change, String error) {

@@ -98,6 +98,124 @@ public final class ToolRules {
         }
     }
 
+    /**
+     * The SDK's {@code Tool} schema, checked when a prompt is published (a draft may be saved incomplete): each
+     * type's required fields with their JSON types ({@code failFast} a boolean, {@code paramsSchema} JSON Schema
+     * text, {@code versionRef} {@code {definitionId, idOrTag}} with a string id and a number or string version),
+     * and the optional ones' types. The SDKs' decoders refuse a tool that breaks it.
+     *
+     * @return the first problem, naming the field ({@code tools[1].failFast …}), or empty
+     */
+    public static Optional<String> sdkSchemaProblem(List<Map<String, Object>> tools) {
+        for (int i = 0; i < tools.size(); i++) {
+            String problem = sdkSchemaProblem(tools.get(i));
+            if (problem != null) {
+                return Optional.of("tools[" + i + "]." + problem);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String sdkSchemaProblem(Map<String, Object> tool) {
+        String type = text(tool, "type");
+        if (type == null || !TYPES.contains(type)) {
+            return "type must be one of " + new java.util.TreeSet<>(TYPES);
+        }
+        if (type.equals("web_search")) {
+            return stringsOrNull(tool, "allowedDomains");
+        }
+        String problem = firstOf(requiredString(tool, "name"), type.equals("mcp") ? null : requiredBoolean(tool, "failFast"),
+                optionalString(tool, "description"));
+        if (problem != null) {
+            return problem;
+        }
+        return switch (type) {
+            case "emit" -> requiredSchema(tool);
+            case "http" -> firstOf(requiredString(tool, "url"), requiredSchema(tool),
+                    tool.get("method") instanceof String method && METHODS.contains(method) ? null
+                            : "method must be one of " + new java.util.TreeSet<>(METHODS),
+                    headersProblem(tool.get("headers")));
+            case "knowledge_search" -> requiredString(tool, "knowledgeBaseId");
+            case "prompt", "workflow" -> versionRefProblem(tool.get("versionRef"));
+            case "script" -> firstOf(tool.get("language") instanceof String language
+                            && (language.equals("python") || language.equals("javascript")) ? null
+                            : "language must be python or javascript",
+                    requiredString(tool, "code"));
+            case "mcp" -> firstOf(requiredString(tool, "url"), optionalString(tool, "authorizationToken"),
+                    stringsOrNull(tool, "allowedTools"));
+            default -> null;
+        };
+    }
+
+    private static String versionRefProblem(Object value) {
+        if (!(value instanceof Map<?, ?> ref)) {
+            return "versionRef must be an object {definitionId, idOrTag}";
+        }
+        if (!(ref.get("definitionId") instanceof String id) || id.isBlank()) {
+            return "versionRef.definitionId must be a non-empty string";
+        }
+        Object idOrTag = ref.get("idOrTag");
+        boolean number = idOrTag instanceof Integer || idOrTag instanceof Long;
+        boolean text = idOrTag instanceof String version && !version.isBlank();
+        return number || text ? null : "versionRef.idOrTag must be a version number or a non-empty string";
+    }
+
+    private static String headersProblem(Object headers) {
+        if (headers == null) {
+            return null;
+        }
+        if (!(headers instanceof List<?> list)) {
+            return "headers must be an array of {key, value}";
+        }
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> header) || !(header.get("key") instanceof String)
+                    || !(header.get("value") instanceof String)) {
+                return "headers[" + i + "] must be {key, value} with string values";
+            }
+        }
+        return null;
+    }
+
+    private static String requiredSchema(Map<String, Object> tool) {
+        String missing = requiredString(tool, "paramsSchema");
+        if (missing != null) {
+            return missing + " (a JSON Schema object, as JSON text)";
+        }
+        return schemaProblem(tool);
+    }
+
+    private static String requiredString(Map<String, Object> tool, String field) {
+        return tool.get(field) instanceof String value && !value.isBlank() ? null
+                : field + " is required and must be a non-empty string";
+    }
+
+    private static String optionalString(Map<String, Object> tool, String field) {
+        Object value = tool.get(field);
+        return value == null || value instanceof String ? null : field + " must be a string or null";
+    }
+
+    private static String requiredBoolean(Map<String, Object> tool, String field) {
+        return tool.get(field) instanceof Boolean ? null : field + " is required and must be true or false";
+    }
+
+    private static String stringsOrNull(Map<String, Object> tool, String field) {
+        Object value = tool.get(field);
+        if (value == null) {
+            return null;
+        }
+        return value instanceof List<?> list && list.stream().allMatch(String.class::isInstance) ? null
+                : field + " must be an array of strings or null";
+    }
+
+    private static String firstOf(String... problems) {
+        for (String problem : problems) {
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
     /** Whether a header with this name carries a credential. */
     public static boolean credential(String headerName) {
         return CREDENTIAL_HEADER.matcher(headerName).matches();

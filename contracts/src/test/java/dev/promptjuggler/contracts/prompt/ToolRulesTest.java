@@ -125,4 +125,41 @@ class ToolRulesTest {
         assertNull(ToolRules.jsonObject("  "));
         assertNull(ToolRules.jsonObject(42));
     }
+
+    @Test
+    void theSdkSchemaAcceptsEveryTypeWithItsRequiredFields() {
+        assertEquals(Optional.empty(), ToolRules.sdkSchemaProblem(List.of(
+                Map.of("type", "web_search", "allowedDomains", List.of("example.com")),
+                Map.of("type", "http", "name", "weather", "url", "https://api.example.com/w", "method", "POST",
+                        "failFast", true, "paramsSchema", "{\"type\":\"object\"}",
+                        "headers", List.of(Map.of("key", "Accept", "value", "application/json"))),
+                Map.of("type", "emit", "name", "verdict", "failFast", false, "paramsSchema", "{\"type\":\"object\"}"),
+                Map.of("type", "knowledge_search", "name", "docs", "failFast", false, "knowledgeBaseId", "kb-1"),
+                Map.of("type", "prompt", "name", "summarise", "failFast", true,
+                        "versionRef", Map.of("definitionId", "d1", "idOrTag", 3)),
+                Map.of("type", "workflow", "name", "triage", "failFast", true,
+                        "versionRef", Map.of("definitionId", "d2", "idOrTag", "production")),
+                Map.of("type", "mcp", "name", "remote", "url", "https://mcp.example.com"),
+                Map.of("type", "script", "name", "calc", "failFast", false, "language", "python", "code", "print(1)"))));
+    }
+
+    @Test
+    void theSdkSchemaNamesTheFirstFieldItRefuses() {
+        assertEquals(Optional.of("tools[0].failFast is required and must be true or false"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "knowledge_search", "name", "docs", "knowledgeBaseId", "kb-1"))));
+        assertEquals(Optional.of("tools[1].paramsSchema is required and must be a non-empty string (a JSON Schema"
+                + " object, as JSON text)"), ToolRules.sdkSchemaProblem(List.of(Map.of("type", "web_search"),
+                Map.of("type", "emit", "name", "lead", "failFast", true))));
+        assertEquals(Optional.of("tools[0].versionRef.definitionId must be a non-empty string"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "prompt", "name", "p", "failFast", true, "versionRef", Map.of("idOrTag", 1)))));
+        assertEquals(Optional.of("tools[0].method must be one of [DELETE, GET, PATCH, POST, PUT]"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "http", "name", "h", "failFast", true, "url", "https://x.example",
+                        "paramsSchema", "{}", "method", "post"))));
+        assertEquals(Optional.of("tools[0].language must be python or javascript"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "script", "name", "s", "failFast", true, "language", "ruby", "code", "1"))));
+        assertEquals(Optional.of("tools[0].description must be a string or null"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "emit", "name", "e", "failFast", true, "paramsSchema", "{}", "description", 5))));
+        assertEquals(Optional.of("tools[0].allowedTools must be an array of strings or null"), ToolRules.sdkSchemaProblem(
+                List.of(Map.of("type", "mcp", "name", "m", "url", "https://mcp.example", "allowedTools", "all"))));
+    }
 }

@@ -25,8 +25,9 @@ public interface ProvidersConfig {
     Retry retry();
 
     /**
-     * List prices per model, keyed {@code "<provider>/<model>"} exactly as prompts name the model. A model missing
-     * here has no cost (null), as the SDK says when no published rate covers a run.
+     * Prices that override the catalogue's ({@code ModelCatalogue} in contracts) or price a model it lacks, keyed
+     * {@code "<provider>/<model>"} exactly as prompts name the model. A model in neither has no cost (null), as the
+     * SDK says when no published rate covers a run.
      */
     Map<String, Price> prices();
 

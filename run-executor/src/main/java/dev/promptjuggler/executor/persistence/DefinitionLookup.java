@@ -12,8 +12,9 @@ import java.util.UUID;
 
 /**
  * What a run's tools and workflow nodes refer to, as api-gateway stores it: published prompt and workflow
- * revisions (by id, slug or old slug; version number, tag or revision id) and knowledge bases (by id or
- * slug). Always within the run's tenant.
+ * revisions (by id, slug or old slug; version number, tag, {@code __latest__} or revision id, by the gateway
+ * schema's {@code resolve_definition} and {@code resolve_revision}, the rule the gateway uses) and knowledge
+ * bases (by id or slug). Always within the run's tenant.
  */
 @ApplicationScoped
 public class DefinitionLookup {
@@ -40,16 +41,9 @@ public class DefinitionLookup {
     }
 
     private <T> Uni<Optional<T>> published(UUID tenantId, String kind, String definition, String idOrTag, Class<T> type) {
-        return pool.preparedQuery("SELECT v.config::text AS config FROM gateway.definitions d"
-                        + " JOIN gateway.revisions v ON v.definition_id = d.id"
-                        + " WHERE d.tenant_id = $1 AND d.kind = $4"
-                        + " AND (d.id::text = $2 OR d.slug = $2"
-                        + "   OR d.id = (SELECT a.definition_id FROM gateway.slug_aliases a WHERE a.tenant_id = $1 AND a.slug = $2))"
-                        + " AND (v.id::text = $3 OR v.version::text = $3"
-                        + "   OR v.id = (SELECT t.revision_id FROM gateway.tags t WHERE t.definition_id = d.id AND t.name = $3)"
-                        + "   OR $3 = '__latest__' AND v.version = (SELECT max(l.version) FROM gateway.revisions l"
-                        + "     WHERE l.definition_id = d.id))"
-                        + " LIMIT 1")
+        // The gateway resolves its run endpoints' {slug}/{version} with the same two functions.
+        return pool.preparedQuery("SELECT v.config::text AS config FROM gateway.revisions v"
+                        + " WHERE v.id = gateway.resolve_revision(gateway.resolve_definition($1, $4, $2), $3)")
                 .execute(Tuple.of(tenantId, definition, idOrTag, kind))
                 .map(rows -> {
                     var iterator = rows.iterator();

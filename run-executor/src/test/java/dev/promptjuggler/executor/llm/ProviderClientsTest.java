@@ -42,7 +42,7 @@ class ProviderClientsTest {
 
     private static final Map<String, String> MODELS = Map.of("openai", "gpt-5-mini", "anthropic", "claude-haiku-4-5",
             "gemini", "gemini-2.5-flash");
-    /** Input and output US$ per million tokens, as application.properties lists them. */
+    /** Input and output US$ per million tokens, as the model catalogue (contracts) lists them. */
     private static final Map<String, double[]> LIST_PRICES = Map.of("openai", new double[] {0.25, 2.00},
             "anthropic", new double[] {1.00, 5.00}, "gemini", new double[] {0.30, 2.50});
     private static final Map<String, String> SERVICE_KEYS = Map.of("openai", "sk-simulator", "anthropic",

@@ -230,6 +230,10 @@ public class DeliveryWorker {
         headers.put("PromptJuggler-Event-Id", delivery.eventId().toString());
         headers.put("PromptJuggler-Delivery-Id", delivery.id().toString());
         headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
+        if (delivery.revision() != null) {
+            headers.put(RunRevision.ID_HEADER, delivery.revision().id().toString());
+            headers.put(RunRevision.VERSION_HEADER, Integer.toString(delivery.revision().version()));
+        }
         return client.post(delivery.url(), headers, delivery.payload())
                 .invoke(result -> {
                     metrics.attempted(delivery, result);

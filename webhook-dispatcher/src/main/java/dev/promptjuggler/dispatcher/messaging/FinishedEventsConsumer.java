@@ -52,7 +52,7 @@ public class FinishedEventsConsumer {
                 continue;
             }
             events.add(new FinishedEvent(eventId(record, event.eventId()), event.tenantId(), event.type(),
-                    event.environment(), body(event)));
+                    event.environment(), body(event), event.runId()));
         }
         return fanOut(events, batch);
     }
@@ -72,12 +72,12 @@ public class FinishedEventsConsumer {
                     case KnowledgeDocumentFinished.TYPE -> {
                         KnowledgeDocumentFinished finished = json.readValue(record.getPayload(), KnowledgeDocumentFinished.class);
                         yield new FinishedEvent(eventId(record, finished.eventId()), finished.tenantId(), type, null,
-                                json.writeValueAsString(KnowledgeWebhooks.DocumentFinished.of(finished)));
+                                json.writeValueAsString(KnowledgeWebhooks.DocumentFinished.of(finished)), null);
                     }
                     case KnowledgeBaseFinished.TYPE -> {
                         KnowledgeBaseFinished finished = json.readValue(record.getPayload(), KnowledgeBaseFinished.class);
                         yield new FinishedEvent(eventId(record, finished.eventId()), finished.tenantId(), type, null,
-                                json.writeValueAsString(KnowledgeWebhooks.BaseFinished.of(finished)));
+                                json.writeValueAsString(KnowledgeWebhooks.BaseFinished.of(finished)), null);
                     }
                     default -> null;
                 };

@@ -2,6 +2,7 @@ package dev.promptjuggler.dispatcher.persistence;
 
 import dev.promptjuggler.dispatcher.client.AttemptResult;
 import dev.promptjuggler.dispatcher.delivery.ClaimedDelivery;
+import dev.promptjuggler.dispatcher.delivery.RunRevision;
 import dev.promptjuggler.dispatcher.delivery.FailurePolicy;
 import dev.promptjuggler.dispatcher.delivery.FailurePolicy.Decision;
 import io.smallrye.mutiny.Uni;
@@ -63,7 +64,7 @@ public class DeliveryQueue {
             FROM picked p, dispatch.events e, gateway.webhook_endpoints w
             WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
-                      w.url, w.secret, p.probe,
+                      e.revision_id, e.revision_version, w.url, w.secret, p.probe,
                       ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
                             WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
             """;
@@ -114,6 +115,11 @@ public class DeliveryQueue {
                 .map(DeliveryQueue::claimed));
     }
 
+    private static RunRevision revision(Row row) {
+        UUID id = row.getUUID("revision_id");
+        return id == null ? null : new RunRevision(id, row.getInteger("revision_version"));
+    }
+
     private static List<ClaimedDelivery> claimed(RowSet<Row> rows) {
         List<ClaimedDelivery> claimed = new ArrayList<>();
         for (Row row : rows) {
@@ -123,7 +129,7 @@ public class DeliveryQueue {
             claimed.add(new ClaimedDelivery(row.getUUID("id"), row.getUUID("event_id"), row.getUUID("endpoint_id"),
                     row.getUUID("tenant_id"), attempts + 1, attempts - row.getInteger("schedule_offset"),
                     row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets),
-                    row.getBoolean("probe")));
+                    row.getBoolean("probe"), revision(row)));
         }
         return claimed;
     }

@@ -1,6 +1,7 @@
 package dev.promptjuggler.dispatcher.persistence;
 
 import dev.promptjuggler.dispatcher.delivery.ClaimedDelivery;
+import dev.promptjuggler.dispatcher.delivery.RunRevision;
 import dev.promptjuggler.dispatcher.delivery.FanOutMatcher;
 import dev.promptjuggler.dispatcher.delivery.FanOutMatcher.Endpoint;
 import dev.promptjuggler.dispatcher.delivery.FanOutMatcher.Match;
@@ -42,14 +43,19 @@ public class FanOutStore {
             WHERE w.tenant_id = ANY ($1)
             """;
 
+    /** The revisions finished runs ran (gateway.runs' revision columns, written once when the run is accepted). */
+    private static final String RUN_REVISIONS = "SELECT id, revision_id, revision_version FROM gateway.runs"
+            + " WHERE id = ANY ($1)";
+
     /*
-     * Events ($1-$5) and their deliveries ($6-$10) in one statement: deliveries of events that were
-     * stored before (a repeat) are dropped with them. $11: the first attempts' lease (ms).
+     * Events ($1-$5, their runs' revisions $12-$13) and their deliveries ($6-$10) in one statement: deliveries of
+     * events that were stored before (a repeat) are dropped with them. $11: the first attempts' lease (ms).
      */
     private static final String FAN_OUT = """
             WITH fresh AS (
-                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload, revision_id, revision_version)
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $12::uuid[],
+                                     $13::int[])
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             )
@@ -86,13 +92,27 @@ public class FanOutStore {
         }
         UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
         // Read before the write, as the one statement's snapshot would: under read committed the same.
+        UUID[] runs = events.stream().map(FinishedEvent::runId).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
         return pool.preparedQuery(FAN_OUT_ENDPOINTS)
                 .execute(Tuple.of(tenants))
-                .chain(endpoints -> insert(events, endpoints, capacity, perEndpoint, lease));
+                .chain(endpoints -> revisions(runs).chain(revisions ->
+                        insert(events, revisions, endpoints, capacity, perEndpoint, lease)));
     }
 
-    private Uni<FanOut> insert(List<FinishedEvent> events, RowSet<Row> endpointRows, int capacity, int perEndpoint,
-            Duration lease) {
+    private Uni<Map<UUID, RunRevision>> revisions(UUID[] runs) {
+        if (runs.length == 0) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(RUN_REVISIONS).execute(Tuple.of(runs)).map(rows -> {
+            Map<UUID, RunRevision> byRun = new java.util.HashMap<>();
+            rows.forEach(row -> byRun.put(row.getUUID("id"),
+                    new RunRevision(row.getUUID("revision_id"), row.getInteger("revision_version"))));
+            return byRun;
+        });
+    }
+
+    private Uni<FanOut> insert(List<FinishedEvent> events, Map<UUID, RunRevision> revisions, RowSet<Row> endpointRows,
+            int capacity, int perEndpoint, Duration lease) {
         List<Endpoint> endpoints = new ArrayList<>();
         OffsetDateTime now = null;
         for (Row row : endpointRows) {
@@ -108,7 +128,8 @@ public class FanOutStore {
             String status = switch (match.start()) {
                 case SEND_NOW -> {
                     leased.put(id, new ClaimedDelivery(id, event.id(), endpoint.id(), event.tenantId(), 1, 0,
-                            event.type(), event.payload(), endpoint.url(), endpoint.secrets(), false));
+                            event.type(), event.payload(), endpoint.url(), endpoint.secrets(), false,
+                            revision(event, revisions)));
                     yield "sending";
                 }
                 case QUEUE -> "pending";
@@ -123,7 +144,11 @@ public class FanOutStore {
                 events.stream().map(FinishedEvent::environment).toArray(String[]::new),
                 events.stream().map(FinishedEvent::payload).toArray(String[]::new),
                 column(rows, 0, UUID[]::new), column(rows, 1, UUID[]::new), column(rows, 2, UUID[]::new),
-                column(rows, 3, UUID[]::new), column(rows, 4, String[]::new), lease.toMillis()));
+                column(rows, 3, UUID[]::new), column(rows, 4, String[]::new), lease.toMillis(),
+                events.stream().map(event -> revision(event, revisions)).map(revision -> revision == null ? null
+                        : revision.id()).toArray(UUID[]::new),
+                events.stream().map(event -> revision(event, revisions)).map(revision -> revision == null ? null
+                        : revision.version()).toArray(Integer[]::new)));
         return pool.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
             List<ClaimedDelivery> send = new ArrayList<>();
             int queued = 0;
@@ -158,5 +183,9 @@ public class FanOutStore {
      * @param leased deliveries leased to this dispatcher for their first attempt now
      */
     public record FanOut(int queued, List<ClaimedDelivery> leased) {
+    }
+
+    private static RunRevision revision(FinishedEvent event, Map<UUID, RunRevision> revisions) {
+        return event.runId() == null ? null : revisions.get(event.runId());
     }
 }

@@ -69,7 +69,7 @@ class DeliveryFlowTest {
             assertEquals(Integer.toString(i + 1), attempt.header("PromptJuggler-Attempt"));
             assertEquals("promptrun.finished", attempt.header("PromptJuggler-Event"));
             assertTrue(attempt.header("User-Agent").startsWith("PromptJuggler-Platform-Webhooks/"));
-            assertEquals("{\"event\":\"promptrun.finished\",\"id\":\"" + runId + "\",\"status\":\"completed\"}", attempt.body());
+            assertEquals("{\"id\":\"" + runId + "\",\"status\":\"completed\"}", attempt.body());
             String signature = attempt.header("PromptJuggler-Signature");
             assertTrue(signature.matches("t=\\d+,v1=[0-9a-f]{64}"), signature);
             assertTrue(Signatures.verifies(signature, attempt.body(), endpoint.secret()));
@@ -82,6 +82,34 @@ class DeliveryFlowTest {
         assertEquals("status 500", log.getString("deliveries[0].attemptLog[0].responseExcerpt"));
         given().get("/internal/tenants/{t}/events/{e}/deliveries", tenant, eventId)
                 .then().statusCode(200).body("deliveries", hasSize(1)).body("deliveries[0].status", equalTo("delivered"));
+    }
+
+    @Test
+    void aRunWebhookCarriesExactlyTheSdksFieldsAndTheRevisionInHeaders() {
+        UUID tenant = Platform.tenant();
+        Platform.endpoint(tenant, receiver.url("/revision"));
+        UUID definition = UUID.randomUUID();
+        UUID revision = UUID.randomUUID();
+        UUID thread = UUID.randomUUID();
+        UUID runId = UUID.randomUUID();
+        // As api-gateway stores an accepted run of version 3.
+        Platform.update("INSERT INTO gateway.definitions (id, tenant_id, kind, name, slug, draft)"
+                + " VALUES (?, ?, 'prompt', 'Revision', 'pr_revision', '{}')", definition, tenant);
+        Platform.update("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config)"
+                + " VALUES (?, ?, ?, 3, '{}')", revision, tenant, definition);
+        Platform.update("INSERT INTO gateway.threads (id, tenant_id) VALUES (?, ?)", thread, tenant);
+        Platform.update("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment,"
+                + " revision_id, revision_version, inputs) VALUES (?, ?, 'prompt', ?, 'default', 'normal', 'production',"
+                + " ?, 3, '{}')", runId, tenant, thread, revision);
+
+        platform.runFinished(tenant, runId, "production");
+
+        await().atMost(PATIENCE).until(() -> receiver.received("/revision").size() == 1);
+        Received delivery = receiver.received("/revision").get(0);
+        assertEquals("{\"id\":\"" + runId + "\",\"status\":\"completed\"}", delivery.body());
+        assertEquals(revision.toString(), delivery.header("PromptJuggler-Revision-Id"));
+        assertEquals("3", delivery.header("PromptJuggler-Revision-Version"));
+        assertEquals("promptrun.finished", delivery.header("PromptJuggler-Event"));
     }
 
     @Test
