@@ -96,7 +96,7 @@ test('kill -9 with 500 runs in flight: each run completes once and gets its noti
     assert.equal(reread[i].finishedAt.getTime(), finished[i].finishedAt.getTime());
     const notices = receiver.received.filter((d) => bodyOf(d).id === all[i]);
     assert.ok(notices.length >= 1);
-    for (const notice of notices) assert.deepEqual(bodyOf(notice), { id: all[i], status: 'completed' });
+    for (const notice of notices) assert.deepEqual(bodyOf(notice), { event: 'promptrun.finished', id: all[i], status: 'completed' });
     assert.equal(new Set(notices.map((d) => d.headers['promptjuggler-event-id'])).size, 1, 'a repeated notice keeps its event id');
   }
 });

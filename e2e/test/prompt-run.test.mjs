@@ -35,7 +35,7 @@ test('a prompt run travels every service and ends in a verified webhook and a co
   assert.equal(await verifyWebhookSignature(delivery.rawBody, signature, webhook.secret), true);
   assert.equal(await verifyWebhookSignature(delivery.rawBody.replace('completed', 'failed'), signature, webhook.secret), false,
     'a tampered body must not verify');
-  assert.deepEqual(JSON.parse(delivery.rawBody), { id, status: 'completed' });
+  assert.deepEqual(JSON.parse(delivery.rawBody), { event: 'promptrun.finished', id, status: 'completed' });
   assert.equal(delivery.headers['promptjuggler-event'], 'promptrun.finished');
   assert.ok(delivery.headers['promptjuggler-event-id']);
   assert.equal(delivery.headers['promptjuggler-revision-version'], String(prompt.version));

@@ -187,7 +187,7 @@ async function assertFinishedOnce(ids, runs, { exactlyOneRecord, exactlyOneDeliv
     const requests = deliveries.get(run.id);
     if (exactlyOneDelivery) assert.equal(requests.length, 1, `run ${run.id}: ${requests.length} webhook requests`);
     for (const request of requests) {
-      assert.deepEqual(request.body, { id: run.id, status: 'completed' });
+      assert.deepEqual(request.body, { event: 'promptrun.finished', id: run.id, status: 'completed' });
       assert.equal(request.eventId, notices[0].eventId, `run ${run.id}: the webhook carries the event's id`);
       assert.equal(await verifyWebhookSignature(request.rawBody, request.headers['promptjuggler-signature'], webhook.secret), true);
     }

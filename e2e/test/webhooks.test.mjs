@@ -38,7 +38,7 @@ test('500, 500, 500, 200: four attempts with one event id, each signature verifi
   const attempts = receiver.received('/retries');
   assert.equal(attempts.length, 4);
   for (const [index, attempt] of attempts.entries()) {
-    assert.deepEqual(bodyOf(attempt), { id, status: 'completed' });
+    assert.deepEqual(bodyOf(attempt), { event: 'promptrun.finished', id, status: 'completed' });
     assert.equal(attempt.headers['promptjuggler-event-id'], attempts[0].headers['promptjuggler-event-id']);
     assert.equal(attempt.headers['promptjuggler-attempt'], String(index + 1));
     assert.equal(await verifyWebhookSignature(attempt.rawBody, attempt.headers['promptjuggler-signature'], webhook.secret), true);

@@ -54,7 +54,7 @@ test('input → prompt → output: outputs, usage and cost, a verified workflowr
 
   const delivery = await receiver.waitFor((d) => JSON.parse(d.rawBody).id === run.id);
   assert.equal(await verifyWebhookSignature(delivery.rawBody, delivery.headers['promptjuggler-signature'], webhook.secret), true);
-  assert.deepEqual(JSON.parse(delivery.rawBody), { id: run.id, status: 'completed' });
+  assert.deepEqual(JSON.parse(delivery.rawBody), { event: 'workflowrun.finished', id: run.id, status: 'completed' });
   assert.equal(delivery.headers['promptjuggler-event'], 'workflowrun.finished');
   assert.equal(delivery.headers['promptjuggler-revision-version'], String(run.version));
 

@@ -69,7 +69,7 @@ class DeliveryFlowTest {
             assertEquals(Integer.toString(i + 1), attempt.header("PromptJuggler-Attempt"));
             assertEquals("promptrun.finished", attempt.header("PromptJuggler-Event"));
             assertTrue(attempt.header("User-Agent").startsWith("PromptJuggler-Platform-Webhooks/"));
-            assertEquals("{\"id\":\"" + runId + "\",\"status\":\"completed\"}", attempt.body());
+            assertEquals("{\"event\":\"promptrun.finished\",\"id\":\"" + runId + "\",\"status\":\"completed\"}", attempt.body());
             String signature = attempt.header("PromptJuggler-Signature");
             assertTrue(signature.matches("t=\\d+,v1=[0-9a-f]{64}"), signature);
             assertTrue(Signatures.verifies(signature, attempt.body(), endpoint.secret()));
@@ -106,7 +106,7 @@ class DeliveryFlowTest {
 
         await().atMost(PATIENCE).until(() -> receiver.received("/revision").size() == 1);
         Received delivery = receiver.received("/revision").get(0);
-        assertEquals("{\"id\":\"" + runId + "\",\"status\":\"completed\"}", delivery.body());
+        assertEquals("{\"event\":\"promptrun.finished\",\"id\":\"" + runId + "\",\"status\":\"completed\"}", delivery.body());
         assertEquals(revision.toString(), delivery.header("PromptJuggler-Revision-Id"));
         assertEquals("3", delivery.header("PromptJuggler-Revision-Version"));
         assertEquals("promptrun.finished", delivery.header("PromptJuggler-Event"));
