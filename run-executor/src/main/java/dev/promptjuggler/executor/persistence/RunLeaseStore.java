@@ -167,18 +167,22 @@ public class RunLeaseStore {
                         + " lease_expires_at = now() + make_interval(secs => $2), attempts = r.attempts + 1"
                         + " WHERE r.id IN (SELECT id FROM gateway.runs WHERE status = 'pending' AND attempts >= $3"
                         + "   AND lease_expires_at < now() ORDER BY created_at LIMIT $4 FOR UPDATE SKIP LOCKED)"
-                        + " RETURNING r.id, r.tenant_id, r.kind, r.environment, r.attempts")
+                        + " RETURNING r.id, r.tenant_id, r.kind, r.environment, r.attempts, r.traceparent")
                 .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
                 .map(rows -> {
                     List<ExhaustedRun> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(new ExhaustedRun(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
-                            row.getString("environment"), row.getInteger("attempts") - 1)));
+                            row.getString("environment"), row.getInteger("attempts") - 1, row.getString("traceparent"))));
                     return runs;
                 });
     }
 
-    /** @param claims the claims that executed it before the sweeper's, which ends it */
-    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims) {
+    /**
+     * @param claims      the claims that executed it before the sweeper's, which ends it
+     * @param traceparent the run's trace (null: not traced)
+     */
+    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims,
+            String traceparent) {
     }
 
     /**
@@ -190,10 +194,10 @@ public class RunLeaseStore {
      *
      * @return the number of runs published
      */
-    public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
+    public Uni<Integer> requeue(Function<List<Traced<RunRequested>>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at FROM gateway.runs"
+                        "SELECT id, tenant_id, thread_id, kind, priority, revision_id, created_at, traceparent FROM gateway.runs"
                                 + " WHERE status = 'pending' AND attempts < $4 AND ("
                                 + "   (lease_expires_at < now() AND (requeued_at IS NULL OR requeued_at < lease_expires_at"
                                 + "     OR requeued_at < now() - make_interval(secs => $1)))"
@@ -203,7 +207,7 @@ public class RunLeaseStore {
                 .execute(Tuple.of(seconds(sweeper.requeueAfter()), seconds(sweeper.unclaimedAfter()), sweeper.batch(),
                         config.maxClaims()))
                 .chain(rows -> {
-                    List<RunRequested> runs = new ArrayList<>();
+                    List<Traced<RunRequested>> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(requested(row)));
                     if (runs.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -211,7 +215,7 @@ public class RunLeaseStore {
                     return publish.apply(runs)
                             .chain(() -> connection.preparedQuery(
                                             "UPDATE gateway.runs SET requeued_at = now() WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids(runs, RunRequested::runId))))
+                                    .execute(Tuple.of(ids(runs, run -> run.event().runId()))))
                             .replaceWith(runs.size());
                 }));
     }
@@ -222,16 +226,16 @@ public class RunLeaseStore {
      *
      * @return the number of notices published
      */
-    public Uni<Integer> renotify(Function<List<RunFinished>, Uni<Void>> publish) {
+    public Uni<Integer> renotify(Function<List<Traced<RunFinished>>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT id, tenant_id, kind, status, environment, finished_at FROM gateway.runs"
+                        "SELECT id, tenant_id, kind, status, environment, finished_at, traceparent FROM gateway.runs"
                                 + " WHERE finished_at IS NOT NULL AND notified_at IS NULL"
                                 + " AND finished_at < now() - make_interval(secs => $1)"
                                 + " ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(seconds(sweeper.unnotifiedAfter()), sweeper.batch()))
                 .chain(rows -> {
-                    List<RunFinished> notices = new ArrayList<>();
+                    List<Traced<RunFinished>> notices = new ArrayList<>();
                     rows.forEach(row -> notices.add(finished(row)));
                     if (notices.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -239,22 +243,22 @@ public class RunLeaseStore {
                     return publish.apply(notices)
                             .chain(() -> connection.preparedQuery(
                                             "UPDATE gateway.runs SET notified_at = now() WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids(notices, RunFinished::runId))))
+                                    .execute(Tuple.of(ids(notices, notice -> notice.event().runId()))))
                             .replaceWith(notices.size());
                 }));
     }
 
-    /** A run's request as the gateway published it, rebuilt from its row. */
-    static RunRequested requested(Row row) {
-        return new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
+    /** A run's request as the gateway published it, rebuilt from its row, with the run's trace. */
+    static Traced<RunRequested> requested(Row row) {
+        return new Traced<>(new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                 kind(row), Priority.fromWireName(row.getString("priority")), row.getUUID("revision_id"),
-                row.getOffsetDateTime("created_at").toInstant());
+                row.getOffsetDateTime("created_at").toInstant()), row.getString("traceparent"));
     }
 
-    private static RunFinished finished(Row row) {
-        return new RunFinished(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
+    private static Traced<RunFinished> finished(Row row) {
+        return new Traced<>(new RunFinished(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
                 RunStatus.fromWireName(row.getString("status")), row.getString("environment"),
-                row.getOffsetDateTime("finished_at").toInstant());
+                row.getOffsetDateTime("finished_at").toInstant()), row.getString("traceparent"));
     }
 
     private static RunKind kind(Row row) {

@@ -113,10 +113,11 @@ public class RunStore {
 
     /** The next pending run of the finished run's lane (same thread and channel), which waited for it. */
     private static final String SUCCESSOR_AND_OUTCOME = ", successor AS (SELECT n.id, n.tenant_id, n.thread_id, n.kind,"
-            + "   n.priority, n.revision_id, n.created_at FROM gateway.runs n, done d"
+            + "   n.priority, n.revision_id, n.created_at, n.traceparent FROM gateway.runs n, done d"
             + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel AND n.status = 'pending' AND n.id <> d.id"
             + "   ORDER BY n.accepted_seq LIMIT 1)"
-            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at"
+            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at,"
+            + " s.traceparent"
             + " FROM done d LEFT JOIN successor s ON true";
 
     /**
@@ -135,7 +136,7 @@ public class RunStore {
             return Optional.empty();
         }
         Row row = iterator.next();
-        Optional<RunRequested> successor = row.getUUID("id") == null
+        Optional<Traced<RunRequested>> successor = row.getUUID("id") == null
                 ? Optional.empty() : Optional.of(RunLeaseStore.requested(row));
         return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
     }
@@ -182,7 +183,10 @@ public class RunStore {
     public record Remembered(String role, String content) {
     }
 
-    /** @param successor the next run of the lane, which waited for this one and is now to be requested again */
-    public record StoredOutcome(Instant finishedAt, Optional<RunRequested> successor) {
+    /**
+     * @param successor the next run of the lane, which waited for this one and is now to be requested again (in
+     *                  its own trace)
+     */
+    public record StoredOutcome(Instant finishedAt, Optional<Traced<RunRequested>> successor) {
     }
 }
