@@ -8,6 +8,8 @@ import java.util.UUID;
  * @param id          the event id: the same on every retry and replay, and repeats of it collapse
  * @param environment the run's environment, matched against endpoints' globs; null for events outside runs
  * @param payload     the webhook body exactly as it is signed and sent
+ * @param traceparent its fan-out's span, which every delivery attempt of it continues; null when untraced
  */
-public record FinishedEvent(UUID id, UUID tenantId, String type, String environment, String payload) {
+public record FinishedEvent(UUID id, UUID tenantId, String type, String environment, String payload,
+        String traceparent) {
 }

@@ -43,13 +43,13 @@ public class FanOutStore {
             """;
 
     /*
-     * Events ($1-$5) and their deliveries ($6-$10) in one statement: deliveries of events that were
+     * Events ($1-$5, $12) and their deliveries ($6-$10) in one statement: deliveries of events that were
      * stored before (a repeat) are dropped with them. $11: the first attempts' lease (ms).
      */
     private static final String FAN_OUT = """
             WITH fresh AS (
-                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload)
-                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])
+                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload, traceparent)
+                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $12::text[])
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             )
@@ -108,7 +108,8 @@ public class FanOutStore {
             String status = switch (match.start()) {
                 case SEND_NOW -> {
                     leased.put(id, new ClaimedDelivery(id, event.id(), endpoint.id(), event.tenantId(), 1, 0,
-                            event.type(), event.payload(), endpoint.url(), endpoint.secrets(), false));
+                            event.type(), event.payload(), endpoint.url(), endpoint.secrets(), false,
+                            event.traceparent()));
                     yield "sending";
                 }
                 case QUEUE -> "pending";
@@ -123,7 +124,8 @@ public class FanOutStore {
                 events.stream().map(FinishedEvent::environment).toArray(String[]::new),
                 events.stream().map(FinishedEvent::payload).toArray(String[]::new),
                 column(rows, 0, UUID[]::new), column(rows, 1, UUID[]::new), column(rows, 2, UUID[]::new),
-                column(rows, 3, UUID[]::new), column(rows, 4, String[]::new), lease.toMillis()));
+                column(rows, 3, UUID[]::new), column(rows, 4, String[]::new), lease.toMillis(),
+                events.stream().map(FinishedEvent::traceparent).toArray(String[]::new)));
         return pool.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
             List<ClaimedDelivery> send = new ArrayList<>();
             int queued = 0;
