@@ -55,6 +55,16 @@ class TracingOffWithoutEndpointTest {
     }
 
     @Test
+    void theKafkaChannelsTraceOnlyWithAnEndpoint() {
+        String channel = "mp.messaging.outgoing.run-requests.tracing-enabled";
+        assertEquals("false", config(Map.of(), Map.of()).getRawValue(channel));
+        assertEquals("false", config(Map.of(), Map.of()).getRawValue("mp.messaging.connector.smallrye-kafka.tracing-enabled"));
+        assertNull(config(Map.of(), Map.of(TracingOffWithoutEndpoint.ENDPOINT, "http://collector:4318")).getRawValue(channel),
+                "the connector's own default (on) applies");
+        assertEquals("true", config(Map.of(), Map.of(channel, "true")).getRawValue(channel));
+    }
+
+    @Test
     void otherNamesPassThrough() {
         assertNull(config(Map.of(), Map.of()).getRawValue("quarkus.otel.traces.sampler.arg"));
     }
