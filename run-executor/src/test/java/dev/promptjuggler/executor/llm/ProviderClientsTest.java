@@ -271,7 +271,7 @@ class ProviderClientsTest {
                 null, Map.of());
 
         ChatResponse response = models.complete(provider, request, Map.of(), failure -> {
-        }, deltas).await().atMost(Duration.ofSeconds(30));
+        }, deltas, Context.root()).await().atMost(Duration.ofSeconds(30));
 
         assertEquals(1, deltas.attempts);
         assertEquals(response.text(), String.join("", deltas.texts));
@@ -289,7 +289,7 @@ class ProviderClientsTest {
 
         ChatResponse response = models.complete(provider, request(provider, null,
                         List.of(new ChatMessage.User("cut-" + provider + " in the middle of the answer")), List.of(), null,
-                        Map.of()), Map.of(), failed::add, deltas).await().atMost(Duration.ofSeconds(30));
+                        Map.of()), Map.of(), failed::add, deltas, Context.root()).await().atMost(Duration.ofSeconds(30));
 
         assertEquals("[simulated " + MODELS.get(provider) + "] cut-" + provider + " in the middle of the answer",
                 response.text());
