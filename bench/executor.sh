@@ -151,5 +151,8 @@ if grep -E ' ERROR ' "$LOG_DIR/run-executor.log" | head -n 5 | grep -q .; then
   echo "run-executor logged errors during the run (first ones):" >&2
   grep -E ' ERROR ' "$LOG_DIR/run-executor.log" | head -n 5 >&2
 fi
-replace_generated_block "$DOC" "executor: runs in flight, runs/s, priority under backlog" "$BLOCK_START" "$BLOCK_END" "$RESULT"
-echo "Updated the executor section of docs/benchmarks.md."
+# bench/tracing.sh runs it with tracing on and off for a comparison, not for the current figures.
+if [[ "${BENCH_WRITE_DOC:-1}" == 1 ]]; then
+  replace_generated_block "$DOC" "executor: runs in flight, runs/s, priority under backlog" "$BLOCK_START" "$BLOCK_END" "$RESULT"
+  echo "Updated the executor section of docs/benchmarks.md."
+fi

@@ -2,6 +2,8 @@ package dev.promptjuggler.gateway.messaging;
 
 import dev.promptjuggler.contracts.Envelope;
 import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -24,8 +26,12 @@ public class DocumentUploadPublisher {
         this.emitter = emitter;
     }
 
-    /** Completes when the broker has acknowledged the record. */
-    public Uni<Void> publish(KnowledgeDocumentUploaded uploaded) {
+    /**
+     * Completes when the broker has acknowledged the record.
+     *
+     * @param trace the upload request's span: the document's processing continues its trace
+     */
+    public Uni<Void> publish(KnowledgeDocumentUploaded uploaded, Context trace) {
         var kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(uploaded.knowledgeBaseId().toString())
                 .build();
@@ -38,6 +44,7 @@ public class DocumentUploadPublisher {
                 .withExtension(Envelope.TENANT, uploaded.tenantId().toString())
                 .withExtension(Envelope.SCHEMA_VERSION, KnowledgeDocumentUploaded.SCHEMA_VERSION)
                 .build();
-        return emitter.sendMessage(Message.of(uploaded).addMetadata(kafka).addMetadata(cloudEvent));
+        return emitter.sendMessage(TraceParent.continuing(Message.of(uploaded).addMetadata(kafka).addMetadata(cloudEvent),
+                trace));
     }
 }

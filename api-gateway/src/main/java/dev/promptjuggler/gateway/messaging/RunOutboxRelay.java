@@ -77,8 +77,8 @@ public class RunOutboxRelay {
      * {@code accept.publish-wait}, whichever comes first; never fails. An acknowledgement that comes later still
      * clears the run's outbox row; a publish that fails leaves the run to the relay.
      */
-    public Uni<Void> publish(RunRequested run) {
-        CompletableFuture<Void> sent = send(run);
+    public Uni<Void> publish(RunRequested run, String traceparent) {
+        CompletableFuture<Void> sent = send(run, traceparent);
         return Uni.createFrom().completionStage(sent.copy())
                 .ifNoItem().after(config.publishWait()).recoverWithItem(() -> null)
                 .onFailure().recoverWithItem(failure -> {
@@ -87,11 +87,11 @@ public class RunOutboxRelay {
                 });
     }
 
-    private CompletableFuture<Void> send(RunRequested run) {
+    private CompletableFuture<Void> send(RunRequested run, String traceparent) {
         publishing.add(run.runId());
         CompletableFuture<Void> sent;
         try {
-            sent = publisher.publish(run).subscribeAsCompletionStage();
+            sent = publisher.publish(run, traceparent).subscribeAsCompletionStage();
         } catch (RuntimeException refused) {
             // An emitter that refuses at once must not turn an accepted run's answer into a 5xx.
             sent = CompletableFuture.failedFuture(refused);
@@ -113,9 +113,9 @@ public class RunOutboxRelay {
                 .eventually(() -> relaying.set(false))
                 .subscribe().with(due -> {
                     int published = 0;
-                    for (RunRequested run : due) {
-                        if (!publishing.contains(run.runId())) {
-                            send(run);
+                    for (RunOutbox.DueRun run : due) {
+                        if (!publishing.contains(run.request().runId())) {
+                            send(run.request(), run.traceparent());
                             published++;
                         }
                     }

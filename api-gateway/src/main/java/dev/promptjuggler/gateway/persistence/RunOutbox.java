@@ -33,20 +33,21 @@ public class RunOutbox {
      * Leases up to {@code limit} rows that are due (their request path gave up, or died) for {@code lease}, so
      * that no other relay publishes them meanwhile, and returns their requests as the gateway first built them.
      */
-    public Uni<List<RunRequested>> leaseDue(int limit, Duration lease) {
+    public Uni<List<DueRun>> leaseDue(int limit, Duration lease) {
         return pool.preparedQuery("UPDATE gateway.run_outbox o SET relay_after = now() + make_interval(secs => $2)"
                         + " FROM gateway.runs r"
                         + " WHERE r.id = o.run_id AND o.run_id IN (SELECT run_id FROM gateway.run_outbox"
                         + "   WHERE relay_after <= now() ORDER BY relay_after LIMIT $1 FOR UPDATE SKIP LOCKED)"
-                        + " RETURNING r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at")
+                        + " RETURNING r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at,"
+                        + " r.traceparent")
                 .execute(Tuple.of(limit, lease.toMillis() / 1000.0))
                 .map(rows -> {
-                    List<RunRequested> due = new ArrayList<>();
+                    List<DueRun> due = new ArrayList<>();
                     for (Row row : rows) {
-                        due.add(new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
+                        due.add(new DueRun(new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                                 RunKind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT)),
                                 Priority.fromWireName(row.getString("priority")), row.getUUID("revision_id"),
-                                row.getOffsetDateTime("created_at").toInstant()));
+                                row.getOffsetDateTime("created_at").toInstant()), row.getString("traceparent")));
                     }
                     return due;
                 });
@@ -57,5 +58,9 @@ public class RunOutbox {
         return pool.preparedQuery("DELETE FROM gateway.run_outbox WHERE run_id = ANY($1)")
                 .execute(Tuple.of(runIds.toArray(new UUID[0])))
                 .replaceWithVoid();
+    }
+
+    /** A run the relay publishes, with the trace of the request that created it (null: not traced). */
+    public record DueRun(RunRequested request, String traceparent) {
     }
 }

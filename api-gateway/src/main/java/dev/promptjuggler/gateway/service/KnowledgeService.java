@@ -14,6 +14,7 @@ import dev.promptjuggler.gateway.persistence.KnowledgeRepository.NewBase;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.NewDocument;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.StoredDocument;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -125,6 +126,8 @@ public class KnowledgeService {
      * the broker has the announcements.
      */
     public Uni<List<DocumentRow>> upload(UUID tenantId, String slug, List<IncomingFile> files) {
+        // Taken while the request's span is current: the checks below leave its thread.
+        Context trace = Context.current();
         return find(tenantId, slug).chain(base -> {
             if (files.isEmpty()) {
                 throw ApiException.invalid("no files: send multipart parts files[0], files[1], … each with a filename");
@@ -141,17 +144,17 @@ public class KnowledgeService {
                             .map(file -> new NewDocument(UUID.randomUUID(), tenantId, base.id(), file.fileName(),
                                     file.type().mimeType(), file.sha256(), file.content()))
                             .toList()))
-                    .chain(stored -> announce(tenantId, stored));
+                    .chain(stored -> announce(tenantId, stored, trace));
         });
     }
 
-    private Uni<List<DocumentRow>> announce(UUID tenantId, List<StoredDocument> stored) {
+    private Uni<List<DocumentRow>> announce(UUID tenantId, List<StoredDocument> stored, Context trace) {
         Instant now = Instant.now();
         List<Uni<Void>> publications = stored.stream()
                 .filter(StoredDocument::isNew)
                 .map(StoredDocument::document)
                 .map(document -> publisher.publish(new KnowledgeDocumentUploaded(document.id(), document.knowledgeBaseId(),
-                        tenantId, now)))
+                        tenantId, now), trace))
                 .toList();
         List<DocumentRow> documents = stored.stream().map(StoredDocument::document).toList();
         if (publications.isEmpty()) {

@@ -23,6 +23,7 @@ import dev.promptjuggler.gateway.persistence.RunRepository.ThreadUse;
 import dev.promptjuggler.gateway.persistence.TenantRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository.NodeResultRow;
+import dev.promptjuggler.runtime.tracing.TraceParent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -71,8 +72,10 @@ public class RunService {
      */
     public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request,
             String idempotencyKey) {
+        // Taken while the request's span is current: the run keeps it, and every publication of the run continues it.
+        String traceparent = TraceParent.current();
         if (idempotencyKey == null) {
-            return accept(tenantId, kind, slug, version, request, null)
+            return accept(tenantId, kind, slug, version, request, null, traceparent)
                     .map(accepted -> accepted.orElseThrow(IllegalStateException::new));
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
@@ -81,7 +84,7 @@ public class RunService {
         var record = new IdempotencyRecord(idempotencyKey, requestHash(kind, slug, version, request));
         return replay(tenantId, record).chain(replayed -> replayed.isPresent()
                 ? Uni.createFrom().item(replayed.get())
-                : accept(tenantId, kind, slug, version, request, record).chain(accepted -> accepted.isPresent()
+                : accept(tenantId, kind, slug, version, request, record, traceparent).chain(accepted -> accepted.isPresent()
                         ? Uni.createFrom().item(accepted.get())
                         // A concurrent request with the same key won the race: answer as its retry.
                         : replay(tenantId, record).map(again -> again.orElseThrow(IllegalStateException::new))));
@@ -98,7 +101,7 @@ public class RunService {
 
     /** @return empty when the idempotency key was taken concurrently (nothing was stored or published) */
     private Uni<Optional<AcceptedRun>> accept(UUID tenantId, RunKind kind, String slug, String version,
-            RunRequest request, IdempotencyRecord idempotency) {
+            RunRequest request, IdempotencyRecord idempotency, String traceparent) {
         Priority priority = request.priority();
         return definitions.resolve(tenantId, kind, slug, version)
                 .map(DefinitionService.ResolvedRevision::revision)
@@ -109,7 +112,8 @@ public class RunService {
                         UUID runId = UUID.randomUUID();
                         var run = new NewRun(runId, tenantId, kind, thread.id(), request.channel(),
                                 priority.wireName(), environment, revision.id(), revision.version(),
-                                request.inputs(), request.metadata(), encryptedEnvVars(runId, request.envVars()));
+                                request.inputs(), request.metadata(), encryptedEnvVars(runId, request.envVars()),
+                                traceparent);
                         var event = new RunRequested(run.id(), tenantId, thread.id(), kind, priority, revision.id(),
                                 Instant.now());
                         return runs.insert(run, thread.use(), idempotency, publishWait)
@@ -119,7 +123,7 @@ public class RunService {
                                     }
                                 })
                                 .chain(inserted -> inserted
-                                        ? publisher.publish(event)
+                                        ? publisher.publish(event, traceparent)
                                                 .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
                                         : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
                     });

@@ -2,6 +2,10 @@ package dev.promptjuggler.ingest.messaging;
 
 import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentUploaded;
 import dev.promptjuggler.ingest.service.DocumentProcessor;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -17,6 +21,9 @@ import org.jboss.logging.MDC;
  * the oldest record still in work, and each record is acknowledged only after its document reached a final
  * state (or turned out deleted), so a crash mid-document redelivers it and processing resumes from the
  * committed state. Infrastructure failures are retried; past that, the sweeper takes the document up again.
+ *
+ * <p>Each document's processing is a span under the connector's span of its record, which continues the
+ * upload's trace (the record's {@code traceparent}); its notices are published under it.
  */
 @ApplicationScoped
 public class DocumentUploadedConsumer {
@@ -24,9 +31,11 @@ public class DocumentUploadedConsumer {
     private static final Logger LOG = Logger.getLogger(DocumentUploadedConsumer.class);
 
     private final DocumentProcessor processor;
+    private final Tracer tracer;
 
-    public DocumentUploadedConsumer(DocumentProcessor processor) {
+    public DocumentUploadedConsumer(DocumentProcessor processor, Tracer tracer) {
         this.processor = processor;
+        this.tracer = tracer;
     }
 
     /** Blocks a worker of its own pool (never the event loop) until the document is done with. */
@@ -37,12 +46,20 @@ public class DocumentUploadedConsumer {
         // document, here and in the database callbacks, names it.
         MDC.put("tenantId", uploaded.tenantId().toString());
         MDC.put("documentId", uploaded.documentId().toString());
-        processor.process(uploaded.documentId(), uploaded.knowledgeBaseId())
+        // The connector made its span of the record current on the message's context, which this worker runs on.
+        Span span = tracer.spanBuilder("process document")
+                .setParent(Context.current())
+                .setAttribute("promptjuggler.document.id", uploaded.documentId().toString())
+                .setAttribute("promptjuggler.knowledge_base.id", uploaded.knowledgeBaseId().toString())
+                .startSpan();
+        processor.process(uploaded.documentId(), uploaded.knowledgeBaseId(), Context.current().with(span))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(5)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.errorf(failure, "document %s left to the sweeper", uploaded.documentId());
+                    span.setStatus(StatusCode.ERROR, "left to the sweeper");
                     return null;
                 })
+                .eventually(() -> span.end())
                 .await().indefinitely();
     }
 }

@@ -19,6 +19,7 @@ import dev.promptjuggler.ingest.persistence.DocumentStore.BaseState;
 import dev.promptjuggler.ingest.persistence.DocumentStore.DocumentWork;
 import dev.promptjuggler.ingest.persistence.DocumentStore.PendingChunk;
 import dev.promptjuggler.runtime.lifecycle.Drain;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -64,6 +65,8 @@ public class DocumentProcessor {
     /** Documents this instance is working on, for the drain at shutdown. */
     private final Set<UUID> inWork = ConcurrentHashMap.newKeySet();
     private final IngestMetrics metrics;
+    /** The trace each document in work belongs to: its notices continue it. */
+    private final Map<UUID, Context> traces = new ConcurrentHashMap<>();
 
     /** Why a document ended failed: the {@code reason} tag of {@code ingest.documents.abandoned}. */
     private enum Abandoned {
@@ -92,12 +95,24 @@ public class DocumentProcessor {
         metrics.inWork(inWork::size);
     }
 
-    /** Takes the document as far as it goes: to its final state and its notices, or to "deleted". */
-    public Uni<Void> process(UUID documentId, UUID knowledgeBaseId) {
+    /**
+     * Takes the document as far as it goes: to its final state and its notices, or to "deleted".
+     *
+     * @param trace the span its processing belongs to (its upload's trace); its notices are published under it
+     */
+    public Uni<Void> process(UUID documentId, UUID knowledgeBaseId, Context trace) {
         return Uni.createFrom().deferred(() -> {
             inWork.add(documentId);
+            traces.put(documentId, trace);
             return work(documentId, knowledgeBaseId);
-        }).eventually(() -> inWork.remove(documentId));
+        }).eventually(() -> {
+            inWork.remove(documentId);
+            traces.remove(documentId);
+        });
+    }
+
+    private Context trace(UUID documentId) {
+        return traces.getOrDefault(documentId, Context.root());
     }
 
     private Uni<Void> work(UUID documentId, UUID knowledgeBaseId) {
@@ -127,7 +142,7 @@ public class DocumentProcessor {
                                 .chain(sealed -> sealed
                                         // Straight on with the chunks in hand: no second load, claim and read.
                                         ? embedThenFinish(work, DocumentStore.shortestFirst(chunks.get()))
-                                        : process(work.id(), work.knowledgeBaseId())))
+                                        : process(work.id(), work.knowledgeBaseId(), trace(work.id()))))
                 .onFailure(UnreadableDocumentException.class)
                 .recoverWithUni(failure -> fail(work, Abandoned.UNREADABLE, failure.getMessage()));
     }
@@ -147,7 +162,7 @@ public class DocumentProcessor {
                         ? documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.READY, null)
                         : Uni.createFrom().item(Optional.<DocumentStore.Finished>empty()))
                 .chain(finished -> finished.isEmpty()
-                        ? process(work.id(), work.knowledgeBaseId())
+                        ? process(work.id(), work.knowledgeBaseId(), trace(work.id()))
                         : Uni.createFrom().voidItem().invoke(() -> metrics.finished("ready"))
                                 .chain(() -> notifyFinished(work, KnowledgeDocumentStatus.READY, null,
                                         finished.get().chunkCount(), finished.get().base())))
@@ -187,7 +202,7 @@ public class DocumentProcessor {
         return documents.finish(work.id(), work.knowledgeBaseId(), KnowledgeDocumentStatus.FAILED, reason)
                 .chain(finished -> {
                     if (finished.isEmpty()) {
-                        return process(work.id(), work.knowledgeBaseId());
+                        return process(work.id(), work.knowledgeBaseId(), trace(work.id()));
                     }
                     metrics.abandoned(why.name().toLowerCase(Locale.ROOT));
                     metrics.finished("failed");
@@ -200,11 +215,11 @@ public class DocumentProcessor {
             BaseState base) {
         Instant now = Instant.now();
         Uni<Void> document = publisher.publish(new KnowledgeDocumentFinished(work.id(), work.knowledgeBaseId(),
-                work.tenantId(), status, chunkCount, error, now));
+                work.tenantId(), status, chunkCount, error, now), trace(work.id()));
         Uni<Void> baseNotice = base.status() == KnowledgeBaseStatus.PENDING
                 ? Uni.createFrom().voidItem()
                 : publisher.publish(new KnowledgeBaseFinished(work.knowledgeBaseId(), base.tenantId(), base.status(),
-                        base.documentCount(), base.chunkCount(), work.id(), now));
+                        base.documentCount(), base.chunkCount(), work.id(), now), trace(work.id()));
         return document.chain(() -> baseNotice).chain(() -> documents.markNotified(work.id()));
     }
 
@@ -230,7 +245,7 @@ public class DocumentProcessor {
             }
             BaseState state = base.get();
             return publisher.publish(new KnowledgeBaseFinished(knowledgeBaseId, state.tenantId(), state.status(),
-                    state.documentCount(), state.chunkCount(), documentId, Instant.now()));
+                    state.documentCount(), state.chunkCount(), documentId, Instant.now()), trace(documentId));
         });
     }
 

@@ -4,6 +4,7 @@ import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.metrics.IngestMetrics;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.runtime.health.Heartbeat;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
@@ -89,7 +90,8 @@ public class Sweeper {
                 .invoke(found -> metrics.swept(found.size()))
                 .onItem().transformToMulti(found -> Multi.createFrom().iterable(found))
                 .onItem().transformToUniAndConcatenate(document -> processor
-                        .process(document.documentId(), document.knowledgeBaseId())
+                        // Its upload's trace is gone with the lost event: the sweep starts one of its own.
+                        .process(document.documentId(), document.knowledgeBaseId(), Context.root())
                         .onFailure().recoverWithItem(failure -> {
                             LOG.warnf("sweeping document %s failed: %s", document.documentId(), failure.toString());
                             return null;

@@ -14,6 +14,7 @@ import dev.promptjuggler.ingest.chunking.Chunk;
 import dev.promptjuggler.ingest.persistence.DocumentStore;
 import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.support.Metrics;
+import io.opentelemetry.context.Context;
 import dev.promptjuggler.ingest.support.TestDocuments;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -195,7 +196,7 @@ class KnowledgeIngestTest {
         double before = Metrics.sample(ABANDONED, "reason", "max_claims");
 
         // What the sweeper (or a redelivered event) does with it.
-        processor.process(id, base).await().atMost(PROCESSING);
+        processor.process(id, base, Context.root()).await().atMost(PROCESSING);
 
         Row document = one("SELECT status, error, claims, chunk_count FROM knowledge.documents WHERE id = $1", id);
         assertEquals("failed", document.getString("status"));
@@ -221,8 +222,8 @@ class KnowledgeIngestTest {
         UUID leased = insertDocument("leased.txt", "text/plain", TestDocuments.utf8("The warranty lasts two years."));
         claimedBefore(leased, max, "+ interval '1 minute'");
 
-        processor.process(lastClaim, base).await().atMost(PROCESSING);
-        processor.process(leased, base).await().atMost(PROCESSING);
+        processor.process(lastClaim, base, Context.root()).await().atMost(PROCESSING);
+        processor.process(leased, base, Context.root()).await().atMost(PROCESSING);
 
         assertEquals("ready", status(lastClaim));
         assertEquals(max, one("SELECT claims FROM knowledge.documents WHERE id = $1", lastClaim).getInteger(0));
@@ -242,7 +243,7 @@ class KnowledgeIngestTest {
         sql("UPDATE knowledge.chunks SET embedding = array_fill(0.05, ARRAY[384])::vector, dimensions = 384"
                 + " WHERE document_id = $1 AND position = 0", Tuple.of(id));
 
-        processor.process(id, base).await().atMost(PROCESSING);
+        processor.process(id, base, Context.root()).await().atMost(PROCESSING);
 
         assertEquals("ready", status(id));
         List<Row> chunks = chunks(id);
@@ -252,7 +253,7 @@ class KnowledgeIngestTest {
         assertEquals(3, events(2).get(0).get("chunkCount").asInt());
 
         // Redelivered after it finished: nothing changes, no chunk is added.
-        processor.process(id, base).await().atMost(PROCESSING);
+        processor.process(id, base, Context.root()).await().atMost(PROCESSING);
         assertEquals(3, chunks(id).size());
     }
 
@@ -264,7 +265,7 @@ class KnowledgeIngestTest {
 
         sql("DELETE FROM gateway.knowledge_documents WHERE id = $1", Tuple.of(id));
         // The gateway's delete leaves knowledge-ingest's rows to it: processing the deleted document removes them.
-        processor.process(id, base).await().atMost(PROCESSING);
+        processor.process(id, base, Context.root()).await().atMost(PROCESSING);
         assertEquals(0, one("SELECT count(*) FROM knowledge.chunks WHERE document_id = $1", id).getLong(0));
 
         assertEquals(0, one("SELECT count(*) FROM gateway.knowledge_documents WHERE id = $1", id).getLong(0));

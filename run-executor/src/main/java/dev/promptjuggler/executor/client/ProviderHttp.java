@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
@@ -60,7 +61,10 @@ public class ProviderHttp {
                 .setMaxPoolSize(executor.maxInFlight())
                 // A provider that takes longer than this to accept a connection is down; the request timeout
                 // (providers.<name>.timeout) bounds the whole call.
-                .setConnectTimeout(10_000);
+                .setConnectTimeout(10_000)
+                // ChatModels traces each attempt with its provider, model and tokens; the client's own span would
+                // not know the run and would start a trace of its own.
+                .setTracingPolicy(TracingPolicy.IGNORE);
         this.clients = IntStream.range(0, POOLS).mapToObj(pool -> WebClient.create(vertx, options)).toList();
         HttpClientOptions streamOptions = new HttpClientOptions().setMaxPoolSize(executor.maxInFlight())
                 .setConnectTimeout(10_000);

@@ -2,6 +2,8 @@ package dev.promptjuggler.executor.messaging;
 
 import dev.promptjuggler.contracts.Envelope;
 import dev.promptjuggler.contracts.RunFinished;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -24,8 +26,13 @@ public class RunFinishedPublisher {
         this.emitter = emitter;
     }
 
-    /** Completes when the broker has acknowledged the record. */
-    public Uni<Void> publish(RunFinished event) {
+    /**
+     * Completes when the broker has acknowledged the record.
+     *
+     * @param trace the run's span: the record's producer span (and its {@code traceparent} header, the CloudEvents
+     *              distributed-tracing extension) belong to the run's trace
+     */
+    public Uni<Void> publish(RunFinished event, Context trace) {
         var kafka = OutgoingKafkaRecordMetadata.<String>builder().withKey(event.runId().toString()).build();
         var cloudEvent = OutgoingCloudEventMetadata.builder()
                 .withId(event.eventId().toString())
@@ -36,6 +43,7 @@ public class RunFinishedPublisher {
                 .withExtension(Envelope.TENANT, event.tenantId().toString())
                 .withExtension(Envelope.SCHEMA_VERSION, RunFinished.SCHEMA_VERSION)
                 .build();
-        return emitter.sendMessage(Message.of(event).addMetadata(kafka).addMetadata(cloudEvent));
+        return emitter.sendMessage(TraceParent.continuing(Message.of(event).addMetadata(kafka).addMetadata(cloudEvent),
+                trace));
     }
 }

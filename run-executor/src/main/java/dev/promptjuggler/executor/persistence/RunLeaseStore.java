@@ -183,19 +183,23 @@ public class RunLeaseStore {
                         + "     WHERE x.status = 'pending' AND x.attempts >= $3 AND x.lease_expires_at < now()"
                         + "     ORDER BY r.created_at LIMIT $4 FOR UPDATE OF x SKIP LOCKED)"
                         + "   RETURNING s.run_id, s.attempts)"
-                        + " SELECT r.id, r.tenant_id, r.kind, r.environment, c.attempts"
+                        + " SELECT r.id, r.tenant_id, r.kind, r.environment, c.attempts, r.traceparent"
                         + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id")
                 .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
                 .map(rows -> {
                     List<ExhaustedRun> runs = new ArrayList<>();
                     rows.forEach(row -> runs.add(new ExhaustedRun(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
-                            row.getString("environment"), row.getInteger("attempts") - 1)));
+                            row.getString("environment"), row.getInteger("attempts") - 1, row.getString("traceparent"))));
                     return runs;
                 });
     }
 
-    /** @param claims the claims that executed it before the sweeper's, which ends it */
-    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims) {
+    /**
+     * @param claims      the claims that executed it before the sweeper's, which ends it
+     * @param traceparent the run's trace (null: not traced)
+     */
+    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims,
+            String traceparent) {
     }
 
     /**
@@ -212,14 +216,14 @@ public class RunLeaseStore {
      *
      * @return the number of runs published
      */
-    public Uni<Integer> requeue(Function<List<RunRequested>, Uni<Void>> publish) {
+    public Uni<Integer> requeue(Function<List<Traced<RunRequested>>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         double unclaimedAfter = seconds(sweeper.unclaimedAfter());
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT unclaimed_since FROM executor.sweep_cursor FOR UPDATE")
                 .execute()
                 .chain(cursor -> connection.preparedQuery(
-                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at, r.traceparent"
                                         + " FROM gateway.runs r WHERE r.created_at > $1"
                                         + " AND r.created_at < now() - make_interval(secs => $2)"
                                         + " AND NOT EXISTS (SELECT 1 FROM executor.run_states s WHERE s.run_id = r.id)"
@@ -227,7 +231,7 @@ public class RunLeaseStore {
                         .execute(Tuple.of(cursor.iterator().next().getOffsetDateTime("unclaimed_since"), unclaimedAfter,
                                 sweeper.batch())))
                 .chain(neverClaimed -> connection.preparedQuery(
-                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at"
+                                "SELECT r.id, r.tenant_id, r.thread_id, r.kind, r.priority, r.revision_id, r.created_at, r.traceparent"
                                         + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
                                         + " WHERE s.status = 'pending' AND s.attempts < $4 AND ("
                                         + "   (s.lease_expires_at < now() AND (s.requeued_at IS NULL"
@@ -238,7 +242,7 @@ public class RunLeaseStore {
                         .execute(Tuple.of(seconds(sweeper.requeueAfter()), unclaimedAfter, sweeper.batch(),
                                 config.maxClaims()))
                         .chain(claimed -> {
-                            List<RunRequested> runs = new ArrayList<>();
+                            List<Traced<RunRequested>> runs = new ArrayList<>();
                             neverClaimed.forEach(row -> runs.add(requested(row)));
                             claimed.forEach(row -> runs.add(requested(row)));
                             // A full batch of never-claimed runs may leave more behind it: the cursor moves only to
@@ -256,7 +260,7 @@ public class RunLeaseStore {
                                                     "INSERT INTO executor.run_states (run_id, requeued_at)"
                                                             + " SELECT unnest($1::uuid[]), now()"
                                                             + " ON CONFLICT (run_id) DO UPDATE SET requeued_at = excluded.requeued_at")
-                                            .execute(Tuple.of(ids(runs, RunRequested::runId))))
+                                            .execute(Tuple.of(ids(runs, run -> run.event().runId()))))
                                     .chain(() -> moveCursor)
                                     .replaceWith(runs.size());
                         })));
@@ -277,17 +281,17 @@ public class RunLeaseStore {
      *
      * @return the number of notices published
      */
-    public Uni<Integer> renotify(Function<List<RunFinished>, Uni<Void>> publish) {
+    public Uni<Integer> renotify(Function<List<Traced<RunFinished>>, Uni<Void>> publish) {
         var sweeper = config.sweeper();
         return pool.withTransaction(connection -> connection.preparedQuery(
-                        "SELECT r.id, r.tenant_id, r.kind, s.status, r.environment, s.finished_at"
+                        "SELECT r.id, r.tenant_id, r.kind, s.status, r.environment, s.finished_at, r.traceparent"
                                 + " FROM executor.run_states s JOIN gateway.runs r ON r.id = s.run_id"
                                 + " WHERE s.finished_at IS NOT NULL AND s.notified_at IS NULL"
                                 + " AND s.finished_at < now() - make_interval(secs => $1)"
                                 + " ORDER BY s.finished_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED")
                 .execute(Tuple.of(seconds(sweeper.unnotifiedAfter()), sweeper.batch()))
                 .chain(rows -> {
-                    List<RunFinished> notices = new ArrayList<>();
+                    List<Traced<RunFinished>> notices = new ArrayList<>();
                     rows.forEach(row -> notices.add(finished(row)));
                     if (notices.isEmpty()) {
                         return Uni.createFrom().item(0);
@@ -295,22 +299,22 @@ public class RunLeaseStore {
                     return publish.apply(notices)
                             .chain(() -> connection.preparedQuery(
                                             "UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
-                                    .execute(Tuple.of(ids(notices, RunFinished::runId))))
+                                    .execute(Tuple.of(ids(notices, notice -> notice.event().runId()))))
                             .replaceWith(notices.size());
                 }));
     }
 
-    /** A run's request as the gateway published it, rebuilt from its row. */
-    static RunRequested requested(Row row) {
-        return new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
+    /** A run's request as the gateway published it, rebuilt from its row, with the run's trace. */
+    static Traced<RunRequested> requested(Row row) {
+        return new Traced<>(new RunRequested(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                 kind(row), Priority.fromWireName(row.getString("priority")), row.getUUID("revision_id"),
-                row.getOffsetDateTime("created_at").toInstant());
+                row.getOffsetDateTime("created_at").toInstant()), row.getString("traceparent"));
     }
 
-    private static RunFinished finished(Row row) {
-        return new RunFinished(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
+    private static Traced<RunFinished> finished(Row row) {
+        return new Traced<>(new RunFinished(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
                 RunStatus.fromWireName(row.getString("status")), row.getString("environment"),
-                row.getOffsetDateTime("finished_at").toInstant());
+                row.getOffsetDateTime("finished_at").toInstant()), row.getString("traceparent"));
     }
 
     private static RunKind kind(Row row) {

@@ -120,12 +120,13 @@ public class RunStore {
      * statement's snapshot still shows the finished run as pending, hence its exclusion by id.
      */
     private static final String SUCCESSOR_AND_OUTCOME = ", successor AS (SELECT n.id, n.tenant_id, n.thread_id, n.kind,"
-            + "   n.priority, n.revision_id, n.created_at FROM done d JOIN gateway.runs n"
+            + "   n.priority, n.revision_id, n.created_at, n.traceparent FROM done d JOIN gateway.runs n"
             + "   ON n.thread_id = d.thread_id AND n.channel = d.channel AND n.id <> d.id"
             + "   LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
             + "   WHERE ns.status IS NULL OR ns.status = 'pending'"
             + "   ORDER BY n.accepted_seq LIMIT 1)"
-            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at"
+            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at,"
+            + " s.traceparent"
             + " FROM done d LEFT JOIN successor s ON true";
 
     /**
@@ -144,7 +145,7 @@ public class RunStore {
             return Optional.empty();
         }
         Row row = iterator.next();
-        Optional<RunRequested> successor = row.getUUID("id") == null
+        Optional<Traced<RunRequested>> successor = row.getUUID("id") == null
                 ? Optional.empty() : Optional.of(RunLeaseStore.requested(row));
         return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
     }
@@ -191,7 +192,10 @@ public class RunStore {
     public record Remembered(String role, String content) {
     }
 
-    /** @param successor the next run of the lane, which waited for this one and is now to be requested again */
-    public record StoredOutcome(Instant finishedAt, Optional<RunRequested> successor) {
+    /**
+     * @param successor the next run of the lane, which waited for this one and is now to be requested again (in
+     *                  its own trace)
+     */
+    public record StoredOutcome(Instant finishedAt, Optional<Traced<RunRequested>> successor) {
     }
 }

@@ -8,6 +8,11 @@ import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
 import dev.promptjuggler.executor.service.RunExecutionService;
 import dev.promptjuggler.runtime.lifecycle.Drain;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +34,9 @@ import org.jboss.logging.MDC;
  * Starts the runs {@link SlotAdmission} lets through: claims them in PostgreSQL (a lease, one statement per
  * {@link Claim}), settles their records, executes the claimed ones, and gives the slot back when a run ends. A run
  * is in {@link #running()} (its lease heartbeated) from its claim until it ends.
+ *
+ * <p>Each run is a span from its record's arrival to its end (the wait for a slot included), continuing the trace
+ * of the record's publisher, with its claim as a child span and everything it executes under it.
  */
 @ApplicationScoped
 public class RunStarter {
@@ -44,12 +52,14 @@ public class RunStarter {
     private final Duration drain;
     private final ExecutorMetrics metrics;
     private final Vertx vertx;
+    private final Tracer tracer;
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
     public RunStarter(RunExecutionService executions, RunLeaseStore leases, ExecutorConfig config, ExecutorMetrics metrics,
-            Vertx vertx) {
+            Vertx vertx, Tracer tracer) {
         this.executions = executions;
+        this.tracer = tracer;
         this.leases = leases;
         this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
         this.drain = config.lease().drain();
@@ -106,21 +116,27 @@ public class RunStarter {
 
     private void claim(Claim<WaitingRun> claim) {
         List<UUID> runIds = claim.runs().stream().map(waiting -> waiting.request().runId()).toList();
+        List<Span> runSpans = claim.runs().stream().map(this::runSpan).toList();
+        List<Span> claimSpans = runSpans.stream()
+                .map(run -> tracer.spanBuilder("claim").setParent(Context.root().with(run)).startSpan()).toList();
         leases.claim(runIds)
                 .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).indefinitely()
                 .subscribe().with(claimed -> {
                     int started = 0;
-                    for (WaitingRun waiting : claim.runs()) {
+                    for (int i = 0; i < claim.runs().size(); i++) {
+                        WaitingRun waiting = claim.runs().get(i);
                         waiting.settle();
                         // remove: a request delivered twice into one claim runs once.
                         ClaimedRun run = claimed.remove(waiting.request().runId());
+                        claimSpans.get(i).setAttribute("promptjuggler.claimed", run != null).end();
                         if (run == null) {
                             LOG.debugf("run %s is finished, held by another worker or waits for its lane; nothing to do",
                                     waiting.request().runId());
+                            runSpans.get(i).end();
                         } else {
                             started++;
                             metrics.claimed(waiting.priority(), Duration.between(waiting.request().acceptedAt(), Instant.now()));
-                            execute(waiting, run);
+                            execute(waiting, run, runSpans.get(i));
                         }
                     }
                     admission.claimed(claim, started);
@@ -130,16 +146,33 @@ public class RunStarter {
                 }, failure -> {
                     // Only when shutting down: the records stay unsettled and are redelivered.
                     LOG.warnf("claiming %d run(s) failed: %s", claim.runs().size(), failure.toString());
+                    claimSpans.forEach(Span::end);
+                    runSpans.forEach(Span::end);
                     admission.claimed(claim, 0);
                 });
+    }
+
+    /** A run's span, started when its record arrived, under the span that published the record. */
+    private Span runSpan(WaitingRun waiting) {
+        return tracer.spanBuilder(waiting.priority().topic() + " process")
+                .setParent(waiting.publisher())
+                .setSpanKind(SpanKind.CONSUMER)
+                .setStartTimestamp(waiting.receivedAt())
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.operation.type", "process")
+                .setAttribute("messaging.destination.name", waiting.priority().topic())
+                .setAttribute("promptjuggler.run.id", waiting.request().runId().toString())
+                .setAttribute("promptjuggler.run.kind", waiting.request().kind().wireName())
+                .startSpan();
     }
 
     /**
      * Executes a claimed run on a Vert.x context of its own, whose MDC carries the run's tenant and id: every line
      * logged while handling it (on that context's callbacks: database, provider and tool calls) names them.
      */
-    private void execute(WaitingRun waiting, ClaimedRun claimed) {
+    private void execute(WaitingRun waiting, ClaimedRun claimed, Span span) {
         UUID runId = waiting.request().runId();
+        Context trace = Context.root().with(span);
         running.add(runId);
         long claimedAt = System.nanoTime();
         VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> {
@@ -150,21 +183,23 @@ public class RunStarter {
             // lease and the sweeper.
             AtomicBoolean first = new AtomicBoolean(true);
             Uni.createFrom().deferred(() -> first.getAndSet(false)
-                            ? executions.execute(claimed) : executions.execute(waiting.request()))
+                            ? executions.execute(claimed, trace) : executions.execute(waiting.request(), trace))
                     .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
                     .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
                     .subscribe().with(status -> {
                         status.ifPresent(ended -> metrics.finished(waiting.request().kind(), waiting.priority(), ended,
                                 Duration.ofNanos(System.nanoTime() - claimedAt)));
-                        end(waiting);
+                        end(waiting, span);
                     }, failure -> {
                         LOG.errorf("run %s left to the sweeper: %s", runId, failure.toString());
-                        end(waiting);
+                        span.setStatus(StatusCode.ERROR, "left to the sweeper");
+                        end(waiting, span);
                     });
         });
     }
 
-    private void end(WaitingRun waiting) {
+    private void end(WaitingRun waiting, Span span) {
+        span.end();
         running.remove(waiting.request().runId());
         admission.ended(waiting.priority());
         if (active) {

@@ -7,12 +7,14 @@ import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.runtime.health.Heartbeat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import dev.promptjuggler.runtime.tracing.TraceParent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -217,7 +219,8 @@ public class RunTopicsConsumer {
             partitionProgress.settled(record.offset());
             return;
         }
-        starter.queue(new WaitingRun(priority(record.topic()), request, partition, record.offset(), partitionProgress));
+        starter.queue(new WaitingRun(priority(record.topic()), request, partition, record.offset(), partitionProgress,
+                TraceParent.context(record.headers()), Instant.now()));
     }
 
     private void pauseFullQueues() {

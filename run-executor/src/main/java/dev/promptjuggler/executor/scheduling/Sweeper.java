@@ -7,6 +7,7 @@ import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import io.quarkus.runtime.StartupEvent;
 import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
+import dev.promptjuggler.runtime.tracing.TraceParent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
@@ -66,14 +67,15 @@ public class Sweeper {
     /** One sweep: runs out of claims ended, re-queued runs, then re-sent notices. */
     public Uni<Sweep> sweep() {
         return abandonExhausted()
-                .chain(abandoned -> leases.requeue(all(requests::publish))
+                .chain(abandoned -> leases.requeue(all(run -> requests.publish(run.event(), run.traceparent())))
                         .invoke(count -> {
                             metrics.sweptRequeued(count);
                             if (count > 0) {
                                 LOG.infof("re-queued %d run(s) whose lease expired or that were never claimed", count);
                             }
                         })
-                        .chain(requeued -> leases.renotify(all(notices::publish))
+                        .chain(requeued -> leases.renotify(all(notice -> notices.publish(notice.event(),
+                                TraceParent.context(notice.traceparent()))))
                                 .invoke(count -> {
                                     metrics.sweptRenotified(count);
                                     if (count > 0) {

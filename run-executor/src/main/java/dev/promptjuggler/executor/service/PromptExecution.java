@@ -20,6 +20,10 @@ import dev.promptjuggler.executor.tools.ToolContext;
 import dev.promptjuggler.executor.tools.ToolOutcome;
 import dev.promptjuggler.executor.tools.Toolbox;
 import dev.promptjuggler.executor.tools.Toolset;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,12 +47,15 @@ public class PromptExecution implements PromptRunner {
     private final Toolbox toolbox;
     private final int maxTurns;
     private final ExecutorMetrics metrics;
+    private final Tracer tracer;
 
-    public PromptExecution(ChatModels models, Toolbox toolbox, ExecutorConfig config, ExecutorMetrics metrics) {
+    public PromptExecution(ChatModels models, Toolbox toolbox, ExecutorConfig config, ExecutorMetrics metrics,
+            Tracer tracer) {
         this.models = models;
         this.toolbox = toolbox;
         this.maxTurns = config.tools().maxTurns();
         this.metrics = metrics;
+        this.tracer = tracer;
     }
 
     @Override
@@ -87,7 +94,9 @@ public class PromptExecution implements PromptRunner {
     private Uni<String> turn(String provider, ChatRequest request, Toolset tools, PromptInput input, Progress progress,
             int turn) {
         RunStream.Segment segment = input.stream().nextSegment();
-        return models.complete(provider, request, input.variables(), progress::attemptFailed, segment).chain(response -> {
+        Uni<ChatResponse> answer = models.complete(provider, request, input.variables(), progress::attemptFailed, segment,
+                input.trace());
+        return answer.chain(response -> {
             progress.answered(provider, request.model(), response);
             if (response.toolCalls().isEmpty()) {
                 return Uni.createFrom().item(response.text());
@@ -97,7 +106,7 @@ public class PromptExecution implements PromptRunner {
                         "the model was still calling tools after " + maxTurns + " turns (executor.tools.max-turns)"));
             }
             return Multi.createFrom().iterable(response.toolCalls())
-                    .onItem().transformToUniAndConcatenate(call -> call(call, tools, progress, segment))
+                    .onItem().transformToUniAndConcatenate(call -> traced(call, tools, progress, segment, input.trace()))
                     .collect().asList()
                     .chain(results -> {
                         List<ChatMessage> next = new ArrayList<>(request.messages());
@@ -106,6 +115,24 @@ public class PromptExecution implements PromptRunner {
                         return turn(provider, request.withMessages(next), tools, input, progress, turn + 1);
                     });
         });
+    }
+
+    /** A tool call as a span of the run's trace: the tool's name and whether it failed, never its arguments. */
+    private Uni<ChatMessage> traced(ToolCall call, Toolset tools, Progress progress, RunStream.Segment segment,
+            Context trace) {
+        Span span = tracer.spanBuilder("execute_tool " + call.name())
+                .setParent(trace)
+                .setAttribute("gen_ai.operation.name", "execute_tool")
+                .setAttribute("gen_ai.tool.name", call.name())
+                .startSpan();
+        return Uni.createFrom().deferred(() -> call(call, tools, progress, segment))
+                .invoke(result -> {
+                    if (result instanceof ChatMessage.ToolResult tool && tool.error()) {
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                })
+                .onFailure().invoke(failure -> span.setStatus(StatusCode.ERROR))
+                .onTermination().invoke(span::end);
     }
 
     private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress, RunStream.Segment segment) {

@@ -27,6 +27,8 @@ import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
 import dev.promptjuggler.runtime.messaging.RunRequestPublisher;
 import io.quarkus.runtime.Startup;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -91,19 +93,20 @@ public class RunExecutionService {
      * Executes a run this worker just claimed, with what the claim returned: no further read before the prompt
      * runs.
      *
+     * @param trace the run's span: provider calls, tool calls, workflow nodes and the finished notice go under it
      * @return the status this execution stored as the run's end; empty when it stored none (ended already)
      */
-    public Uni<Optional<RunStatus>> execute(ClaimedRun claimed) {
+    public Uni<Optional<RunStatus>> execute(ClaimedRun claimed, Context trace) {
         PendingRun run = claimed.run();
         return execute(run, Uni.createFrom().item(() -> environment.resolve(run.tenantId(), run.id(), run.environment(),
-                claimed.storedVariables(), claimed.runVariables())));
+                claimed.storedVariables(), claimed.runVariables())), trace);
     }
 
     /**
      * Executes a run this worker holds, reading it first: for a retry after an infrastructure failure, when the
      * outcome may already be stored (then nothing is run again).
      */
-    public Uni<Optional<RunStatus>> execute(RunRequested request) {
+    public Uni<Optional<RunStatus>> execute(RunRequested request, Context trace) {
         return runs.find(request.runId()).chain(found -> {
             if (found.isEmpty()) {
                 LOG.warnf("Run %s was requested but has no record; ignoring the request", request.runId());
@@ -114,7 +117,7 @@ public class RunExecutionService {
                 LOG.debugf("Run %s already finished; ignoring a repeated request", run.id());
                 return Uni.createFrom().item(Optional.<RunStatus>empty());
             }
-            return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()));
+            return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()), trace);
         });
     }
 
@@ -125,21 +128,23 @@ public class RunExecutionService {
     public Uni<Void> abandon(ExhaustedRun run) {
         return abandon(run.id(), run.tenantId(), run.kind(), run.environment(), new UnrunnableRunException(
                 Reason.MAX_CLAIMS, "abandoned after " + run.claims() + " claims: each time, the executor running it"
-                        + " stopped or lost its lease before storing an outcome")).replaceWithVoid();
+                        + " stopped or lost its lease before storing an outcome"), TraceParent.context(run.traceparent()))
+                .replaceWithVoid();
     }
 
-    private Uni<Optional<RunStatus>> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables, Context trace) {
         return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
-                        ? executeWorkflow(run, resolvedVariables) : executePrompt(run, resolvedVariables))
+                        ? executeWorkflow(run, resolvedVariables, trace) : executePrompt(run, resolvedVariables, trace))
                 .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
-                        run.kind(), run.environment(), (UnrunnableRunException) failure, stream(run)));
+                        run.kind(), run.environment(), (UnrunnableRunException) failure, stream(run), trace));
     }
 
     private RunStream stream(PendingRun run) {
         return RunStream.of(frames, run.tenantId(), run.threadId(), run.id(), run.channel());
     }
 
-    private Uni<Optional<RunStatus>> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables,
+            Context trace) {
         PromptConfig config = revision(run, PromptConfig.class);
         MemoryMode mode = MemoryMode.of(config.memory());
         RunStream stream = stream(run);
@@ -149,7 +154,7 @@ public class RunExecutionService {
                 .chain(variables -> history(run, mode)
                         .chain(history -> prompts.run(config,
                                 new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables, history, 0,
-                                        stream.channel(run.channel())))))
+                                        stream.channel(run.channel()), trace))))
                 .chain(result -> {
                     Outcome outcome = outcome(result, mode);
                     if (result.failure() != null) {
@@ -161,15 +166,16 @@ public class RunExecutionService {
                                 end(stream, outcome.status(), result.failure());
                             }))
                             .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(),
-                                    outcome.status(), stored));
+                                    outcome.status(), stored, trace));
                 });
     }
 
-    private Uni<Optional<RunStatus>> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables) {
+    private Uni<Optional<RunStatus>> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables,
+            Context trace) {
         RunStream stream = stream(run);
         return resolvedVariables
                 .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
-                        variables, stream), revision(run, WorkflowDefinition.class), prompts))
+                        variables, stream, trace), revision(run, WorkflowDefinition.class), prompts))
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> WorkflowResult.failed(failure.getMessage()))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())
@@ -178,7 +184,7 @@ public class RunExecutionService {
                             end(stream, result.status(), String.join("; ", result.errors()));
                         }))
                         .chain(stored -> notify(run.id(), run.tenantId(), run.kind(), run.environment(), result.status(),
-                                stored)));
+                                stored, trace)));
     }
 
     /** The run's revision as its kind reads it; one that does not read never will. */
@@ -196,12 +202,12 @@ public class RunExecutionService {
      * the per-run envVars are purged and the lane's next run is handed on), then notifies as for any failed run.
      */
     private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
-            UnrunnableRunException why) {
-        return abandon(runId, tenantId, kind, environment, why, RunStream.NONE);
+            UnrunnableRunException why, Context trace) {
+        return abandon(runId, tenantId, kind, environment, why, RunStream.NONE, trace);
     }
 
     private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
-            UnrunnableRunException why, RunStream stream) {
+            UnrunnableRunException why, RunStream stream, Context trace) {
         LOG.warnf("Run %s failed without executing: %s", runId, why.getMessage());
         Uni<Optional<RunStore.StoredOutcome>> stored = kind == RunKind.WORKFLOW
                 ? runs.finishWorkflow(runId, RunStatus.FAILED, Map.of(), List.of(why.getMessage()), null, null)
@@ -211,7 +217,7 @@ public class RunExecutionService {
                     metrics.abandoned(why.reason());
                     end(stream, RunStatus.FAILED, why.getMessage());
                 }))
-                .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome));
+                .chain(outcome -> notify(runId, tenantId, kind, environment, RunStatus.FAILED, outcome, trace));
     }
 
     /** The run's last frames, once its outcome is stored: {@code error} is the run's error as reading it shows. */
@@ -244,14 +250,16 @@ public class RunExecutionService {
 
     /** @return the stored end's status, once its notice is out; empty when this execution stored no end */
     private Uni<Optional<RunStatus>> notify(UUID runId, UUID tenantId, RunKind kind, String environment, RunStatus status,
-            Optional<RunStore.StoredOutcome> stored) {
+            Optional<RunStore.StoredOutcome> stored, Context trace) {
         if (stored.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
         var event = new RunFinished(runId, tenantId, kind, status, environment, stored.get().finishedAt());
-        return finished.publish(event)
+        return finished.publish(event, trace)
                 .chain(() -> runs.markNotified(runId))
-                .chain(() -> stored.get().successor().map(requests::publish).orElse(Uni.createFrom().voidItem()))
+                .chain(() -> stored.get().successor()
+                        .map(next -> requests.publish(next.event(), next.traceparent()))
+                        .orElse(Uni.createFrom().voidItem()))
                 .replaceWith(Optional.of(status));
     }
 }

@@ -41,7 +41,7 @@ final class WorkflowTool extends DefinedTool {
     Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
         var run = context.run();
         var nested = new WorkflowRun(run.runId(), run.tenantId(), run.threadId(), Arguments.asStrings(arguments),
-                run.variables());
+                run.variables(), run.trace());
         return workflows.runNested(nested, target, context.prompts(), "tool:" + spec().name() + ":" + call.id() + "/",
                         run.depth() + 1)
                 .map(result -> (result.errors().isEmpty()

@@ -59,7 +59,7 @@ public class PromptNodes {
                     ? memory.history(walk.run().threadId(), channel, memoryWindow) : Uni.createFrom().item(List.of());
             return history.chain(messages -> walk.prompts().run(config, new PromptInput(walk.run().tenantId(),
                             walk.run().runId(), walk.run().threadId(), inputs, walk.run().variables(), messages, walk.depth(),
-                            walk.run().stream().channel(channel))))
+                            walk.run().stream().channel(channel), walk.run().trace())))
                     .map(result -> {
                         NodeOutcome outcome = result.failure() == null
                                 ? NodeOutcome.completed(result.output() == null ? Map.of() : Map.of("out", result.output()))

@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.workflow;
 
 import dev.promptjuggler.executor.persistence.WorkflowStore.NodeRow;
 import dev.promptjuggler.executor.service.PromptRunner;
+import io.opentelemetry.context.Context;
 import java.util.Map;
 
 /**
@@ -16,5 +17,10 @@ record Walk(WorkflowRun run, Map<String, NodeRow> stored, String prefix, int dep
     /** A workflow nested in this one, one level deeper, its node keys under {@code prefix}. */
     Walk nested(String nestedPrefix) {
         return new Walk(run, stored, nestedPrefix, depth + 1, prompts);
+    }
+
+    /** The same walk, what a node starts traced under {@code span} (the node's). */
+    Walk tracedUnder(Context span) {
+        return new Walk(run.tracedUnder(span), stored, prefix, depth, prompts);
     }
 }

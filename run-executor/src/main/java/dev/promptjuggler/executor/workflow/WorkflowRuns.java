@@ -14,6 +14,9 @@ import dev.promptjuggler.executor.service.NestingLimit;
 import dev.promptjuggler.executor.service.PromptRunner;
 import dev.promptjuggler.executor.workflow.NodeResults.Visit;
 import dev.promptjuggler.executor.workflow.WorkflowEngine.Settled;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,10 +42,13 @@ public class WorkflowRuns {
     private final NestingLimit nesting;
     private final int maxParallel;
     private final ExecutorMetrics metrics;
+    private final Tracer tracer;
 
     public WorkflowRuns(DefinitionLookup definitions, NodeResults results, PromptNodes promptNodes,
-            KnowledgeSearchClient knowledge, NestingLimit nesting, ExecutorConfig config, ExecutorMetrics metrics) {
+            KnowledgeSearchClient knowledge, NestingLimit nesting, ExecutorConfig config, ExecutorMetrics metrics,
+            Tracer tracer) {
         this.metrics = metrics;
+        this.tracer = tracer;
         this.definitions = definitions;
         this.results = results;
         this.promptNodes = promptNodes;
@@ -94,11 +100,25 @@ public class WorkflowRuns {
         }
         Instant started = Instant.now();
         List<Remembered> remember = new ArrayList<>();
+        Span span = tracer.spanBuilder("workflow node " + node.type())
+                .setParent(walk.run().trace())
+                .setAttribute("promptjuggler.node.id", walk.prefix() + node.id())
+                .setAttribute("promptjuggler.node.type", node.type())
+                .setAttribute("promptjuggler.node.visit", visit)
+                .startSpan();
+        Walk traced = walk.tracedUnder(walk.run().trace().with(span));
         // Deferred: a node that cannot even start (e.g. a Fanout input that is not an array) fails as a node.
-        return Uni.createFrom().deferred(() -> execute(walk, node, visit, inputs, graphInputs, remember))
+        return Uni.createFrom().deferred(() -> execute(traced, node, visit, inputs, graphInputs, remember))
                 .onFailure().recoverWithItem(failure -> NodeOutcome.failed(
                         failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage()))
-                .invoke(outcome -> metrics.workflowNode(node.type(), outcome.status()))
+                .invoke(outcome -> {
+                    metrics.workflowNode(node.type(), outcome.status());
+                    span.setAttribute("promptjuggler.node.status", outcome.status());
+                    if ("failed".equals(outcome.status())) {
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                    span.end();
+                })
                 .call(outcome -> results.record(walk, List.of(new Visit(node, visit, outcome, started)),
                         PromptNodes.channel(node.settings()), remember));
     }

@@ -15,6 +15,8 @@ import dev.promptjuggler.executor.config.ProvidersConfig;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.executor.support.SimulatorProcess;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.Context;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -89,7 +91,7 @@ class ProviderClientsTest {
         http = new ProviderHttp(vertx, config.getConfigMapping(ExecutorConfig.class));
         models = new ChatModels(List.of(new OpenAiClient(http, providers), new AnthropicClient(http, providers),
                 new GeminiClient(http, providers)), providers,
-                new ExecutorMetrics(new SimpleMeterRegistry()));
+                new ExecutorMetrics(new SimpleMeterRegistry()), TracerProvider.noop().get("test"));
         prices = new PriceTable(providers);
     }
 
@@ -121,7 +123,7 @@ class ProviderClientsTest {
 
     private static ChatResponse complete(String provider, ChatRequest request, Map<String, String> variables,
             List<Throwable> failedAttempts) {
-        return models.complete(provider, request, variables, failedAttempts::add).await().atMost(Duration.ofSeconds(30));
+        return models.complete(provider, request, variables, failedAttempts::add, Context.root()).await().atMost(Duration.ofSeconds(30));
     }
 
     @ParameterizedTest
@@ -230,7 +232,7 @@ class ProviderClientsTest {
         List<Throwable> failed = new ArrayList<>();
 
         Throwable failure = models.complete(provider, request(provider, null,
-                        List.of(new ChatMessage.User("refused-" + provider)), List.of(), null, Map.of()), Map.of(), failed::add)
+                        List.of(new ChatMessage.User("refused-" + provider)), List.of(), null, Map.of()), Map.of(), failed::add, Context.root())
                 .onItem().transform(Throwable.class::cast).onFailure().recoverWithItem(f -> f)
                 .await().atMost(Duration.ofSeconds(30));
 
@@ -269,7 +271,7 @@ class ProviderClientsTest {
                 null, Map.of());
 
         ChatResponse response = models.complete(provider, request, Map.of(), failure -> {
-        }, deltas).await().atMost(Duration.ofSeconds(30));
+        }, deltas, Context.root()).await().atMost(Duration.ofSeconds(30));
 
         assertEquals(1, deltas.attempts);
         assertEquals(response.text(), String.join("", deltas.texts));
@@ -287,7 +289,7 @@ class ProviderClientsTest {
 
         ChatResponse response = models.complete(provider, request(provider, null,
                         List.of(new ChatMessage.User("cut-" + provider + " in the middle of the answer")), List.of(), null,
-                        Map.of()), Map.of(), failed::add, deltas).await().atMost(Duration.ofSeconds(30));
+                        Map.of()), Map.of(), failed::add, deltas, Context.root()).await().atMost(Duration.ofSeconds(30));
 
         assertEquals("[simulated " + MODELS.get(provider) + "] cut-" + provider + " in the middle of the answer",
                 response.text());
@@ -318,7 +320,7 @@ class ProviderClientsTest {
     void anUnknownProviderFailsWithoutACall() {
         AtomicInteger attempts = new AtomicInteger();
         Throwable failure = models.complete("mistral", request("openai", null, List.of(new ChatMessage.User("x")),
-                        List.of(), null, Map.of()), Map.of(), f -> attempts.incrementAndGet())
+                        List.of(), null, Map.of()), Map.of(), f -> attempts.incrementAndGet(), Context.root())
                 .onItem().transform(Throwable.class::cast).onFailure().recoverWithItem(f -> f).await().indefinitely();
 
         assertEquals("provider mistral is not supported", failure.getMessage());

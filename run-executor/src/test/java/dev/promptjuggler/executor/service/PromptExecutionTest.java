@@ -8,6 +8,7 @@ import dev.promptjuggler.contracts.prompt.PromptMessage;
 import dev.promptjuggler.executor.llm.ChatMessage;
 import dev.promptjuggler.executor.llm.ChatRequest;
 import dev.promptjuggler.executor.llm.ResponseFormat;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class PromptExecutionTest {
         List<ChatMessage> history = List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"));
 
         ChatRequest request = PromptExecution.request(config, new PromptInput(null, null, null,
-                Map.of("question", "Who am I?"), Map.of(), history, 0));
+                Map.of("question", "Who am I?"), Map.of(), history, 0, Context.root()));
 
         assertEquals("Be brief.", request.system());
         assertEquals(List.of(new ChatMessage.User("I am Ada"), new ChatMessage.Assistant("Hello Ada"),
@@ -88,6 +89,6 @@ class PromptExecutionTest {
     }
 
     private static PromptInput input(Map<String, String> inputs, Map<String, String> variables) {
-        return new PromptInput(null, null, null, inputs, variables, List.of(), 0);
+        return new PromptInput(null, null, null, inputs, variables, List.of(), 0, Context.root());
     }
 }

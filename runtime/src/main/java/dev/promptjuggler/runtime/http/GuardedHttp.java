@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,10 @@ public final class GuardedHttp {
     public GuardedHttp(Vertx vertx, HttpClientOptions options, AddressPolicy policy) {
         this.vertx = vertx;
         this.policy = policy;
-        this.http = vertx.createHttpClient(new HttpClientOptions(options).setForceSni(true).setVerifyHost(true));
+        // Untraced by Vert.x: the exchange starts on a context of its own, where no span is current, so Vert.x would
+        // start a new trace for it. A caller that traces the request sends its traceparent header itself.
+        this.http = vertx.createHttpClient(new HttpClientOptions(options).setForceSni(true).setVerifyHost(true)
+                .setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     /**

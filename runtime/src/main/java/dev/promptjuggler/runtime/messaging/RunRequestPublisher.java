@@ -2,6 +2,7 @@ package dev.promptjuggler.runtime.messaging;
 
 import dev.promptjuggler.contracts.Envelope;
 import dev.promptjuggler.contracts.RunRequested;
+import dev.promptjuggler.runtime.tracing.TraceParent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
@@ -32,8 +33,13 @@ public class RunRequestPublisher {
         this.source = Envelope.source(service);
     }
 
-    /** Completes when the broker has acknowledged the record. */
-    public Uni<Void> publish(RunRequested run) {
+    /**
+     * Completes when the broker has acknowledged the record.
+     *
+     * @param traceparent the trace the run belongs to (the create-run request's, stored with the run), so that a
+     *                    request published again later continues it; null publishes in the current context
+     */
+    public Uni<Void> publish(RunRequested run, String traceparent) {
         var kafka = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(run.priority().topic())
                 .withKey(run.threadId().toString())
@@ -47,6 +53,8 @@ public class RunRequestPublisher {
                 .withExtension(Envelope.TENANT, run.tenantId().toString())
                 .withExtension(Envelope.SCHEMA_VERSION, RunRequested.SCHEMA_VERSION)
                 .build();
-        return emitter.sendMessage(Message.of(run).addMetadata(kafka).addMetadata(cloudEvent));
+        Message<RunRequested> message = Message.of(run).addMetadata(kafka).addMetadata(cloudEvent);
+        return emitter.sendMessage(traceparent == null ? message
+                : TraceParent.continuing(message, TraceParent.context(traceparent)));
     }
 }

@@ -12,8 +12,9 @@ import java.util.UUID;
  * @param secrets       signing secrets: retiring ones first, the current one last
  * @param probe         whether this attempt is the probe of its endpoint's open circuit
  * @param revision      the revision a finished run ran, sent in headers; null for other events
+ * @param traceparent   the event's fan-out span, the parent of the attempt's span; null when untraced
  */
 public record ClaimedDelivery(UUID id, UUID eventId, UUID endpointId, UUID tenantId, int attempt,
         int scheduleIndex, String eventType, String payload, String url, List<String> secrets, boolean probe,
-        RunRevision revision) {
+        RunRevision revision, String traceparent) {
 }

@@ -10,6 +10,12 @@ import dev.promptjuggler.dispatcher.persistence.RetentionStore;
 import dev.promptjuggler.runtime.health.Heartbeat;
 import dev.promptjuggler.runtime.lifecycle.Drain;
 import dev.promptjuggler.runtime.persistence.GroupCommit;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
@@ -51,6 +57,7 @@ public class DeliveryWorker {
     private final DispatcherMetrics metrics;
     private final Heartbeat pollLoop;
     private final Heartbeat sweepLoop;
+    private final Tracer tracer;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
@@ -61,7 +68,8 @@ public class DeliveryWorker {
     private volatile boolean backlog;
 
     public DeliveryWorker(DeliveryQueue queue, RetentionStore retention, WebhookClient client, DispatcherConfig config,
-            Vertx vertx, DispatcherMetrics metrics) {
+            Vertx vertx, DispatcherMetrics metrics, Tracer tracer) {
+        this.tracer = tracer;
         this.queue = queue;
         this.retention = retention;
         this.client = client;
@@ -220,7 +228,21 @@ public class DeliveryWorker {
         }
     }
 
+    /**
+     * One attempt, a span under its event's fan-out whose {@code traceparent} the request carries, so the
+     * receiver can continue the trace that began with the request that caused the event.
+     */
     private Uni<Void> attempt(ClaimedDelivery delivery) {
+        Span span = tracer.spanBuilder("webhook delivery")
+                .setParent(TraceParent.context(delivery.traceparent()))
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("http.request.method", "POST")
+                .setAttribute("promptjuggler.endpoint.id", delivery.endpointId().toString())
+                .setAttribute("promptjuggler.delivery.id", delivery.id().toString())
+                .setAttribute("promptjuggler.delivery.attempt", delivery.attempt())
+                .setAttribute("cloudevents.event_id", delivery.eventId().toString())
+                .setAttribute("cloudevents.event_type", delivery.eventType())
+                .startSpan();
         // Signed per attempt: the timestamp must be fresh for receivers' replay window.
         String signature = WebhookSigner.signatureHeader(delivery.secrets(), Instant.now().getEpochSecond(),
                 delivery.payload());
@@ -234,8 +256,17 @@ public class DeliveryWorker {
             headers.put(RunRevision.ID_HEADER, delivery.revision().id().toString());
             headers.put(RunRevision.VERSION_HEADER, Integer.toString(delivery.revision().version()));
         }
+        TraceParent.headers(Context.root().with(span)).forEach(header -> headers.put(header.getKey(), header.getValue()));
         return client.post(delivery.url(), headers, delivery.payload())
                 .invoke(result -> {
+                    if (result.statusCode() != null) {
+                        span.setAttribute("http.response.status_code", result.statusCode());
+                    }
+                    if (!result.succeeded()) {
+                        span.setAttribute("error.type", result.errorClass());
+                        span.setStatus(StatusCode.ERROR);
+                    }
+                    span.end();
                     metrics.attempted(delivery, result);
                     answered();
                 })

@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param payload     the webhook body exactly as it is signed and sent
  * @param runId       the run a run event is about (its revision is looked up when the event is stored); null for
  *                    events outside runs
+ * @param traceparent its fan-out's span, which every delivery attempt of it continues; null when untraced
  */
-public record FinishedEvent(UUID id, UUID tenantId, String type, String environment, String payload, UUID runId) {
+public record FinishedEvent(UUID id, UUID tenantId, String type, String environment, String payload, UUID runId,
+        String traceparent) {
 }

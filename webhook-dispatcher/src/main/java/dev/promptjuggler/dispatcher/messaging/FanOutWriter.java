@@ -5,6 +5,8 @@ import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import dev.promptjuggler.dispatcher.persistence.FanOutStore;
 import dev.promptjuggler.runtime.persistence.GroupCommit;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -54,8 +56,10 @@ public class FanOutWriter {
     /**
      * Queues a batch's fan-out. The returned Uni completes once the consumer may hand over its next
      * batch, usually at once; the batch itself is acknowledged later, after its write commits.
+     *
+     * @param spans the events' fan-out spans, ended when the write committed
      */
-    public Uni<Void> submit(List<FinishedEvent> events, KafkaRecordBatch<?, ?> records) {
+    public Uni<Void> submit(List<FinishedEvent> events, KafkaRecordBatch<?, ?> records, List<Span> spans) {
         return Uni.createFrom().emitter(emitter -> {
             synchronized (this) {
                 waitingEvents += events.size();
@@ -66,9 +70,13 @@ public class FanOutWriter {
             }
             // Queued before the consumer is let go, so the batches are written (and acknowledged) in poll order.
             writes.submit(new Batch(events, records)).subscribe().with(done -> {
+                spans.forEach(Span::end);
                 records.ack();
                 written(events.size());
-            }, failure -> LOG.errorf("Fan-out of %d events abandoned: %s", events.size(), failure));
+            }, failure -> {
+                spans.forEach(span -> span.setStatus(StatusCode.ERROR, "abandoned").end());
+                LOG.errorf("Fan-out of %d events abandoned: %s", events.size(), failure);
+            });
             if (emitter != null) {
                 emitter.complete(null);
             }

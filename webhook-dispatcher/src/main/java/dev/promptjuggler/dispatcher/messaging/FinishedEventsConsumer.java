@@ -9,6 +9,11 @@ import dev.promptjuggler.dispatcher.delivery.KnowledgeWebhooks;
 import dev.promptjuggler.dispatcher.delivery.DeliveryWorker;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
 import dev.promptjuggler.dispatcher.delivery.RunFinishedWebhook;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -28,6 +33,9 @@ import org.jboss.logging.Logger;
  * delivery per matching endpoint before its offsets are acknowledged. The HTTP attempts start after
  * that commit, in the {@link DeliveryWorker}, and are not waited for, so a slow endpoint never holds up
  * a partition.
+ *
+ * <p>Each event's fan-out is a span continuing the trace of the record's producer (its {@code traceparent}
+ * header), from the record's arrival to the commit of its deliveries; the event keeps it for its attempts.
  */
 @ApplicationScoped
 public class FinishedEventsConsumer {
@@ -36,25 +44,31 @@ public class FinishedEventsConsumer {
 
     private final FanOutWriter writer;
     private final ObjectMapper json;
+    private final Tracer tracer;
 
-    public FinishedEventsConsumer(FanOutWriter writer, ObjectMapper json) {
+    public FinishedEventsConsumer(FanOutWriter writer, ObjectMapper json, Tracer tracer) {
         this.writer = writer;
         this.json = json;
+        this.tracer = tracer;
     }
 
     @Incoming("runs-finished")
     public Uni<Void> runsFinished(KafkaRecordBatch<String, RunFinished> batch) {
         List<FinishedEvent> events = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         for (KafkaRecord<String, RunFinished> record : batch) {
             RunFinished event = record.getPayload();
             if (event == null) {
                 LOG.warnf("Skipping an unreadable runs.finished record at %s", offset(record));
                 continue;
             }
-            events.add(new FinishedEvent(eventId(record, event.eventId()), event.tenantId(), event.type(),
-                    event.environment(), body(event), event.runId()));
+            UUID id = eventId(record, event.eventId());
+            Span span = fanOutSpan(record, id, event.type());
+            spans.add(span);
+            events.add(new FinishedEvent(id, event.tenantId(), event.type(), event.environment(), body(event),
+                    event.runId(), TraceParent.of(Context.root().with(span))));
         }
-        return fanOut(events, batch);
+        return writer.submit(events, batch, spans);
     }
 
     /**
@@ -65,6 +79,7 @@ public class FinishedEventsConsumer {
     @Incoming("knowledge-finished")
     public Uni<Void> knowledgeFinished(KafkaRecordBatch<String, String> batch) {
         List<FinishedEvent> events = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         for (KafkaRecord<String, String> record : batch) {
             String type = header(record.getHeaders(), "ce_type").orElse("");
             try {
@@ -72,33 +87,45 @@ public class FinishedEventsConsumer {
                     case KnowledgeDocumentFinished.TYPE -> {
                         KnowledgeDocumentFinished finished = json.readValue(record.getPayload(), KnowledgeDocumentFinished.class);
                         yield new FinishedEvent(eventId(record, finished.eventId()), finished.tenantId(), type, null,
-                                json.writeValueAsString(KnowledgeWebhooks.DocumentFinished.of(finished)), null);
+                                json.writeValueAsString(KnowledgeWebhooks.DocumentFinished.of(finished)), null, null);
                     }
                     case KnowledgeBaseFinished.TYPE -> {
                         KnowledgeBaseFinished finished = json.readValue(record.getPayload(), KnowledgeBaseFinished.class);
                         yield new FinishedEvent(eventId(record, finished.eventId()), finished.tenantId(), type, null,
-                                json.writeValueAsString(KnowledgeWebhooks.BaseFinished.of(finished)), null);
+                                json.writeValueAsString(KnowledgeWebhooks.BaseFinished.of(finished)), null, null);
                     }
                     default -> null;
                 };
                 if (event == null) {
                     LOG.warnf("Skipping a knowledge.finished record of unknown type '%s' at %s", type, offset(record));
                 } else {
-                    events.add(event);
+                    Span span = fanOutSpan(record, event.id(), type);
+                    spans.add(span);
+                    events.add(new FinishedEvent(event.id(), event.tenantId(), type, null, event.payload(), null,
+                            TraceParent.of(Context.root().with(span))));
                 }
             } catch (JsonProcessingException | IllegalArgumentException e) {
                 LOG.warnf("Skipping an unreadable knowledge.finished record at %s: %s", offset(record), e.getMessage());
             }
         }
-        return fanOut(events, batch);
+        return writer.submit(events, batch, spans);
+    }
+
+    /** The event's fan-out, under the span that published its record. */
+    private Span fanOutSpan(KafkaRecord<?, ?> record, UUID eventId, String type) {
+        return tracer.spanBuilder("fan-out " + type)
+                .setParent(TraceParent.context(record.getHeaders()))
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.operation.type", "process")
+                .setAttribute("messaging.destination.name", record.getTopic())
+                .setAttribute("cloudevents.event_id", eventId.toString())
+                .setAttribute("cloudevents.event_type", type)
+                .startSpan();
     }
 
     private static UUID eventId(KafkaRecord<?, ?> record, UUID derived) {
         return header(record.getHeaders(), "ce_id").map(UUID::fromString).orElse(derived);
-    }
-
-    private Uni<Void> fanOut(List<FinishedEvent> events, KafkaRecordBatch<?, ?> batch) {
-        return writer.submit(events, batch);
     }
 
     /** Partition and offset, for log lines and as the identity of a record that carries no event id. */

@@ -64,7 +64,7 @@ public class DeliveryQueue {
             FROM picked p, dispatch.events e, gateway.webhook_endpoints w
             WHERE d.id = p.id AND e.id = d.event_id AND w.id = d.endpoint_id
             RETURNING d.id, d.event_id, d.endpoint_id, d.tenant_id, d.attempts, d.schedule_offset, e.type, e.payload,
-                      e.revision_id, e.revision_version, w.url, w.secret, p.probe,
+                      e.revision_id, e.revision_version, e.traceparent, w.url, w.secret, p.probe,
                       ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
                             WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring
             """;
@@ -129,7 +129,7 @@ public class DeliveryQueue {
             claimed.add(new ClaimedDelivery(row.getUUID("id"), row.getUUID("event_id"), row.getUUID("endpoint_id"),
                     row.getUUID("tenant_id"), attempts + 1, attempts - row.getInteger("schedule_offset"),
                     row.getString("type"), row.getString("payload"), row.getString("url"), List.copyOf(secrets),
-                    row.getBoolean("probe"), revision(row)));
+                    row.getBoolean("probe"), revision(row), row.getString("traceparent")));
         }
         return claimed;
     }

@@ -48,14 +48,15 @@ public class FanOutStore {
             + " WHERE id = ANY ($1)";
 
     /*
-     * Events ($1-$5, their runs' revisions $12-$13) and their deliveries ($6-$10) in one statement: deliveries of
+     * Events ($1-$5, their runs' revisions $12-$13, their fan-out spans $14) and their deliveries ($6-$10) in one statement: deliveries of
      * events that were stored before (a repeat) are dropped with them. $11: the first attempts' lease (ms).
      */
     private static final String FAN_OUT = """
             WITH fresh AS (
-                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload, revision_id, revision_version)
+                INSERT INTO dispatch.events (id, tenant_id, type, environment, payload, revision_id, revision_version,
+                                             traceparent)
                 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $12::uuid[],
-                                     $13::int[])
+                                     $13::int[], $14::text[])
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             )
@@ -129,7 +130,7 @@ public class FanOutStore {
                 case SEND_NOW -> {
                     leased.put(id, new ClaimedDelivery(id, event.id(), endpoint.id(), event.tenantId(), 1, 0,
                             event.type(), event.payload(), endpoint.url(), endpoint.secrets(), false,
-                            revision(event, revisions)));
+                            revision(event, revisions), event.traceparent()));
                     yield "sending";
                 }
                 case QUEUE -> "pending";
@@ -148,7 +149,8 @@ public class FanOutStore {
                 events.stream().map(event -> revision(event, revisions)).map(revision -> revision == null ? null
                         : revision.id()).toArray(UUID[]::new),
                 events.stream().map(event -> revision(event, revisions)).map(revision -> revision == null ? null
-                        : revision.version()).toArray(Integer[]::new)));
+                        : revision.version()).toArray(Integer[]::new),
+                events.stream().map(FinishedEvent::traceparent).toArray(String[]::new)));
         return pool.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
             List<ClaimedDelivery> send = new ArrayList<>();
             int queued = 0;

@@ -46,7 +46,7 @@ class FailurePolicyTest {
     private static ClaimedDelivery attempt(int scheduleIndex, boolean probe) {
         return new ClaimedDelivery(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
                 scheduleIndex + 1, scheduleIndex, "run.finished", "{}", "https://hooks.example", List.of("secret"), probe,
-                null);
+                null, null);
     }
 
     private static final ClaimedDelivery FIRST = attempt(0, false);
@@ -234,7 +234,7 @@ class FailurePolicyTest {
     void aReplayStartsTheScheduleAgain() {
         Decision decision = POLICY.afterFailure(UNKNOWN, new ClaimedDelivery(UUID.randomUUID(), UUID.randomUUID(),
                 UUID.randomUUID(), UUID.randomUUID(), 4, 0, "run.finished", "{}", "https://hooks.example",
-                List.of("secret"), false, null), TIMEOUT, NOW);
+                List.of("secret"), false, null, null), TIMEOUT, NOW);
 
         assertEquals(Outcome.RETRY, decision.delivery(), "attempt 4, but the first since the replay");
         assertEquals(NOW.plusSeconds(5), decision.nextAttemptAt());

@@ -19,11 +19,11 @@ class FanOutMatcherTest {
     private static final UUID TENANT = UUID.randomUUID();
 
     private static FinishedEvent run(String environment) {
-        return new FinishedEvent(UUID.randomUUID(), TENANT, "run.finished", environment, "{}", null);
+        return new FinishedEvent(UUID.randomUUID(), TENANT, "run.finished", environment, "{}", null, null);
     }
 
     private static FinishedEvent knowledge() {
-        return new FinishedEvent(UUID.randomUUID(), TENANT, "knowledgebase.finished", null, "{}", null);
+        return new FinishedEvent(UUID.randomUUID(), TENANT, "knowledgebase.finished", null, "{}", null, null);
     }
 
     /** Switched on, no filter, no glob, healthy, idle. */
