@@ -83,9 +83,9 @@ class PublicShapesTest {
         assertEquals("1", pending.header("PromptJuggler-Revision-Version"));
 
         // As run-executor stores a finished Anthropic run: usage and cost with cache writes.
-        sql("UPDATE gateway.runs SET status = 'completed', finished_at = now(), output = 'Hello',"
-                + " token_usage = '{\"input\": 30, \"inputCached\": 10, \"output\": 5, \"reasoning\": 0, \"total\": 35,"
-                + " \"inputCacheWrite\": 20}', cost = $2::text::jsonb WHERE id = $1",
+        sql("INSERT INTO executor.run_states (run_id, status, finished_at, output, token_usage, cost)"
+                + " VALUES ($1, 'completed', now(), 'Hello', '{\"input\": 30, \"inputCached\": 10, \"output\": 5,"
+                + " \"reasoning\": 0, \"total\": 35, \"inputCacheWrite\": 20}', $2::text::jsonb)",
                 Tuple.of(UUID.fromString(id), cost()));
         Response finished = as(key).get("/api/v1/promptruns/{id}", id);
         Map<String, Object> run = finished.jsonPath().getMap("$");
