@@ -14,6 +14,7 @@ import dev.promptjuggler.executor.support.KafkaSettings;
 import dev.promptjuggler.executor.support.SimulatorResource;
 import dev.promptjuggler.executor.support.StreamingSimulator;
 import dev.promptjuggler.executor.support.TestPlatform;
+import dev.promptjuggler.schema.testing.PendingRuns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -86,16 +87,16 @@ class StreamFramesTest {
         assertSequence(frames.subList(0, frames.size() - 1), 0);
         assertTrue(frames.stream().allMatch(frame -> "default".equals(frame.path("channel").asText())
                 && run.toString().equals(frame.path("runId").asText())));
-        String stored = (String) TestPlatform.query("SELECT output FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        String stored = (String) TestPlatform.query("SELECT output FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
         assertEquals("[simulated gpt-5-mini] Hello there streaming world", stored);
         assertEquals(stored, text(tokens));
         // Usage and cost as without streaming: the simulator's words, 4 in and 6 out, at gpt-5-mini's list price.
-        JsonNode usage = json((String) TestPlatform.query("SELECT token_usage::text FROM gateway.runs WHERE id = ?", run)
+        JsonNode usage = json((String) TestPlatform.query("SELECT token_usage::text FROM gateway.runs_with_state WHERE id = ?", run)
                 .get(0)[0]);
         assertEquals(4, usage.path("input").asLong());
         assertEquals(6, usage.path("output").asLong());
         assertEquals(10, usage.path("total").asLong());
-        JsonNode cost = json((String) TestPlatform.query("SELECT cost::text FROM gateway.runs WHERE id = ?", run).get(0)[0]);
+        JsonNode cost = json((String) TestPlatform.query("SELECT cost::text FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0]);
         assertEquals(4 * 0.25 / 1e6 + 6 * 2.00 / 1e6, cost.path("total").asDouble(), 1e-12);
     }
 
@@ -155,7 +156,7 @@ class StreamFramesTest {
         List<JsonNode> second = frames.subList(4, frames.size() - 1);
         assertEquals(1, second.get(0).path("segment").asInt());
         assertSequence(second, 1);
-        String stored = (String) TestPlatform.query("SELECT output FROM gateway.runs WHERE id = ?", run).get(0)[0];
+        String stored = (String) TestPlatform.query("SELECT output FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
         assertEquals(stored, text(second.subList(1, second.size())));
         assertEquals("done", kind(frames.get(frames.size() - 1)));
     }
@@ -174,7 +175,7 @@ class StreamFramesTest {
         assertEquals(List.of("reset", "failure"), frames.stream().map(StreamFramesTest::kind).toList());
         JsonNode failure = frames.get(1);
         assertEquals("run_failed", failure.path("code").asText());
-        assertEquals(TestPlatform.query("SELECT error FROM gateway.runs WHERE id = ?", run).get(0)[0],
+        assertEquals(TestPlatform.query("SELECT error FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0],
                 failure.path("message").asText());
         assertEquals("openai returned 400: the prompt is not acceptable", failure.path("message").asText());
     }
@@ -281,9 +282,8 @@ class StreamFramesTest {
         TestPlatform.update("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config)"
                 + " VALUES (?, ?, ?, 1, ?::jsonb)", revision, prompt.tenantId(), definition, graph);
         UUID thread = TestPlatform.thread(prompt);
-        TestPlatform.update("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment,"
-                + " revision_id, revision_version, inputs) VALUES (?, ?, 'workflow', ?, 'default', 'onsite', 'production',"
-                + " ?, 1, jsonb_build_object('text', ?::text))", run, prompt.tenantId(), thread, revision, text);
+        TestPlatform.update(PendingRuns.insert("VALUES (?, ?, 'workflow', ?, 'default', 'onsite', 'production',"
+                + " ?, 1, jsonb_build_object('text', ?::text))"), run, prompt.tenantId(), thread, revision, text);
         TestPlatform.Prompt workflow = new TestPlatform.Prompt(prompt.tenantId(), revision);
         try (TestPlatform platform = new TestPlatform()) {
             platform.publish(workflow, run, Priority.ONSITE);

@@ -34,7 +34,9 @@ public class FlakyProvider implements QuarkusTestResourceLifecycleManager {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/v1/chat/completions", FlakyProvider::answer);
         server.start();
-        return Map.of("providers.openai.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+        // Answers whole (not streamed): the meters are the same either way, and StreamFramesTest covers streaming.
+        return Map.of("providers.openai.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                "providers.openai.stream", "false");
     }
 
     @Override
