@@ -66,7 +66,7 @@ after(() => receiver.close());
 test('the counters move by exactly the work done, and every metric of the dashboard and the alerts is scraped', async () => {
   const leads = await publishPrompt(key, 'Observed leads', {
     provider: 'openai', model: 'gpt-5.5', messages: [{ role: 'user', content: '{{text}}' }],
-    tools: [{ type: 'emit', name: 'lead', description: 'Record a lead',
+    tools: [{ type: 'emit', name: 'lead', description: 'Record a lead', failFast: false,
       paramsSchema: JSON.stringify({ type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }) }],
   });
   const step = await publishPrompt(key, 'Observed step', {

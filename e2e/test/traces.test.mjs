@@ -131,7 +131,7 @@ test('a prompt run is one trace from the create-run request to the webhook attem
 test('a workflow run with a tool: its nodes, provider calls and tool call are spans of the run', { timeout: 120_000 }, async () => {
   const prompt = await publishPrompt(key, 'Traced leads', {
     provider: 'openai', model: 'gpt-5.5', messages: [{ role: 'user', content: '{{text}}' }],
-    tools: [{ type: 'emit', name: 'lead', description: 'Record a lead',
+    tools: [{ type: 'emit', name: 'lead', description: 'Record a lead', failFast: false,
       paramsSchema: JSON.stringify({ type: 'object', properties: { name: { type: 'string' } } }) }] });
   const workflow = await publishWorkflow(key, 'Traced flow', {
     nodes: [{ id: 'in', type: 'input', name: 'text' },
