@@ -28,7 +28,8 @@ async function scrape() {
   for (const port of Object.values(SERVICES)) {
     const text = await (await fetch(`http://127.0.0.1:${port}/q/metrics`)).text();
     for (const line of text.split('\n')) {
-      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+      // With tracing on, a sample may end with an exemplar (` # {span_id=…,trace_id=…} 1.0 <time>`).
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*?)\})? (\S+)(?: # \{.*)?$/.exec(line);
       if (!m) continue;
       const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
       samples.push({ name: m[1], labels, value: Number(m[3]) });
