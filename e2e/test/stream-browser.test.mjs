@@ -91,7 +91,9 @@ test('the browser SDK follows a run it subscribed to before it started: tokens i
     assert.equal(stored.status, 'completed');
     assert.equal(view.done.gapped, false, 'the page saw the whole run');
     const tokens = view.tokens.filter((t) => t.runId === run.id);
-    assert.ok(tokens.length > 1, `the answer came in several tokens (${tokens.length})`);
+    // Providers answer whole by default for now (providers.<name>.stream=false, run-executor's README): the answer
+    // is one token frame then. Several tokens from a streamed answer are StreamFramesTest's (run-executor).
+    assert.ok(tokens.length >= 1, `the answer came in tokens (${tokens.length})`);
     assert.deepEqual(tokens.map((t) => t.seq), tokens.map((_, i) => i + 1), 'tokens in order, none missing or repeated');
     assert.equal(tokens.map((t) => t.text).join(''), stored.output);
     assert.equal(view.text, stored.output);
