@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "gateway")
@@ -44,7 +45,7 @@ public interface GatewayConfig {
          * run's variables are gone.
          */
         @WithDefault("1s")
-        java.time.Duration eraseEvery();
+        Duration eraseEvery();
     }
 
     /**
