@@ -57,11 +57,11 @@ public interface GatewayConfig {
 
         /** Longest wait for the broker's acknowledgement of a run's request before answering. */
         @WithDefault("2s")
-        java.time.Duration publishWait();
+        Duration publishWait();
 
         /** How often each replica's relay looks for runs whose request was not acknowledged. */
         @WithDefault("500ms")
-        java.time.Duration relayEvery();
+        Duration relayEvery();
 
         /** Runs one relay pass takes at most. */
         @WithDefault("500")
@@ -69,7 +69,7 @@ public interface GatewayConfig {
 
         /** How long a relayed run is left alone before it is published again if no acknowledgement came. */
         @WithDefault("2s")
-        java.time.Duration relayLease();
+        Duration relayLease();
     }
 
     /** Requests per API key, counted by each gateway replica on its own. */
@@ -84,6 +84,6 @@ public interface GatewayConfig {
         long requests();
 
         @WithDefault("1s")
-        java.time.Duration period();
+        Duration period();
     }
 }
