@@ -10,10 +10,15 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** Authenticates {@code Authorization: Bearer <api key>} on the public and management APIs. */
+/**
+ * Authenticates {@code Authorization: Bearer <api key>} on the public and management APIs, and
+ * {@code Authorization: Token <api key>} on the Promptly API ({@code /api/apps}, {@code /api/datasources}), whose
+ * clients send the key under that scheme.
+ */
 public class ApiKeyFilter {
 
     private static final String BEARER = "Bearer ";
+    private static final String TOKEN = "Token ";
 
     private final ApiKeyService apiKeys;
     private final Caller caller;
@@ -30,12 +35,13 @@ public class ApiKeyFilter {
         if (!guarded || path.equals(BootstrapResource.PATH)) {
             return Uni.createFrom().nullItem();
         }
+        String scheme = isPromptlyPath(path) ? TOKEN : BEARER;
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.startsWith(BEARER) || header.length() == BEARER.length()) {
-            return Uni.createFrom().item(ErrorMappers.error(401, "missing API key: send Authorization: Bearer <key>"));
+        if (header == null || !header.startsWith(scheme) || header.length() == scheme.length()) {
+            return Uni.createFrom().item(ErrorMappers.error(401, "missing API key: send Authorization: " + scheme + "<key>"));
         }
         boolean management = path.startsWith("/manage/");
-        return apiKeys.authenticate(header.substring(BEARER.length()).trim())
+        return apiKeys.authenticate(header.substring(scheme.length()).trim())
                 .map(found -> {
                     if (found.isEmpty()) {
                         return ErrorMappers.error(401, "invalid or revoked API key");
@@ -49,5 +55,11 @@ public class ApiKeyFilter {
                     MDC.put("tenantId", found.get().tenantId().toString());
                     return null;
                 });
+    }
+
+    /** The Promptly API's resources, outside the public API's {@code /api/v1}. */
+    static boolean isPromptlyPath(String path) {
+        return path.equals("/api/apps") || path.startsWith("/api/apps/")
+                || path.equals("/api/datasources") || path.startsWith("/api/datasources/");
     }
 }
