@@ -250,7 +250,10 @@ public class RunLeaseStore {
                             Uni<?> moveCursor = neverClaimed.size() < sweeper.batch()
                                     ? connection.preparedQuery("UPDATE executor.sweep_cursor"
                                             + " SET unclaimed_since = now() - make_interval(secs => $1)").execute(Tuple.of(unclaimedAfter))
-                                    : connection.preparedQuery("UPDATE executor.sweep_cursor SET unclaimed_since = $1")
+                                    // Just before it: a run created in the same microsecond and left out of the
+                                    // full batch is looked at next time (the ones taken now have state rows).
+                                    : connection.preparedQuery("UPDATE executor.sweep_cursor"
+                                            + " SET unclaimed_since = $1::timestamptz - interval '1 microsecond'")
                                             .execute(Tuple.of(last(neverClaimed)));
                             if (runs.isEmpty()) {
                                 return moveCursor.replaceWith(0);
