@@ -7,9 +7,11 @@ import { killService, servicesControllable, startServicesWith } from './services
 export const executorControllable = servicesControllable;
 
 /**
- * OpenAI's Chat Completions on a free loopback port. While `hold(which)` is in force every request whose
- * last user text `which` accepts (every one by default) waits unanswered; `answerAll()` answers those and
- * every later one at once. Each answer is numbered, so an outcome written twice would show.
+ * OpenAI's Chat Completions on a free loopback port, whole or streamed (`stream: true`: chunk events, the usage
+ * last, then `[DONE]`, as OpenAI streams). While `hold(which)` is in force every request whose last user text
+ * `which` accepts (every one by default) waits: a whole answer before anything is sent, a streamed one after its
+ * first event (the stream is open, the model "still writing"); `answerAll()` answers those and every later one at
+ * once. Each answer is numbered, so an outcome written twice would show.
  */
 export async function startHeldProvider() {
   let holding = () => false;
@@ -17,14 +19,26 @@ export async function startHeldProvider() {
   const held = new Set();
   const requests = [];
   const sockets = new Set();
-  const answer = (response, text) => {
+  const answer = ({ response, text, stream }) => {
     answered += 1;
     const content = `answer #${answered} to ${text}`;
-    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({
-      id: `chatcmpl-held-${answered}`, object: 'chat.completion', model: 'gpt-5.5',
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    }));
+    const usage = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
+    if (!stream) {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({
+        id: `chatcmpl-held-${answered}`, object: 'chat.completion', model: 'gpt-5.5',
+        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop' }],
+        usage,
+      }));
+      return;
+    }
+    if (!response.headersSent) response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    const chunk = (choices, extra = {}) => `data: ${JSON.stringify({
+      id: `chatcmpl-held-${answered}`, object: 'chat.completion.chunk', model: 'gpt-5.5', choices, ...extra })}\n\n`;
+    for (const word of content.match(/\S+\s*/g)) {
+      response.write(chunk([{ index: 0, delta: { content: word }, finish_reason: null }]));
+    }
+    response.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+    response.end(`${chunk([], { usage })}data: [DONE]\n\n`);
   };
   const server = createServer((request, response) => {
     const chunks = [];
@@ -32,9 +46,18 @@ export async function startHeldProvider() {
     request.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const text = body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
+      const entry = { response, text, stream: body.stream === true };
       requests.push(text);
-      if (holding(text)) held.add({ response, text });
-      else answer(response, text);
+      if (!holding(text)) {
+        answer(entry);
+        return;
+      }
+      if (entry.stream) {
+        response.writeHead(200, { 'Content-Type': 'text/event-stream' });
+        response.write(`data: ${JSON.stringify({ id: 'chatcmpl-held', object: 'chat.completion.chunk', model: 'gpt-5.5',
+          choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`);
+      }
+      held.add(entry);
     });
   });
   server.on('connection', (socket) => {
@@ -54,7 +77,7 @@ export async function startHeldProvider() {
     answerAll() {
       holding = () => false;
       for (const entry of held) {
-        if (!entry.response.destroyed) answer(entry.response, entry.text);
+        if (!entry.response.destroyed) answer(entry);
       }
       held.clear();
     },

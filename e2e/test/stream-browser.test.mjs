@@ -91,9 +91,8 @@ test('the browser SDK follows a run it subscribed to before it started: tokens i
     assert.equal(stored.status, 'completed');
     assert.equal(view.done.gapped, false, 'the page saw the whole run');
     const tokens = view.tokens.filter((t) => t.runId === run.id);
-    // Providers answer whole by default for now (providers.<name>.stream=false, run-executor's README): the answer
-    // is one token frame then. Several tokens from a streamed answer are StreamFramesTest's (run-executor).
-    assert.ok(tokens.length >= 1, `the answer came in tokens (${tokens.length})`);
+    // Providers are called in streaming mode, and the simulator streams its answer a word at a time: a token each.
+    assert.equal(tokens.length, stored.output.match(/\S+\s*/g).length, 'a token frame per streamed word');
     assert.deepEqual(tokens.map((t) => t.seq), tokens.map((_, i) => i + 1), 'tokens in order, none missing or repeated');
     assert.equal(tokens.map((t) => t.text).join(''), stored.output);
     assert.equal(view.text, stored.output);

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +76,8 @@ public class ProviderHttp {
     /**
      * Posts {@code body} and reads the answer as server-sent events, each handed to {@code onEvent} as soon as it is
      * complete. An error status is read whole and fails the call as {@link #post} does; so does no answer, a stream
-     * that breaks off, or {@code timeout} passing before the stream's end (the request is then reset). What
+     * that breaks off, an answer that is not an event stream (a server that ignored the streaming request; not
+     * retried), or {@code timeout} passing before the stream's end (the request is then reset). What
      * {@code onEvent} throws fails the call too, and the request is reset.
      *
      * @param headers authentication and version headers; their values are never logged nor put in messages
@@ -149,6 +151,15 @@ public class ProviderHttp {
                 });
                 response.endHandler(ignored -> fail(failure(provider, response.statusCode(),
                         io.vertx.mutiny.core.MultiMap.newInstance(response.headers()), error.toString())));
+                return;
+            }
+            String type = response.getHeader("Content-Type");
+            if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+                // A server that ignored the streaming request (a whole JSON answer) would otherwise read as a
+                // stream without events, which looks like an answer broken off and is retried to no avail.
+                fail(new ProviderException(provider, response.statusCode(), "answered a streamed request with "
+                        + (type == null ? "no Content-Type" : type) + " instead of text/event-stream; for a provider"
+                        + " that does not stream, set providers." + provider + ".stream=false", null));
                 return;
             }
             response.handler(chunk -> {

@@ -46,11 +46,10 @@ public interface ProvidersConfig {
         /**
          * Whether calls stream the answer (server-sent events), so the run's stream shows the text as the model
          * writes it. Off: the answer is read whole and the run's stream gets its text in one piece. Usage, cost,
-         * tool calls and the stored output are the same either way. Off by default for now: under the end-to-end
-         * suite's concurrent load (scale-out, kill -9 drills) streamed answers from the simulator were seen to end
-         * before {@code [DONE]}, and that is not understood yet.
+         * tool calls and the stored output are the same either way. Off is for a server that does not stream (an
+         * answer that is not {@code text/event-stream} fails the call, naming this setting).
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean stream();
     }
 
