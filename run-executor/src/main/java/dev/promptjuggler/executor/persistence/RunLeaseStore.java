@@ -183,13 +183,15 @@ public class RunLeaseStore {
                         + "     WHERE x.status = 'pending' AND x.attempts >= $3 AND x.lease_expires_at < now()"
                         + "     ORDER BY r.created_at LIMIT $4 FOR UPDATE OF x SKIP LOCKED)"
                         + "   RETURNING s.run_id, s.attempts)"
-                        + " SELECT r.id, r.tenant_id, r.kind, r.environment, c.attempts, r.traceparent"
-                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id")
+                        + " SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, r.environment, c.attempts,"
+                        + " r.traceparent, v.config::text AS config"
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id JOIN gateway.revisions v ON v.id = r.revision_id")
                 .execute(Tuple.of(owner, seconds(config.lease().duration()), config.maxClaims(), config.sweeper().batch()))
                 .map(rows -> {
                     List<ExhaustedRun> runs = new ArrayList<>();
-                    rows.forEach(row -> runs.add(new ExhaustedRun(row.getUUID("id"), row.getUUID("tenant_id"), kind(row),
-                            row.getString("environment"), row.getInteger("attempts") - 1, row.getString("traceparent"))));
+                    rows.forEach(row -> runs.add(new ExhaustedRun(row.getUUID("id"), row.getUUID("tenant_id"),
+                            row.getUUID("thread_id"), row.getString("channel"), kind(row), row.getString("environment"),
+                            row.getInteger("attempts") - 1, row.getString("traceparent"), row.getString("config"))));
                     return runs;
                 });
     }
@@ -197,9 +199,10 @@ public class RunLeaseStore {
     /**
      * @param claims      the claims that executed it before the sweeper's, which ends it
      * @param traceparent the run's trace (null: not traced)
+     * @param config      its revision as stored: a workflow's says which channels its executions streamed on
      */
-    public record ExhaustedRun(UUID id, UUID tenantId, RunKind kind, String environment, int claims,
-            String traceparent) {
+    public record ExhaustedRun(UUID id, UUID tenantId, UUID threadId, String channel, RunKind kind, String environment,
+            int claims, String traceparent, String config) {
     }
 
     /**

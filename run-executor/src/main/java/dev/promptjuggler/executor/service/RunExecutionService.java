@@ -7,6 +7,7 @@ import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
+import dev.promptjuggler.contracts.workflow.NodeType;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition;
 import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.llm.ChatMessage;
@@ -22,6 +23,7 @@ import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.RunStore.Remembered;
 import dev.promptjuggler.executor.service.UnrunnableRunException.Reason;
 import dev.promptjuggler.executor.stream.RunStream;
+import dev.promptjuggler.executor.workflow.PromptNodes;
 import dev.promptjuggler.executor.workflow.WorkflowResult;
 import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
@@ -35,7 +37,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +49,8 @@ import org.jboss.logging.Logger;
  * notified, then the next run of its lane is handed on. While it runs, its frames go to the thread's live stream
  * ({@link RunStream}); its {@code done} or {@code failure} frame once its outcome is stored. A run that can never execute (its variables do not
  * decrypt, its revision cannot be read, it used up its claims) takes the same way as a failed one, with the
- * reason as its error, and is counted in {@code executor.runs.abandoned}.
+ * reason as its error and its {@code failure} frame (on every channel a workflow's Prompt nodes stream on, so a
+ * subscriber never waits for an end that does not come), and is counted in {@code executor.runs.abandoned}.
  *
  * <p>Created at startup, so its counters are reported (at zero) before the first run.
  */
@@ -126,9 +131,12 @@ public class RunExecutionService {
      * executing it again, with its finished notice.
      */
     public Uni<Void> abandon(ExhaustedRun run) {
+        RunStream stream = RunStream.of(frames, run.tenantId(), run.threadId(), run.id(), run.channel())
+                .endingAlsoOn(promptNodeChannels(run.kind(), run.config()));
         return abandon(run.id(), run.tenantId(), run.kind(), run.environment(), new UnrunnableRunException(
                 Reason.MAX_CLAIMS, "abandoned after " + run.claims() + " claims: each time, the executor running it"
-                        + " stopped or lost its lease before storing an outcome"), TraceParent.context(run.traceparent()))
+                        + " stopped or lost its lease before storing an outcome"), stream,
+                TraceParent.context(run.traceparent()))
                 .replaceWithVoid();
     }
 
@@ -136,7 +144,25 @@ public class RunExecutionService {
         return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
                         ? executeWorkflow(run, resolvedVariables, trace) : executePrompt(run, resolvedVariables, trace))
                 .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
-                        run.kind(), run.environment(), (UnrunnableRunException) failure, stream(run), trace));
+                        run.kind(), run.environment(), (UnrunnableRunException) failure,
+                        stream(run).endingAlsoOn(promptNodeChannels(run.kind(), run.config())), trace));
+    }
+
+    /**
+     * A workflow's Prompt nodes' channels, where its executions stream; none for a prompt run (its own channel is
+     * the stream's) or a revision that does not read (nothing of it ever ran).
+     */
+    private Set<String> promptNodeChannels(RunKind kind, String config) {
+        if (kind != RunKind.WORKFLOW) {
+            return Set.of();
+        }
+        try {
+            return json.readValue(config, WorkflowDefinition.class).nodes().stream()
+                    .filter(node -> node.is(NodeType.PROMPT)).map(node -> PromptNodes.channel(node.settings()))
+                    .collect(Collectors.toSet());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return Set.of();
+        }
     }
 
     private RunStream stream(PendingRun run) {
@@ -201,11 +227,6 @@ public class RunExecutionService {
      * Stores a run's end as failed with the reason as its error, by the same guarded writes as any outcome (so
      * the per-run envVars are purged and the lane's next run is handed on), then notifies as for any failed run.
      */
-    private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
-            UnrunnableRunException why, Context trace) {
-        return abandon(runId, tenantId, kind, environment, why, RunStream.NONE, trace);
-    }
-
     private Uni<Optional<RunStatus>> abandon(UUID runId, UUID tenantId, RunKind kind, String environment,
             UnrunnableRunException why, RunStream stream, Context trace) {
         LOG.warnf("Run %s failed without executing: %s", runId, why.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.contracts.StreamFrame;
 import dev.promptjuggler.executor.llm.TextListener;
 import dev.promptjuggler.executor.messaging.StreamFramePublisher;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -51,6 +52,18 @@ public final class RunStream {
     /** The run's frames on one channel (a prompt run's channel, a workflow Prompt node's). */
     public Channel channel(String name) {
         return channels.computeIfAbsent(name == null ? "" : name, Channel::new);
+    }
+
+    /**
+     * The channels an earlier execution of the run may have streamed on (a workflow's Prompt nodes' channels): its
+     * end goes to them too, so a run ended without executing again (out of claims, unrunnable) ends every lane a
+     * subscriber may be following.
+     */
+    public RunStream endingAlsoOn(Collection<String> channels) {
+        if (this != NONE) {
+            streamed.addAll(channels);
+        }
+        return this;
     }
 
     /** The run completed and its outcome is stored. */

@@ -34,7 +34,7 @@ public class PromptNodes {
     }
 
     /** The memory lane a node's prompt reads and writes. */
-    static String channel(Map<String, Object> settings) {
+    public static String channel(Map<String, Object> settings) {
         return String.valueOf(settings.getOrDefault("channel", "default"));
     }
 

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.Topics;
+import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.scheduling.RunTopicsConsumer;
+import dev.promptjuggler.executor.scheduling.Sweeper;
 import dev.promptjuggler.executor.support.KafkaSettings;
 import dev.promptjuggler.executor.support.SimulatorResource;
 import dev.promptjuggler.executor.support.StreamingSimulator;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,8 +49,23 @@ class StreamFramesTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Two Prompt nodes of {@code pr_stream}, each on a channel of its own. */
+    private static final String TWO_LANES = """
+            {"nodes":[{"id":"q","type":"input","name":"text"},
+              {"id":"a","type":"prompt","name":"Left","settings":{"prompt":"pr_stream","version":"1","channel":"left"}},
+              {"id":"b","type":"prompt","name":"Right","settings":{"prompt":"pr_stream","version":"1","channel":"right"}},
+              {"id":"oa","type":"output","name":"left"},{"id":"ob","type":"output","name":"right"}],
+             "edges":[{"from":"q","to":"a","toHandle":"text"},{"from":"q","to":"b","toHandle":"text"},
+              {"from":"a","to":"oa"},{"from":"b","to":"ob"}]}""";
+
     @Inject
     RunTopicsConsumer consumer;
+
+    @Inject
+    Sweeper sweeper;
+
+    @Inject
+    ExecutorConfig config;
 
     private KafkaConsumer<String, String> frames;
 
@@ -181,23 +199,72 @@ class StreamFramesTest {
     }
 
     @Test
+    void aRunWhoseRevisionCannotBeReadEndsItsStreamWithAFailureFrame() {
+        TestPlatform.Prompt prompt = prompt("""
+                {"provider":"openai","model":"gpt-5-mini","messages":42}""");
+        UUID run = run(prompt, "never runs");
+
+        List<JsonNode> frames = framesOf(run, 1);
+
+        assertEquals("failed", TestPlatform.status(run));
+        assertEquals(List.of("failure"), frames.stream().map(StreamFramesTest::kind).toList());
+        assertEquals("default", frames.get(0).path("channel").asText());
+        assertEquals("run_failed", frames.get(0).path("code").asText());
+        assertEquals(TestPlatform.query("SELECT error FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0],
+                frames.get(0).path("message").asText());
+    }
+
+    @Test
+    void aRunOutOfClaimsEndedByTheSweeperEndsItsStreamWithAFailureFrame() {
+        TestPlatform.Prompt prompt = prompt("""
+                {"provider":"openai","model":"gpt-5-mini","messages":[{"role":"user","content":"{{text}}"}]}""");
+        UUID run = TestPlatform.storeRun(prompt, Priority.ONSITE, "kills its worker");
+        outOfClaims(run);
+
+        sweeper.sweep().await().atMost(PATIENCE);
+        List<JsonNode> frames = framesOf(run, 1);
+
+        assertEquals("failed", TestPlatform.status(run));
+        assertEquals(List.of("failure"), frames.stream().map(StreamFramesTest::kind).toList());
+        JsonNode failure = frames.get(0);
+        assertEquals("default", failure.path("channel").asText());
+        assertEquals("run_failed", failure.path("code").asText());
+        String error = (String) TestPlatform.query("SELECT error FROM gateway.runs_with_state WHERE id = ?", run).get(0)[0];
+        assertTrue(error.startsWith("abandoned after " + config.maxClaims() + " claims"), error);
+        assertEquals(error, failure.path("message").asText());
+    }
+
+    @Test
+    void aWorkflowRunOutOfClaimsEndsEveryChannelItsPromptNodesStreamOn() {
+        TestPlatform.Prompt prompt = prompt("""
+                {"provider":"openai","model":"gpt-5-mini","messages":[{"role":"user","content":"{{text}}"}]}""");
+        UUID run = storeWorkflowRun(prompt, TWO_LANES, "two lanes");
+        outOfClaims(run);
+
+        sweeper.sweep().await().atMost(PATIENCE);
+        List<JsonNode> frames = framesOf(run, 2);
+
+        assertEquals("failed", TestPlatform.status(run));
+        assertEquals(Set.of("left", "right"), frames.stream().map(frame -> frame.path("channel").asText())
+                .collect(Collectors.toSet()));
+        assertTrue(frames.stream().allMatch(frame -> "failure".equals(kind(frame))), frames.toString());
+    }
+
+    @Test
     void aWorkflowRunStreamsEachPromptNodeOnItsChannel() {
         TestPlatform.Prompt prompt = prompt("""
                 {"provider":"openai","model":"gpt-5-mini","messages":[{"role":"user","content":"{{text}}"}]}""");
-        UUID run = workflowRun(prompt, """
-                {"nodes":[{"id":"q","type":"input","name":"text"},
-                  {"id":"a","type":"prompt","name":"Left","settings":{"prompt":"pr_stream","version":"1","channel":"left"}},
-                  {"id":"b","type":"prompt","name":"Right","settings":{"prompt":"pr_stream","version":"1","channel":"right"}},
-                  {"id":"oa","type":"output","name":"left"},{"id":"ob","type":"output","name":"right"}],
-                 "edges":[{"from":"q","to":"a","toHandle":"text"},{"from":"q","to":"b","toHandle":"text"},
-                  {"from":"a","to":"oa"},{"from":"b","to":"ob"}]}""", "two lanes");
+        UUID run = storeWorkflowRun(prompt, TWO_LANES, "two lanes");
+        try (TestPlatform platform = new TestPlatform()) {
+            platform.publish(new TestPlatform.Prompt(prompt.tenantId(), revisionOf(run)), run, Priority.ONSITE);
+        }
 
         List<JsonNode> frames = framesOf(run, 2);
 
         assertEquals("completed", TestPlatform.status(run));
         Map<String, List<JsonNode>> byChannel = frames.stream()
                 .collect(Collectors.groupingBy(frame -> frame.path("channel").asText()));
-        assertEquals(java.util.Set.of("left", "right"), byChannel.keySet());
+        assertEquals(Set.of("left", "right"), byChannel.keySet());
         for (List<JsonNode> lane : byChannel.values()) {
             assertEquals("reset", kind(lane.get(0)));
             assertEquals("done", kind(lane.get(lane.size() - 1)));
@@ -272,8 +339,8 @@ class StreamFramesTest {
         }
     }
 
-    /** A published workflow of the prompt's tenant, and a run of it with {@code text} as its input. */
-    private static UUID workflowRun(TestPlatform.Prompt prompt, String graph, String text) {
+    /** A published workflow of the prompt's tenant, and a pending run of it with {@code text} as its input. */
+    private static UUID storeWorkflowRun(TestPlatform.Prompt prompt, String graph, String text) {
         UUID definition = UUID.randomUUID();
         UUID revision = UUID.randomUUID();
         UUID run = UUID.randomUUID();
@@ -284,10 +351,17 @@ class StreamFramesTest {
         UUID thread = TestPlatform.thread(prompt);
         TestPlatform.update(PendingRuns.insert("VALUES (?, ?, 'workflow', ?, 'default', 'onsite', 'production',"
                 + " ?, 1, jsonb_build_object('text', ?::text))"), run, prompt.tenantId(), thread, revision, text);
-        TestPlatform.Prompt workflow = new TestPlatform.Prompt(prompt.tenantId(), revision);
-        try (TestPlatform platform = new TestPlatform()) {
-            platform.publish(workflow, run, Priority.ONSITE);
-        }
         return run;
+    }
+
+    private static UUID revisionOf(UUID run) {
+        return (UUID) TestPlatform.query("SELECT revision_id FROM gateway.runs WHERE id = ?", run).get(0)[0];
+    }
+
+    /** Claimed max-claims times by workers that died with it, the last lease expired: the sweeper's to end. */
+    private void outOfClaims(UUID run) {
+        TestPlatform.update("INSERT INTO executor.run_states (run_id, lease_owner, attempts, started_at, lease_expires_at)"
+                + " VALUES (?, 'dead-worker', ?, now() - interval '2 minutes', now() - interval '1 minute')",
+                run, config.maxClaims());
     }
 }
