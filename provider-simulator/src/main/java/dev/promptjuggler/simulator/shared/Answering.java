@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -34,6 +35,12 @@ public class Answering {
 
     /** Request header that replaces {@code simulator.stream.chunk-delay-ms} for one request, in milliseconds. */
     public static final String CHUNK_DELAY_HEADER = "X-Simulator-Chunk-Delay-Ms";
+
+    /**
+     * Replaced, in a streamed event, by the time it is sent (microseconds since the epoch): a benchmark echoes it in
+     * its prompt and measures, on the same machine's clock, how long each piece of text takes to reach a subscriber.
+     */
+    public static final String SENT_AT_MARKER = "%sent-at%";
 
     private final LatencySimulator latency;
     private final CallCounter calls;
@@ -94,7 +101,7 @@ public class Answering {
                         calls.record(provider, turn.model(), apiKey);
                     }
                 })
-                .map(index -> sent.get(index).getBytes(StandardCharsets.UTF_8));
+                .map(index -> stamped(sent.get(index)).getBytes(StandardCharsets.UTF_8));
         if (failure.isPresent()) {
             // After the last chunk sent, the connection breaks: the client sees a stream that never ended.
             chunks = Multi.createBy().concatenating().streams(chunks,
@@ -122,6 +129,14 @@ public class Answering {
         Response error = errorBody.apply(failure);
         return failure.retryAfter() == null ? error
                 : Response.fromResponse(error).header("Retry-After", failure.retryAfter()).build();
+    }
+
+    private static String stamped(String event) {
+        if (!event.contains(SENT_AT_MARKER)) {
+            return event;
+        }
+        Instant now = Instant.now();
+        return event.replace(SENT_AT_MARKER, String.valueOf(now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000));
     }
 
     private static Uni<Void> pause(Duration delay) {

@@ -111,6 +111,36 @@ class StreamingTest {
     }
 
     @Test
+    void eachStreamedPieceCarriesTheTimeItWasSentWhereTheTextSaysSentAt() {
+        long before = System.currentTimeMillis() * 1000;
+        var response = openai().header("X-Simulator-Chunk-Delay-Ms", "20").body("""
+                {"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"%sent-at% %sent-at% %sent-at%"}]}""")
+                .post("/v1/chat/completions");
+        long after = System.currentTimeMillis() * 1000 + 1000;
+        response.then().statusCode(200);
+
+        List<Long> stamps = new ArrayList<>();
+        for (Event event : events(response.asString())) {
+            if (!"[DONE]".equals(event.data())) {
+                for (JsonNode choice : json(event.data()).path("choices")) {
+                    String piece = choice.path("delta").path("content").asText("").trim();
+                    if (piece.matches("\\d+")) {
+                        stamps.add(Long.parseLong(piece));
+                    }
+                }
+            }
+        }
+        assertEquals(3, stamps.size(), response.asString());
+        for (int i = 0; i < stamps.size(); i++) {
+            assertTrue(stamps.get(i) >= before && stamps.get(i) <= after, "sent while the request was answered: " + stamps);
+            if (i > 0) {
+                // The chunk delay passes between two events: each piece is stamped as it is sent, not all at once.
+                assertTrue(stamps.get(i) - stamps.get(i - 1) >= 20_000, "stamped when sent: " + stamps);
+            }
+        }
+    }
+
+    @Test
     void openAiStreamsToolCallArgumentsInPieces() {
         var response = openai().body("""
                 {"model":"gpt-4o-mini","stream":true,"tools":[{"type":"function","function":{"name":"lookup"}}],
