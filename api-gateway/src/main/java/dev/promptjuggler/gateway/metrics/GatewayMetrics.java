@@ -3,8 +3,10 @@ package dev.promptjuggler.gateway.metrics;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every meter api-gateway defines on {@code /q/metrics}, in one place (docs/operations.md, "Metrics", lists them;
@@ -37,6 +39,13 @@ public class GatewayMetrics {
     /** Run requests the outbox relay published. */
     public void relayed(int runs) {
         relayed.increment(runs);
+    }
+
+    /** Open thread streams (SSE subscribers) on this replica, read from {@code hub} at each scrape. */
+    public <T> void streamSubscribers(T hub, ToDoubleFunction<T> open) {
+        Gauge.builder("gateway.stream.subscribers", hub, open)
+                .description("Thread streams (server-sent events) open on this replica")
+                .register(registry);
     }
 
     private Counter accepted(RunKind kind, Priority priority) {

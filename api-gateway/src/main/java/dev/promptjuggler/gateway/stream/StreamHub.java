@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptjuggler.contracts.Topics;
 import dev.promptjuggler.gateway.config.StreamConfig;
+import dev.promptjuggler.gateway.metrics.GatewayMetrics;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -70,11 +71,16 @@ public class StreamHub {
     private long heartbeatTimer = -1;
 
     public StreamHub(@Identifier("default-kafka-broker") Map<String, Object> kafka, StreamConfig config,
-            ObjectMapper json, Vertx vertx) {
+            ObjectMapper json, Vertx vertx, GatewayMetrics metrics) {
         this.kafka = kafka;
         this.config = config;
         this.json = json;
         this.vertx = vertx;
+        metrics.streamSubscribers(this, StreamHub::openStreams);
+    }
+
+    private int openStreams() {
+        return byThread.values().stream().mapToInt(Set::size).sum();
     }
 
     void start(@Observes StartupEvent event) {

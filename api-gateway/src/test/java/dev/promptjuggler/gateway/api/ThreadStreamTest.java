@@ -1,6 +1,7 @@
 package dev.promptjuggler.gateway.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.promptjuggler.contracts.Topics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +220,17 @@ class ThreadStreamTest {
     }
 
     @Test
+    void theMetricsPageCountsTheOpenStreams() throws Exception {
+        // Streams of earlier tests end once the server sees their clients gone.
+        await().atMost(Duration.ofSeconds(30)).until(() -> openStreams() == 0);
+        SseClient first = open(null, "");
+        open(null, "?channel=a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> openStreams() == 2);
+        first.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> openStreams() == 1);
+    }
+
+    @Test
     void browsersOnAnyOriginMayCallTheStream() {
         given().header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization,last-event-id")
@@ -239,6 +252,13 @@ class ThreadStreamTest {
         // The stream is subscribed once its first bytes arrive.
         assertEquals("ping", client.nextComment());
         return client;
+    }
+
+    private static double openStreams() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("gateway_stream_subscribers"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no gateway_stream_subscribers on /q/metrics"));
     }
 
     private static List<String> texts(List<SseClient.Event> events) throws Exception {
