@@ -256,10 +256,13 @@ test("the management search continues its caller's trace into knowledge-ingest",
   });
   assert.equal(response.status, 200, await response.text());
 
+  // Spans are exported as they end: the gateway's request ends last.
+  const complete = (trace) => trace.some((s) => s.name.startsWith('embeddings'))
+    && trace.some((s) => s.service === 'api-gateway' && s.kind === 'server');
   try {
-    await eventually(() => otlp.trace(traceId).some((s) => s.name.startsWith('embeddings')), 60_000, 250);
+    await eventually(() => complete(otlp.trace(traceId)), 60_000, 250);
   } catch {
-    assert.fail(`no embedding span in trace ${traceId}: ${summary(otlp.trace(traceId))}`);
+    assert.fail(`trace ${traceId} incomplete after 60 s: ${summary(otlp.trace(traceId))}`);
   }
   const spans = otlp.trace(traceId);
   const request = one(spans, 'the api-gateway request', (s) => s.service === 'api-gateway' && s.kind === 'server'
