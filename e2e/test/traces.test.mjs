@@ -2,10 +2,12 @@
 // stack exports spans over OTLP to a receiver this test starts on PJ_OTLP_PORT (platform's test_suite points the
 // services there). A prompt run, a workflow run with a tool and a document upload each make one trace covering
 // every service and hop, with the right parent links; the webhook request's traceparent names the delivery
-// attempt's span of that trace, and no span carries prompt text.
+// attempt's span of that trace, and no span carries prompt text. Knowledge searches (a prompt's knowledge_search
+// tool, a workflow's KB Search node, the management search) continue the trace they serve into knowledge-ingest and
+// the embedding of the query.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PromptJuggler } from '@promptjuggler/sdk';
 import { createKnowledgeBase, gatewayUrl, newTenant, publishPrompt, publishWorkflow, registerWebhook, startReceiver,
   untilFinished } from '../support/platform.mjs';
@@ -192,4 +194,80 @@ test('a document upload is one trace to knowledgebase.finished and its webhooks'
   assert.deepEqual(attempts.sort(), ['knowledgebase.finished', 'knowledgedocument.finished']);
   const baseNotice = notices.find((notice) => spans.some((s) => s.name === 'fan-out knowledgebase.finished' && under(notice)(s)));
   dispatcherHops(spans, baseNotice, 'knowledgebase.finished', webhook.id, deliverySpanId);
+});
+
+/** knowledge-ingest's search under `caller` (the request that called it), and the query's embedding under that. */
+function searchHops(spans, caller) {
+  const served = one(spans, 'the search in knowledge-ingest', (s) => s.service === 'knowledge-ingest' && s.kind === 'server'
+    && under(caller)(s));
+  assert.match(served.name, /search/);
+  const embedding = one(spans, "the query's embedding", (s) => s.service === 'knowledge-ingest'
+    && s.name.startsWith('embeddings') && under(served)(s));
+  assert.equal(embedding.attributes['gen_ai.provider.name'], 'local');
+  return served;
+}
+
+test("knowledge searches continue the run's trace: the knowledge_search tool's and the KB Search node's", { timeout: 120_000 }, async () => {
+  const base = await createKnowledgeBase(key, `Traced handbook ${randomUUID().slice(0, 8)}`);
+  const prompt = await publishPrompt(key, 'Traced support', {
+    provider: 'openai', model: 'gpt-5.5', messages: [{ role: 'user', content: '{{question}}' }],
+    tools: [{ type: 'knowledge_search', name: 'handbook', failFast: true, knowledgeBaseId: base.id }] });
+  const workflow = await publishWorkflow(key, 'Traced lookup', {
+    nodes: [{ id: 'q', type: 'input', name: 'query' },
+      { id: 'kb', type: 'kb_search', name: 'Handbook', settings: { knowledgeBase: base.slug, topK: 2 } },
+      { id: 'out', type: 'output', name: 'hits' }],
+    edges: [{ from: 'q', to: 'kb', toHandle: 'query' }, { from: 'kb', to: 'out' }],
+  });
+  await registerWebhook(key, `${receiver.url}/search`, ['promptrun.finished', 'workflowrun.finished']);
+
+  const promptRun = await client.runPrompt(prompt.slug, prompt.version, { question: '@tool handbook {"query":"refunds"}' });
+  assert.equal((await untilFinished((runId) => client.getPromptRun(runId), promptRun.id)).status, 'completed');
+  const promptDelivery = await receiver.waitFor((d) => d.headers['promptjuggler-event'] === 'promptrun.finished'
+    && JSON.parse(d.rawBody).id === promptRun.id);
+  const prompted = (await traceOf(promptDelivery)).spans;
+  const { run } = executorHops(prompted, gatewayHops(prompted, 'runs.normal').publish, promptRun.id);
+  const tool = one(prompted, 'the tool call', (s) => s.name === 'execute_tool handbook' && under(run)(s));
+  const search = one(prompted, "the tool's search", (s) => s.service === 'run-executor' && s.kind === 'client'
+    && s.name === 'knowledge search' && under(tool)(s));
+  assert.equal(search.attributes['promptjuggler.knowledge_base.id'], base.id);
+  assert.equal(search.attributes['http.response.status_code'], 200);
+  searchHops(prompted, search);
+
+  const workflowRun = await client.runWorkflow(workflow.slug, workflow.version, { query: 'refunds' });
+  const done = await untilFinished((runId) => client.getWorkflowRun(runId), workflowRun.id);
+  assert.equal(done.status, 'completed', JSON.stringify(done.errors));
+  const workflowDelivery = await receiver.waitFor((d) => d.headers['promptjuggler-event'] === 'workflowrun.finished'
+    && JSON.parse(d.rawBody).id === workflowRun.id);
+  const walked = (await traceOf(workflowDelivery)).spans;
+  const node = one(walked, 'the KB Search node', (s) => s.name === 'workflow node kb_search'
+    && under(executorHops(walked, gatewayHops(walked, 'runs.normal').publish, workflowRun.id).run)(s));
+  searchHops(walked, one(walked, "the node's search", (s) => s.name === 'knowledge search' && under(node)(s)));
+});
+
+test("the management search continues its caller's trace into knowledge-ingest", { timeout: 120_000 }, async () => {
+  const base = await createKnowledgeBase(key, `Traced search ${randomUUID().slice(0, 8)}`);
+  const traceId = randomBytes(16).toString('hex');
+  const callerSpanId = randomBytes(8).toString('hex');
+  const response = await fetch(`${gatewayUrl}/manage/v1/knowledge-bases/${base.slug}/search`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json',
+      traceparent: `00-${traceId}-${callerSpanId}-01` },
+    body: JSON.stringify({ query: 'refunds' }),
+  });
+  assert.equal(response.status, 200, await response.text());
+
+  // Spans are exported as they end: the gateway's request ends last.
+  const complete = (trace) => trace.some((s) => s.name.startsWith('embeddings'))
+    && trace.some((s) => s.service === 'api-gateway' && s.kind === 'server');
+  try {
+    await eventually(() => complete(otlp.trace(traceId)), 60_000, 250);
+  } catch {
+    assert.fail(`trace ${traceId} incomplete after 60 s: ${summary(otlp.trace(traceId))}`);
+  }
+  const spans = otlp.trace(traceId);
+  const request = one(spans, 'the api-gateway request', (s) => s.service === 'api-gateway' && s.kind === 'server'
+    && s.parentSpanId === callerSpanId);
+  const call = one(spans, "the gateway's call of knowledge-ingest", (s) => s.service === 'api-gateway'
+    && s.kind === 'client' && under(request)(s));
+  searchHops(spans, call);
 });

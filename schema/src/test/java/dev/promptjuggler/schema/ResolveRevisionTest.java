@@ -31,6 +31,8 @@ class ResolveRevisionTest {
     private static final UUID V2 = UUID.randomUUID();
     private static final UUID V10 = UUID.randomUUID();
     private static final UUID OTHER_V1 = UUID.randomUUID();
+    private static final UUID DRAFT_SNAPSHOT = UUID.randomUUID();
+    private static final UUID ARCHIVED = UUID.randomUUID();
     private static final String SLUG = "pr_resolve_" + TENANT.toString().substring(0, 8);
 
     @BeforeAll
@@ -48,6 +50,14 @@ class ResolveRevisionTest {
                 + " (?, ?, ?, 1, '{}'), (?, ?, ?, 2, '{}'), (?, ?, ?, 10, '{}'), (?, ?, ?, 1, '{}')",
                 V1, TENANT, PROMPT, V2, TENANT, PROMPT, V10, TENANT, PROMPT, OTHER_V1, OTHER_TENANT, OTHER_PROMPT);
         update("INSERT INTO gateway.tags (definition_id, name, revision_id) VALUES (?, 'production', ?)", PROMPT, V2);
+        // Draft runs' snapshots: version 0, never a published revision; the workflow has nothing else.
+        update("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config) VALUES"
+                + " (?, ?, ?, 0, '{}'), (?, ?, ?, 0, '{}')", DRAFT_SNAPSHOT, TENANT, PROMPT, UUID.randomUUID(), TENANT,
+                WORKFLOW);
+        update("INSERT INTO gateway.definitions (id, tenant_id, kind, name, slug, draft, archived_at) VALUES"
+                + " (?, ?, 'prompt', 'Archived', 'pr_archived', '{}', now())", ARCHIVED, TENANT);
+        update("INSERT INTO gateway.slug_aliases (tenant_id, slug, definition_id) VALUES (?, 'pr_archived_before', ?)",
+                TENANT, ARCHIVED);
     }
 
     @AfterAll
@@ -69,6 +79,20 @@ class ResolveRevisionTest {
     }
 
     @Test
+    void anArchivedDefinitionIsNamedByNothing() throws SQLException {
+        assertNull(definition(TENANT, "prompt", "pr_archived"), "its slug");
+        assertNull(definition(TENANT, "prompt", "pr_archived_before"), "a slug it had before a rename");
+        assertNull(definition(TENANT, "prompt", ARCHIVED.toString()), "its id");
+    }
+
+    @Test
+    void aDraftSnapshotIsNoPublishedRevision() throws SQLException {
+        assertNull(revision(PROMPT, DRAFT_SNAPSHOT.toString()), "not by its id");
+        assertNull(revision(PROMPT, "0"), "not as version 0");
+        assertNull(revision(WORKFLOW, "__latest__"), "a workflow with only draft snapshots has no latest version");
+    }
+
+    @Test
     void aVersionIsANumberATagLatestOrARevisionIdOfThatDefinition() throws SQLException {
         assertEquals(V1, revision(PROMPT, "1"));
         assertEquals(V10, revision(PROMPT, "10"), "compared as a number, not as text");
@@ -80,7 +104,7 @@ class ResolveRevisionTest {
         assertEquals(V1, revision(PROMPT, V1.toString()));
         assertEquals(V1, revision(PROMPT, V1.toString().toUpperCase()));
         assertNull(revision(PROMPT, OTHER_V1.toString()), "another definition's revision id");
-        assertNull(revision(WORKFLOW, "__latest__"), "nothing published");
+        assertNull(revision(WORKFLOW, "__latest__"), "nothing published (draft snapshots are not)");
         assertNull(revision(null, "1"), "an unresolved definition resolves nothing");
     }
 

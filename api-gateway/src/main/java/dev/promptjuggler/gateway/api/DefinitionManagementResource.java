@@ -1,10 +1,13 @@
 package dev.promptjuggler.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
+import dev.promptjuggler.gateway.service.RunService;
+import dev.promptjuggler.gateway.service.RunService.RunRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -17,45 +20,93 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /**
- * The management endpoints prompts and workflows share: list, get, rename, publish, versions, tags.
- * Creating and saving drafts differ by draft type and live in the subclasses.
+ * The management endpoints prompts and workflows share: list, get, archive, rename, publish, versions, tags, and
+ * test runs of the draft. Creating and saving drafts differ by draft type and live in the subclasses.
  */
 public abstract class DefinitionManagementResource {
 
     protected final DefinitionService definitions;
+    protected final RunService runs;
     protected final Caller caller;
     protected final RunKind kind;
 
-    protected DefinitionManagementResource(DefinitionService definitions, Caller caller, RunKind kind) {
+    protected DefinitionManagementResource(DefinitionService definitions, RunService runs, Caller caller,
+            RunKind kind) {
         this.definitions = definitions;
+        this.runs = runs;
         this.caller = caller;
         this.kind = kind;
     }
 
     @GET
-    @Operation(summary = "List, with each one's latest published version")
-    public Uni<List<DefinitionSummary>> list() {
-        return definitions.list(caller.tenantId(), kind)
+    @Operation(summary = "List, with each one's latest published version; archived ones only with archived=true")
+    public Uni<List<DefinitionSummary>> list(
+            @Parameter(description = "true lists the archived ones too", schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("archived") String archived) {
+        return definitions.list(caller.tenantId(), kind, archivedToo(archived))
                 .map(rows -> rows.stream().map(DefinitionSummary::of).toList());
     }
 
     @GET
     @Path("/{slug}")
-    @Operation(summary = "Get one by its slug or by a slug it had before a rename, with its draft")
+    @Operation(summary = "Get one by its slug or by a slug it had before a rename, with its draft (archived ones too)")
     public Uni<DefinitionResponse> get(@PathParam("slug") String slug) {
         return definitions.find(caller.tenantId(), kind, slug).chain(this::response);
+    }
+
+    @DELETE
+    @Path("/{slug}")
+    @Operation(summary = "Archive: the slug stops resolving for new runs and references, runs stay readable,"
+            + " changes are refused (409), and the slug is never reused")
+    public Uni<Void> archive(@PathParam("slug") String slug) {
+        return definitions.archive(caller.tenantId(), kind, slug);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("/{slug}/draft/runs")
+    @APIResponse(responseCode = "200", description = "The run was accepted; read it like any run, at url", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DraftRunResponse.class)))
+    @APIResponse(responseCode = "409", description = "prompt pr_greeter is archived")
+    @Operation(summary = "Run the current draft at onsite priority without publishing it, as the editor's test runs do;"
+            + " the body is the public create-run body (priority onsite or absent)")
+    public Uni<DraftRunResponse> runDraft(@PathParam("slug") String slug,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, CreateRunBody body) {
+        RunRequest request = RunIds.request(body);
+        if (request.priority() != Priority.ONSITE && body.priority() != null) {
+            throw ApiException.invalid("priority must be onsite or absent: a draft runs at onsite priority");
+        }
+        RunRequest onsite = new RunRequest(request.inputs(), request.thread(), Priority.ONSITE, request.environment(),
+                request.envVars(), request.metadata(), request.channel());
+        return runs.createDraftRun(caller.tenantId(), kind, slug, onsite, idempotencyKey, this::checkBeforePublishing)
+                .map(accepted -> new DraftRunResponse(accepted.id(), accepted.thread(), accepted.revisionId(),
+                        (kind == RunKind.PROMPT ? "/api/v1/promptruns/" : "/api/v1/workflowruns/") + accepted.id()));
+    }
+
+    private static boolean archivedToo(String archived) {
+        if (archived == null || archived.equals("false")) {
+            return false;
+        }
+        if (archived.equals("true")) {
+            return true;
+        }
+        throw ApiException.invalid("archived must be true or false");
     }
 
     @POST
@@ -107,7 +158,7 @@ public abstract class DefinitionManagementResource {
     }
 
     /**
-     * Checks a draft must pass to be published, beyond those made when it was saved; fails with an
+     * Checks a draft must pass to be published or run, beyond those made when it was saved; fails with an
      * {@link ApiException} to refuse it. Drafts may be saved incomplete.
      */
     protected Uni<Void> checkBeforePublishing(DefinitionRow definition) {
@@ -116,7 +167,7 @@ public abstract class DefinitionManagementResource {
 
     protected Uni<DefinitionResponse> response(DefinitionRow row) {
         return definitions.aliases(row).map(aliases -> new DefinitionResponse(row.id(), row.slug(), row.name(),
-                aliases, row.draft(), row.latestVersion(), row.createdAt(), row.updatedAt()));
+                aliases, row.draft(), row.latestVersion(), row.createdAt(), row.updatedAt(), row.archivedAt()));
     }
 
     public record RenameRequest(@NotBlank @Size(max = 200) String name) {
@@ -128,17 +179,31 @@ public abstract class DefinitionManagementResource {
     public record MoveTagRequest(@NotNull @Positive Integer version) {
     }
 
-    /** @param aliases slugs it had before renames; they keep resolving to it */
+    /**
+     * @param aliases    slugs it had before renames; they keep resolving to it
+     * @param archivedAt when it was archived; null while it is not
+     */
     public record DefinitionResponse(UUID id, String slug, String name, List<String> aliases, JsonNode draft,
-            Integer latestVersion, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+            Integer latestVersion, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime archivedAt) {
     }
 
     public record DefinitionSummary(UUID id, String slug, String name, Integer latestVersion,
-            OffsetDateTime updatedAt) {
+            OffsetDateTime updatedAt, OffsetDateTime archivedAt) {
 
         static DefinitionSummary of(DefinitionRow row) {
-            return new DefinitionSummary(row.id(), row.slug(), row.name(), row.latestVersion(), row.updatedAt());
+            return new DefinitionSummary(row.id(), row.slug(), row.name(), row.latestVersion(), row.updatedAt(),
+                    row.archivedAt());
         }
+    }
+
+    /**
+     * The public create-run answer and what to read the run by.
+     *
+     * @param revisionId the draft's snapshot the run executes (also the run read's PromptJuggler-Revision-Id, whose
+     *                   PromptJuggler-Revision-Version says {@code draft})
+     * @param url        the public run read: {@code /api/v1/promptruns/{id}} or {@code /api/v1/workflowruns/{id}}
+     */
+    public record DraftRunResponse(UUID id, UUID thread, UUID revisionId, String url) {
     }
 
     public record VersionResponse(UUID revisionId, int version, String changeNote, OffsetDateTime publishedAt,

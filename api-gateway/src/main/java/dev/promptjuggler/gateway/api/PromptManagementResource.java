@@ -10,6 +10,7 @@ import dev.promptjuggler.contracts.prompt.PromptMessage;
 import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
+import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -38,8 +39,8 @@ public class PromptManagementResource extends DefinitionManagementResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public PromptManagementResource(DefinitionService definitions, Caller caller) {
-        super(definitions, caller, RunKind.PROMPT);
+    public PromptManagementResource(DefinitionService definitions, RunService runs, Caller caller) {
+        super(definitions, runs, caller, RunKind.PROMPT);
     }
 
     @POST
@@ -56,7 +57,7 @@ public class PromptManagementResource extends DefinitionManagementResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/draft")
-    @Operation(summary = "Save the draft (never runs until published)")
+    @Operation(summary = "Save the draft (runs only as a draft run until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug, @Valid @NotNull Draft body) {
         return definitions.saveDraft(caller.tenantId(), kind, slug, body.toConfig()).chain(this::response);
     }

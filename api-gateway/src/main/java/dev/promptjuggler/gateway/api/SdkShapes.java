@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,8 @@ final class SdkShapes {
     /** The revision a run ran, on run reads and on run webhooks (the dispatcher sets the same two). */
     static final String REVISION_ID = "PromptJuggler-Revision-Id";
     static final String REVISION_VERSION = "PromptJuggler-Revision-Version";
+    /** {@link #REVISION_VERSION} of a draft run. */
+    static final String DRAFT = "draft";
 
     /** {@code TokenUsage} without {@code inputCacheWrite}: optional in the TypeScript SDK, unknown to Go's. */
     static final List<String> TOKEN_USAGE = List.of("input", "inputCached", "output", "reasoning", "total",
@@ -95,10 +98,12 @@ final class SdkShapes {
         return shaped;
     }
 
+    /** The revision headers; a draft run's version is {@code draft} (its snapshot is no published version). */
     static <T> RestResponse<T> withRevision(T body, RunRow run) {
         return RestResponse.ResponseBuilder.ok(body)
                 .header(REVISION_ID, run.revisionId().toString())
-                .header(REVISION_VERSION, Integer.toString(run.revisionVersion()))
+                .header(REVISION_VERSION, run.revisionVersion() == RevisionRow.DRAFT_VERSION ? DRAFT
+                        : Integer.toString(run.revisionVersion()))
                 .build();
     }
 

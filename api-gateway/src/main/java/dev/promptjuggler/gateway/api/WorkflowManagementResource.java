@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.api;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
+import dev.promptjuggler.gateway.service.RunService;
 import dev.promptjuggler.gateway.service.WorkflowValidator;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -26,7 +27,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 /**
  * Workflow definitions share the prompts' life cycle. The draft is the node graph as a JSON object,
- * saved as it comes (it may be incomplete) and checked by {@link WorkflowValidator} when it is published.
+ * saved as it comes (it may be incomplete) and checked by {@link WorkflowValidator} when it is published or run as
+ * a draft.
  */
 @Path("/manage/v1/workflows")
 @Tag(name = "Workflows (management)")
@@ -34,8 +36,9 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
 
     private final WorkflowValidator validator;
 
-    public WorkflowManagementResource(DefinitionService definitions, WorkflowValidator validator, Caller caller) {
-        super(definitions, caller, RunKind.WORKFLOW);
+    public WorkflowManagementResource(DefinitionService definitions, RunService runs, WorkflowValidator validator,
+            Caller caller) {
+        super(definitions, runs, caller, RunKind.WORKFLOW);
         this.validator = validator;
     }
 
@@ -53,7 +56,7 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @Path("/{slug}/draft")
-    @Operation(summary = "Save the draft (never runs until published)")
+    @Operation(summary = "Save the draft (runs only as a draft run until published)")
     public Uni<DefinitionResponse> saveDraft(@PathParam("slug") String slug,
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(ref = "WorkflowGraph"))) @NotNull Map<String, Object> draft) {

@@ -17,14 +17,16 @@ import java.util.UUID;
 
 /**
  * Prompts and workflows: a draft, immutable published revisions, movable tags, and the slugs they
- * were known by before a rename.
+ * were known by before a rename. A revision with version 0 is a snapshot of a draft a draft run executes, never a
+ * published one: the queries of published revisions skip it.
  */
 @ApplicationScoped
 public class DefinitionRepository {
 
     private static final String DEFINITION_COLUMNS = "d.id, d.kind, d.name, d.slug, d.draft::text AS draft,"
-            + " d.created_at, d.updated_at,"
-            + " (SELECT max(version) FROM gateway.revisions r WHERE r.definition_id = d.id) AS latest_version";
+            + " d.created_at, d.updated_at, d.archived_at,"
+            + " (SELECT max(version) FROM gateway.revisions r WHERE r.definition_id = d.id AND r.version > 0)"
+            + " AS latest_version";
     private static final String REVISION_COLUMNS = "r.id, r.definition_id, r.version, r.config::text AS config,"
             + " r.change_note, r.published_at,"
             + " coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM gateway.tags t WHERE t.revision_id = r.id),"
@@ -68,11 +70,19 @@ public class DefinitionRepository {
                 .map(rows -> TenantRepository.first(rows).map(this::definition));
     }
 
-    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind) {
+    /** @param archived the archived definitions too */
+    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind, boolean archived) {
         return pool.preparedQuery("SELECT " + DEFINITION_COLUMNS + " FROM gateway.definitions d"
-                        + " WHERE d.tenant_id = $1 AND d.kind = $2 ORDER BY d.name, d.id")
-                .execute(Tuple.of(tenantId, wire(kind)))
+                        + " WHERE d.tenant_id = $1 AND d.kind = $2 AND ($3 OR d.archived_at IS NULL) ORDER BY d.name, d.id")
+                .execute(Tuple.of(tenantId, wire(kind), archived))
                 .map(rows -> map(rows, this::definition));
+    }
+
+    /** Archives the definition; one archived already keeps the time it was archived first. */
+    public Uni<Void> archive(UUID definitionId) {
+        return pool.preparedQuery("UPDATE gateway.definitions SET archived_at = coalesce(archived_at, now()) WHERE id = $1")
+                .execute(Tuple.of(definitionId))
+                .replaceWithVoid();
     }
 
     public Uni<List<String>> aliases(UUID definitionId) {
@@ -122,8 +132,10 @@ public class DefinitionRepository {
     /**
      * Publishes {@code draft} (the draft as the caller read and checked it) as the next version. The
      * definition row is locked so concurrent publishes get consecutive numbers.
+     *
+     * @return empty when the definition was archived meanwhile (nothing is published)
      */
-    public Uni<RevisionRow> publishDraft(UUID tenantId, UUID definitionId, JsonNode draft, String changeNote) {
+    public Uni<Optional<RevisionRow>> publishDraft(UUID tenantId, UUID definitionId, JsonNode draft, String changeNote) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT 1 FROM gateway.definitions WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(definitionId))
@@ -131,11 +143,27 @@ public class DefinitionRepository {
                         .preparedQuery("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config, change_note)"
                                 + " SELECT $1, $2, d.id, coalesce((SELECT max(version) FROM gateway.revisions"
                                 + " WHERE definition_id = d.id), 0) + 1, $4::text::jsonb, $5"
-                                + " FROM gateway.definitions d WHERE d.id = $3"
+                                + " FROM gateway.definitions d WHERE d.id = $3 AND d.archived_at IS NULL"
                                 + " RETURNING id, definition_id, version, config::text AS config, change_note,"
                                 + " published_at, '{}'::text[] AS tags")
                         .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, json.write(draft), changeNote)))
-                .map(rows -> revision(rows.iterator().next())));
+                .map(rows -> TenantRepository.first(rows).map(this::revision)));
+    }
+
+    /**
+     * The snapshot of {@code draft} a draft run executes: a revision with version 0, never published. An unchanged
+     * draft's snapshot is reused, so repeated test runs do not pile up copies (two concurrent first runs may each
+     * store one, which is harmless).
+     */
+    public Uni<RevisionRow> draftSnapshot(UUID tenantId, UUID definitionId, JsonNode draft) {
+        return pool.preparedQuery("WITH existing AS (SELECT id FROM gateway.revisions"
+                        + " WHERE definition_id = $3 AND version = 0 AND config = $4::text::jsonb LIMIT 1),"
+                        + " stored AS (INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config)"
+                        + " SELECT $1, $2, $3, 0, $4::text::jsonb WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id)"
+                        + " SELECT id FROM existing UNION ALL SELECT id FROM stored")
+                .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, json.write(draft)))
+                .chain(rows -> revisionWhere("r.id = $1", Tuple.of(rows.iterator().next().getUUID("id"))))
+                .map(Optional::orElseThrow);
     }
 
     public Uni<Optional<RevisionRow>> findRevision(UUID definitionId, int version) {
@@ -152,7 +180,7 @@ public class DefinitionRepository {
 
     public Uni<List<RevisionRow>> listRevisions(UUID definitionId) {
         return pool.preparedQuery("SELECT " + REVISION_COLUMNS + " FROM gateway.revisions r"
-                        + " WHERE r.definition_id = $1 ORDER BY r.version DESC")
+                        + " WHERE r.definition_id = $1 AND r.version > 0 ORDER BY r.version DESC")
                 .execute(Tuple.of(definitionId))
                 .map(rows -> map(rows, this::revision));
     }
@@ -183,7 +211,7 @@ public class DefinitionRepository {
         return new DefinitionRow(row.getUUID("id"), RunKind.valueOf(row.getString("kind").toUpperCase()),
                 row.getString("name"), row.getString("slug"), json.tree(row.getString("draft")),
                 row.getInteger("latest_version"), row.getOffsetDateTime("created_at"),
-                row.getOffsetDateTime("updated_at"));
+                row.getOffsetDateTime("updated_at"), row.getOffsetDateTime("archived_at"));
     }
 
     private RevisionRow revision(Row row) {
@@ -202,12 +230,27 @@ public class DefinitionRepository {
         return result;
     }
 
-    /** @param latestVersion null while nothing is published */
+    /**
+     * @param latestVersion null while nothing is published
+     * @param archivedAt    null unless archived
+     */
     public record DefinitionRow(UUID id, RunKind kind, String name, String slug, JsonNode draft,
-            Integer latestVersion, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+            Integer latestVersion, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime archivedAt) {
+
+        public boolean archived() {
+            return archivedAt != null;
+        }
     }
 
+    /** @param version {@value #DRAFT_VERSION} for a draft's snapshot, from 1 up for published revisions */
     public record RevisionRow(UUID id, UUID definitionId, int version, JsonNode config, String changeNote,
             OffsetDateTime publishedAt, List<String> tags) {
+
+        /** The version of a draft's snapshot: no published revision has it. */
+        public static final int DRAFT_VERSION = 0;
+
+        public boolean draft() {
+            return version == DRAFT_VERSION;
+        }
     }
 }

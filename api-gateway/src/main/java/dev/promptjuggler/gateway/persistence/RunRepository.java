@@ -113,11 +113,12 @@ public class RunRepository {
 
     /** The run an idempotency key was used for within the last 24 hours. */
     public Uni<Optional<IdempotentRun>> findByIdempotencyKey(UUID tenantId, String key) {
-        return pool.preparedQuery("SELECT request_hash, run_id, thread_id FROM gateway.idempotency_keys"
-                        + " WHERE tenant_id = $1 AND key = $2 AND created_at > now() - " + IDEMPOTENCY_WINDOW)
+        return pool.preparedQuery("SELECT k.request_hash, k.run_id, k.thread_id, r.revision_id"
+                        + " FROM gateway.idempotency_keys k LEFT JOIN gateway.runs r ON r.id = k.run_id"
+                        + " WHERE k.tenant_id = $1 AND k.key = $2 AND k.created_at > now() - " + IDEMPOTENCY_WINDOW)
                 .execute(Tuple.of(tenantId, key))
                 .map(rows -> TenantRepository.first(rows).map(row -> new IdempotentRun(row.getString("request_hash"),
-                        row.getUUID("run_id"), row.getUUID("thread_id"))));
+                        row.getUUID("run_id"), row.getUUID("thread_id"), row.getUUID("revision_id"))));
     }
 
     public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, RunKind kind) {
@@ -162,7 +163,7 @@ public class RunRepository {
     public record IdempotencyRecord(String key, String requestHash) {
     }
 
-    public record IdempotentRun(String requestHash, UUID runId, UUID threadId) {
+    public record IdempotentRun(String requestHash, UUID runId, UUID threadId, UUID revisionId) {
     }
 
     private static final class KeyTaken extends RuntimeException {

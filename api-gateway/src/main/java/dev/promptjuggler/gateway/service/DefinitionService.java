@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * The life cycle shared by prompts and workflows: create with a name (the slug follows from it), save
  * drafts, publish immutable versions, move tags, rename with the old slug kept as an alias, and resolve
  * a version reference (number, tag, {@value #LATEST} or revision id) to a published revision, by the one rule
- * of {@code gateway.resolve_revision}. Drafts never run.
+ * of {@code gateway.resolve_revision}, and archive. Drafts run only as draft runs (a snapshot, see
+ * {@link #draftRevision}), never by a version reference. An archived definition resolves no more, and refuses every
+ * change (409); it stays readable here, with its versions.
  */
 @ApplicationScoped
 public class DefinitionService {
@@ -50,8 +52,30 @@ public class DefinitionService {
                 .map(found -> found.orElseThrow(() -> ApiException.notFound(noun(kind) + " " + slug + " not found")));
     }
 
-    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind) {
-        return definitions.list(tenantId, kind);
+    /** @param archived the archived ones too */
+    public Uni<List<DefinitionRow>> list(UUID tenantId, RunKind kind, boolean archived) {
+        return definitions.list(tenantId, kind, archived);
+    }
+
+    /**
+     * Archives the definition: it no longer resolves for new runs or references, and refuses changes. Archiving an
+     * archived one changes nothing.
+     */
+    public Uni<Void> archive(UUID tenantId, RunKind kind, String slug) {
+        return find(tenantId, kind, slug).chain(definition -> definitions.archive(definition.id()));
+    }
+
+    /** A definition that may still change: 409 once archived. */
+    private Uni<DefinitionRow> findChangeable(UUID tenantId, RunKind kind, String slug) {
+        return find(tenantId, kind, slug).invoke(definition -> {
+            if (definition.archived()) {
+                throw archived(definition);
+            }
+        });
+    }
+
+    private static ApiException archived(DefinitionRow definition) {
+        return new ApiException(409, noun(definition.kind()) + " " + definition.slug() + " is archived");
     }
 
     public Uni<List<String>> aliases(DefinitionRow definition) {
@@ -59,14 +83,14 @@ public class DefinitionService {
     }
 
     public Uni<DefinitionRow> saveDraft(UUID tenantId, RunKind kind, String slug, Object draft) {
-        return find(tenantId, kind, slug)
+        return findChangeable(tenantId, kind, slug)
                 .call(definition -> definitions.saveDraft(definition.id(), draft))
                 .chain(definition -> find(tenantId, kind, definition.slug()));
     }
 
     public Uni<DefinitionRow> rename(UUID tenantId, RunKind kind, String slug, String newName) {
         String newSlug = slug(kind, newName);
-        return find(tenantId, kind, slug).chain(definition -> definitions
+        return findChangeable(tenantId, kind, slug).chain(definition -> definitions
                 .rename(tenantId, definition.id(), definition.slug(), newName, newSlug)
                 .chain(renamed -> {
                     if (!renamed) {
@@ -82,9 +106,22 @@ public class DefinitionService {
      */
     public Uni<RevisionRow> publish(UUID tenantId, RunKind kind, String slug, String changeNote,
             Function<DefinitionRow, Uni<Void>> check) {
-        return find(tenantId, kind, slug)
+        return findChangeable(tenantId, kind, slug)
                 .call(definition -> check.apply(definition))
-                .chain(definition -> definitions.publishDraft(tenantId, definition.id(), definition.draft(), changeNote));
+                .chain(definition -> definitions.publishDraft(tenantId, definition.id(), definition.draft(), changeNote)
+                        .map(published -> published.orElseThrow(() -> archived(definition))));
+    }
+
+    /**
+     * The revision a draft run executes: a snapshot of the current draft (version 0, never published), once
+     * {@code check} accepted the draft as it would for publishing. 409 when the definition is archived.
+     */
+    public Uni<ResolvedRevision> draftRevision(UUID tenantId, RunKind kind, String slug,
+            Function<DefinitionRow, Uni<Void>> check) {
+        return findChangeable(tenantId, kind, slug)
+                .call(definition -> check.apply(definition))
+                .chain(definition -> definitions.draftSnapshot(tenantId, definition.id(), definition.draft())
+                        .map(snapshot -> new ResolvedRevision(definition, snapshot)));
     }
 
     public Uni<List<RevisionRow>> versions(UUID tenantId, RunKind kind, String slug) {
@@ -94,7 +131,7 @@ public class DefinitionService {
     /** Points {@code tag} at the published {@code version}. */
     public Uni<RevisionRow> moveTag(UUID tenantId, RunKind kind, String slug, String tag, int version) {
         requireTagName(tag);
-        return find(tenantId, kind, slug).chain(definition -> definitions.findRevision(definition.id(), version)
+        return findChangeable(tenantId, kind, slug).chain(definition -> definitions.findRevision(definition.id(), version)
                 .map(found -> found.orElseThrow(() -> ApiException.invalid(
                         "version " + version + " of " + definition.slug() + " is not published")))
                 .call(revision -> definitions.moveTag(definition.id(), tag, revision.id()))
@@ -103,7 +140,7 @@ public class DefinitionService {
     }
 
     public Uni<Void> deleteTag(UUID tenantId, RunKind kind, String slug, String tag) {
-        return find(tenantId, kind, slug).chain(definition -> definitions.deleteTag(definition.id(), tag))
+        return findChangeable(tenantId, kind, slug).chain(definition -> definitions.deleteTag(definition.id(), tag))
                 .invoke(deleted -> {
                     if (!deleted) {
                         throw ApiException.notFound("tag " + tag + " not found");
@@ -112,9 +149,16 @@ public class DefinitionService {
                 .replaceWithVoid();
     }
 
-    /** Resolves a version number, a tag, {@value #LATEST} or a revision id to a published revision. */
+    /**
+     * Resolves a version number, a tag, {@value #LATEST} or a revision id to a published revision. An archived
+     * definition is not found, as {@code gateway.resolve_definition} does not find it.
+     */
     public Uni<ResolvedRevision> resolve(UUID tenantId, RunKind kind, String slug, String version) {
-        return find(tenantId, kind, slug).chain(definition -> publishedRevision(definition, version)
+        return find(tenantId, kind, slug).invoke(definition -> {
+            if (definition.archived()) {
+                throw ApiException.notFound(noun(kind) + " " + slug + " not found");
+            }
+        }).chain(definition -> publishedRevision(definition, version)
                 .map(found -> new ResolvedRevision(definition, found.orElseThrow(() -> ApiException
                         .notFound(noun(kind) + " " + slug + " has no published version or tag " + version)))));
     }

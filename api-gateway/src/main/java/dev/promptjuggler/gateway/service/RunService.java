@@ -13,6 +13,7 @@ import dev.promptjuggler.gateway.messaging.RunOutboxRelay;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.secret.SecretCipher;
 import dev.promptjuggler.contracts.secret.SecretOwners;
+import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
 import dev.promptjuggler.gateway.persistence.JsonColumns;
 import dev.promptjuggler.gateway.persistence.RunRepository;
@@ -23,6 +24,7 @@ import dev.promptjuggler.gateway.persistence.RunRepository.ThreadUse;
 import dev.promptjuggler.gateway.persistence.TenantRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository.NodeResultRow;
+import dev.promptjuggler.gateway.service.DefinitionService.ResolvedRevision;
 import dev.promptjuggler.runtime.tracing.TraceParent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Accepting a run: resolve the revision, check the request against it, record the run (its thread and its
@@ -72,19 +76,39 @@ public class RunService {
      */
     public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request,
             String idempotencyKey) {
+        return create(tenantId, kind, () -> definitions.resolve(tenantId, kind, slug, version).map(ResolvedRevision::revision),
+                requestHash(kind, slug, version, request), request, idempotencyKey);
+    }
+
+    /**
+     * Runs the current draft of a prompt or workflow without publishing it: a snapshot of the draft (version 0, see
+     * {@link DefinitionService#draftRevision}) is what the run executes, at the request's priority (the caller
+     * chooses onsite, as the editor's test runs do).
+     *
+     * @param check what the draft must pass first, as for publishing it
+     */
+    public Uni<AcceptedRun> createDraftRun(UUID tenantId, RunKind kind, String slug, RunRequest request,
+            String idempotencyKey, Function<DefinitionRow, Uni<Void>> check) {
+        return create(tenantId, kind, () -> definitions.draftRevision(tenantId, kind, slug, check)
+                        .map(ResolvedRevision::revision),
+                requestHash(kind, slug, null, request), request, idempotencyKey);
+    }
+
+    private Uni<AcceptedRun> create(UUID tenantId, RunKind kind, Supplier<Uni<RevisionRow>> revision,
+            String requestHash, RunRequest request, String idempotencyKey) {
         // Taken while the request's span is current: the run keeps it, and every publication of the run continues it.
         String traceparent = TraceParent.current();
         if (idempotencyKey == null) {
-            return accept(tenantId, kind, slug, version, request, null, traceparent)
+            return accept(tenantId, kind, revision, request, null, traceparent)
                     .map(accepted -> accepted.orElseThrow(IllegalStateException::new));
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
-        var record = new IdempotencyRecord(idempotencyKey, requestHash(kind, slug, version, request));
+        var record = new IdempotencyRecord(idempotencyKey, requestHash);
         return replay(tenantId, record).chain(replayed -> replayed.isPresent()
                 ? Uni.createFrom().item(replayed.get())
-                : accept(tenantId, kind, slug, version, request, record, traceparent).chain(accepted -> accepted.isPresent()
+                : accept(tenantId, kind, revision, request, record, traceparent).chain(accepted -> accepted.isPresent()
                         ? Uni.createFrom().item(accepted.get())
                         // A concurrent request with the same key won the race: answer as its retry.
                         : replay(tenantId, record).map(again -> again.orElseThrow(IllegalStateException::new))));
@@ -95,16 +119,15 @@ public class RunService {
             if (!original.requestHash().equals(record.requestHash())) {
                 throw ApiException.invalid("Idempotency-Key " + record.key() + " was used for a different request");
             }
-            return new AcceptedRun(original.runId(), original.threadId());
+            return new AcceptedRun(original.runId(), original.threadId(), original.revisionId());
         }));
     }
 
     /** @return empty when the idempotency key was taken concurrently (nothing was stored or published) */
-    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, RunKind kind, String slug, String version,
+    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, RunKind kind, Supplier<Uni<RevisionRow>> resolve,
             RunRequest request, IdempotencyRecord idempotency, String traceparent) {
         Priority priority = request.priority();
-        return definitions.resolve(tenantId, kind, slug, version)
-                .map(DefinitionService.ResolvedRevision::revision)
+        return resolve.get()
                 .invoke(revision -> requireInputsFor(kind, revision, request.inputs()))
                 .chain(revision -> {
                     Thread thread = thread(request.thread());
@@ -124,7 +147,7 @@ public class RunService {
                                 })
                                 .chain(inserted -> inserted
                                         ? publisher.publish(event, traceparent)
-                                                .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id())))
+                                                .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id(), revision.id())))
                                         : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
                     });
                 });
@@ -138,12 +161,18 @@ public class RunService {
     /**
      * Same key, same request: the same operation, whatever order the JSON fields came in. Of envVars only
      * the keys count, so no digest of secret values is ever stored.
+     *
+     * @param version null for a draft run
      */
     private String requestHash(RunKind kind, String slug, String version, RunRequest request) {
         var canonical = new java.util.TreeMap<String, Object>();
         canonical.put("kind", kind.wireName());
         canonical.put("slug", slug);
-        canonical.put("version", version);
+        if (version == null) {
+            canonical.put("draft", true);
+        } else {
+            canonical.put("version", version);
+        }
         canonical.put("inputs", new java.util.TreeMap<>(request.inputs()));
         canonical.put("thread", request.thread());
         canonical.put("priority", request.priority().wireName());
@@ -177,7 +206,8 @@ public class RunService {
         List<String> missing = expected.stream().filter(name -> !inputs.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             throw ApiException.invalid("inputs is missing " + String.join(", ", missing) + " ("
-                    + (kind == RunKind.PROMPT ? "placeholders" : "Input nodes") + " of version " + revision.version() + ")");
+                    + (kind == RunKind.PROMPT ? "placeholders" : "Input nodes") + " of "
+                    + (revision.draft() ? "the draft" : "version " + revision.version()) + ")");
         }
     }
 
@@ -196,7 +226,8 @@ public class RunService {
             Map<String, String> envVars, Map<String, Object> metadata, String channel) {
     }
 
-    public record AcceptedRun(UUID id, UUID thread) {
+    /** @param revisionId the revision the run executes: a published one, or a draft's snapshot */
+    public record AcceptedRun(UUID id, UUID thread, UUID revisionId) {
     }
 
     private record Thread(UUID id, ThreadUse use) {

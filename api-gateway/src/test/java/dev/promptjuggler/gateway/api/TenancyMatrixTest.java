@@ -85,6 +85,9 @@ class TenancyMatrixTest {
             calls.put("tag " + kind, k -> as(k).body(Map.of("version", 1)).put("/manage/v1/" + kind + "/{s}/tags/x", slug));
             calls.put("untag " + kind, k -> as(k).delete("/manage/v1/" + kind + "/{s}/tags/production", slug));
             calls.put("rename " + kind, k -> as(k).body(Map.of("name", "Taken Over")).post("/manage/v1/" + kind + "/{s}/rename", slug));
+            calls.put("run the draft of " + kind, k -> as(k).body(Map.of("inputs", Map.of("x", "1")))
+                    .post("/manage/v1/" + kind + "/{s}/draft/runs", slug));
+            calls.put("archive " + kind, k -> as(k).delete("/manage/v1/" + kind + "/{s}", slug));
         }
         calls.put("revoke API key", k -> as(k).delete("/manage/v1/api-keys/{id}", apiKeyId));
         calls.put("update webhook", k -> as(k).body(Map.of("url", "https://evil.example/")).put("/manage/v1/webhooks/{id}", webhookId));
@@ -107,6 +110,8 @@ class TenancyMatrixTest {
         // Nothing changed for the owner.
         as(owner).get("/manage/v1/prompts/{s}/versions", prompt).then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.equalTo(1)).body("[0].tags", org.hamcrest.Matchers.contains("production"));
+        as(owner).get("/manage/v1/prompts/{s}", prompt).then().statusCode(200).body("archivedAt", org.hamcrest.Matchers.nullValue());
+        as(owner).get("/manage/v1/workflows/{s}", workflow).then().statusCode(200).body("archivedAt", org.hamcrest.Matchers.nullValue());
         as(owner).get("/manage/v1/api-keys").then().body("find { it.id == '" + apiKeyId + "' }.revokedAt",
                 org.hamcrest.Matchers.nullValue());
         as(owner).get("/manage/v1/environment-variables").then().body("id", org.hamcrest.Matchers.hasItem(variableId));
@@ -118,6 +123,7 @@ class TenancyMatrixTest {
         // Lists show only the caller's own resources.
         as(stranger).get("/manage/v1/prompts").then().statusCode(200).body("slug", not(org.hamcrest.Matchers.hasItem(prompt)));
         as(stranger).get("/manage/v1/workflows").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+        as(stranger).get("/manage/v1/workflows?archived=true").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/environment-variables").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/webhooks").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/knowledge-bases").then().statusCode(200).body("slug",

@@ -2,6 +2,7 @@ package dev.promptjuggler.ingest.api;
 
 import dev.promptjuggler.ingest.persistence.ChunkSearch.Hit;
 import dev.promptjuggler.ingest.service.SearchService;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -37,8 +38,9 @@ public class SearchResource {
     @POST
     public Uni<Response> search(@PathParam("id") UUID knowledgeBaseId, @Valid @NotNull SearchRequest request) {
         int topK = request.topK() == null ? 5 : request.topK();
+        // The request's span (continuing its caller's traceparent) is current here, and only here for certain.
         return search.search(request.tenantId(), knowledgeBaseId, request.query(), topK, request.minScore(),
-                        request.documentIds(), Boolean.TRUE.equals(request.exact()))
+                        request.documentIds(), Boolean.TRUE.equals(request.exact()), Context.current())
                 .map(found -> found
                         .map(hits -> Response.ok(new SearchResponse(hits)).build())
                         .orElseGet(() -> Response.status(404).type(MediaType.APPLICATION_JSON)

@@ -1,7 +1,11 @@
 package dev.promptjuggler.ingest.client;
 
 import dev.promptjuggler.ingest.config.IngestConfig;
+import dev.promptjuggler.runtime.tracing.TraceParent;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
@@ -11,7 +15,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An OpenAI-compatible {@code POST /embeddings} endpoint, for knowledge bases that choose one. */
+/**
+ * An OpenAI-compatible {@code POST /embeddings} endpoint, for knowledge bases that choose one. Its requests carry the
+ * {@code traceparent} of the embedding call's span (Embeddings), not a span of the client's own: that one would take
+ * whatever context is current on the Vert.x context, none for a document's batches.
+ */
 @ApplicationScoped
 public class OpenAiEmbeddingClient {
 
@@ -19,16 +27,18 @@ public class OpenAiEmbeddingClient {
     private final IngestConfig.OpenAi config;
 
     public OpenAiEmbeddingClient(Vertx vertx, IngestConfig config) {
-        this.client = WebClient.create(vertx);
+        this.client = WebClient.create(vertx, new WebClientOptions().setTracingPolicy(TracingPolicy.IGNORE));
         this.config = config.openai();
     }
 
-    public Uni<List<float[]>> embed(String model, int dimensions, List<String> texts) {
+    /** @param trace the embedding call's span, which the request continues */
+    public Uni<List<float[]>> embed(String model, int dimensions, List<String> texts, Context trace) {
         JsonObject body = JsonObject.of("model", model, "input", new JsonArray(texts), "dimensions", dimensions,
                 "encoding_format", "float");
         var request = client.postAbs(config.baseUrl().replaceAll("/$", "") + "/embeddings")
                 .timeout(config.timeout().toMillis());
         config.apiKey().ifPresent(key -> request.bearerTokenAuthentication(key));
+        TraceParent.headers(trace).forEach(header -> request.putHeader(header.getKey(), header.getValue()));
         return request.sendJsonObject(body).map(response -> {
             int status = response.statusCode();
             if (status == 408 || status == 429 || status >= 500) {

@@ -2,6 +2,11 @@ package dev.promptjuggler.ingest.embedding;
 
 import dev.promptjuggler.ingest.client.OpenAiEmbeddingClient;
 import dev.promptjuggler.ingest.config.IngestConfig;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -14,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Embeds texts with the model a knowledge base recorded: the in-process MiniLM on its own bounded pool
- * (never on the event loop), or an OpenAI-compatible endpoint.
+ * (never on the event loop), or an OpenAI-compatible endpoint. Each call is a span of the trace it serves (a search
+ * request's, a document's processing); an endpoint's request carries its {@code traceparent}.
  */
 @Startup
 @ApplicationScoped
@@ -25,10 +31,12 @@ public class Embeddings {
     private final ExecutorService queries;
     private final OpenAiEmbeddingClient openai;
     private final int batchSize;
+    private final Tracer tracer;
 
-    public Embeddings(IngestConfig config, OpenAiEmbeddingClient openai) {
+    public Embeddings(IngestConfig config, OpenAiEmbeddingClient openai, Tracer tracer) {
         this.local = new MiniLmModel(config.embedding().intraOpThreads());
         this.openai = openai;
+        this.tracer = tracer;
         this.batchSize = config.embedding().batchSize();
         this.pool = Executors.newFixedThreadPool(config.embedding().threads(), threads("embedding-"));
         this.queries = Executors.newFixedThreadPool(config.embedding().queryThreads(), threads("query-embedding-"));
@@ -55,20 +63,40 @@ public class Embeddings {
         return local;
     }
 
-    /** Chunks of documents, on the encoder pool. */
-    public Uni<List<float[]>> embed(Model model, List<String> texts) {
-        return embed(model, texts, pool);
+    /**
+     * Chunks of documents, on the encoder pool.
+     *
+     * @param trace the document's processing span
+     */
+    public Uni<List<float[]>> embed(Model model, List<String> texts, Context trace) {
+        return traced(model, texts, pool, trace);
     }
 
     /**
      * A search query, on a pool of its own: a search never waits behind a document's batch (the model is
      * thread-safe; the two pools share the cores).
+     *
+     * @param trace the search request's span
      */
-    public Uni<float[]> embedQuery(Model model, String query) {
-        return embed(model, List.of(query), queries).map(vectors -> vectors.get(0));
+    public Uni<float[]> embedQuery(Model model, String query, Context trace) {
+        return traced(model, List.of(query), queries, trace).map(vectors -> vectors.get(0));
     }
 
-    private Uni<List<float[]>> embed(Model model, List<String> texts, ExecutorService threads) {
+    private Uni<List<float[]>> traced(Model model, List<String> texts, ExecutorService threads, Context trace) {
+        Span span = tracer.spanBuilder("embeddings " + model.name())
+                .setParent(trace)
+                .setSpanKind("openai".equals(model.provider()) ? SpanKind.CLIENT : SpanKind.INTERNAL)
+                .setAttribute("gen_ai.operation.name", "embeddings")
+                .setAttribute("gen_ai.provider.name", model.provider())
+                .setAttribute("gen_ai.request.model", model.name())
+                .setAttribute("promptjuggler.embedding.texts", texts.size())
+                .startSpan();
+        return Uni.createFrom().deferred(() -> embed(model, texts, threads, trace.with(span)))
+                .onFailure().invoke(failure -> span.setStatus(StatusCode.ERROR))
+                .onTermination().invoke(span::end);
+    }
+
+    private Uni<List<float[]>> embed(Model model, List<String> texts, ExecutorService threads, Context trace) {
         return switch (model.provider()) {
             case "local" -> {
                 if (!MiniLmModel.NAME.equals(model.name())) {
@@ -77,7 +105,7 @@ public class Embeddings {
                 }
                 yield Uni.createFrom().item(() -> local.embed(texts)).runSubscriptionOn(threads);
             }
-            case "openai" -> openai.embed(model.name(), model.dimensions(), texts);
+            case "openai" -> openai.embed(model.name(), model.dimensions(), texts, trace);
             default -> Uni.createFrom().failure(new OpenAiEmbeddingClient.EmbeddingFailedException(
                     "unknown embedding provider " + model.provider()));
         };

@@ -177,7 +177,7 @@ public class DocumentProcessor {
         }
         List<PendingChunk> batch = pending.subList(from, Math.min(pending.size(), from + embeddings.batchSize()));
         long started = System.nanoTime();
-        return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList())
+        return embeddings.embed(work.model(), batch.stream().map(PendingChunk::content).toList(), trace(work.id()))
                 .invoke(() -> metrics.embedded(Duration.ofNanos(System.nanoTime() - started)))
                 .chain(vectors -> documents.storeVectors(work.id(), batch.stream().map(PendingChunk::position).toList(),
                         vectors.stream().map(vector -> new PGvector(vector).toString()).toList(),

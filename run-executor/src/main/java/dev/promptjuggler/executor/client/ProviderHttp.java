@@ -68,7 +68,8 @@ public class ProviderHttp {
                 .setTracingPolicy(TracingPolicy.IGNORE);
         this.clients = IntStream.range(0, POOLS).mapToObj(pool -> WebClient.create(vertx, options)).toList();
         HttpClientOptions streamOptions = new HttpClientOptions().setMaxPoolSize(executor.maxInFlight())
-                .setConnectTimeout(10_000);
+                .setConnectTimeout(10_000)
+                .setTracingPolicy(TracingPolicy.IGNORE);
         this.streamClients = IntStream.range(0, POOLS)
                 .mapToObj(pool -> this.vertx.createHttpClient(streamOptions)).toList();
     }

@@ -125,7 +125,7 @@ public class PromptExecution implements PromptRunner {
                 .setAttribute("gen_ai.operation.name", "execute_tool")
                 .setAttribute("gen_ai.tool.name", call.name())
                 .startSpan();
-        return Uni.createFrom().deferred(() -> call(call, tools, progress, segment))
+        return Uni.createFrom().deferred(() -> call(call, tools, progress, segment, trace.with(span)))
                 .invoke(result -> {
                     if (result instanceof ChatMessage.ToolResult tool && tool.error()) {
                         span.setStatus(StatusCode.ERROR);
@@ -135,7 +135,8 @@ public class PromptExecution implements PromptRunner {
                 .onTermination().invoke(span::end);
     }
 
-    private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress, RunStream.Segment segment) {
+    private Uni<ChatMessage> call(ToolCall call, Toolset tools, Progress progress, RunStream.Segment segment,
+            Context trace) {
         String ref = streamRef(call.id());
         segment.toolStart(ref, call.name());
         FunctionTool tool = tools.find(call.name()).orElse(null);
@@ -146,7 +147,7 @@ public class PromptExecution implements PromptRunner {
             return Uni.createFrom().item(new ChatMessage.ToolResult(call.id(), call.name(),
                     "there is no tool named " + call.name(), true));
         }
-        return tool.call(call).chain(outcome -> {
+        return tool.call(call, trace).chain(outcome -> {
             metrics.toolCall(outcome.failed() ? "error" : "ok");
             progress.toolEnded(call.name(), outcome);
             if (outcome.emitted() != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /** What every tool built from a definition shares: its spec, its {@code failFast}, reading the arguments. */
@@ -29,15 +30,18 @@ abstract class DefinedTool implements FunctionTool {
         return failFast;
     }
 
-    /** Arguments that are not a JSON object fail the call; others go to {@link #call(ToolCall, JsonNode)}. */
+    /** Arguments that are not a JSON object fail the call; others go to {@link #call(ToolCall, JsonNode, Context)}. */
     @Override
-    public Uni<ToolOutcome> call(ToolCall call) {
+    public Uni<ToolOutcome> call(ToolCall call, Context trace) {
         JsonNode arguments = Arguments.parse(call, json);
         return arguments == null
                 ? Uni.createFrom().item(ToolOutcome.failed("the arguments are not a JSON object"))
-                : call(call, arguments);
+                : call(call, arguments, trace);
     }
 
-    /** @param arguments the call's arguments, a JSON object */
-    abstract Uni<ToolOutcome> call(ToolCall call, JsonNode arguments);
+    /**
+     * @param arguments the call's arguments, a JSON object
+     * @param trace     the call's span
+     */
+    abstract Uni<ToolOutcome> call(ToolCall call, JsonNode arguments, Context trace);
 }

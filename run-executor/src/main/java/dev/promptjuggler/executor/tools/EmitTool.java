@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.service.RunCosts.Spend;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 
@@ -22,7 +23,7 @@ final class EmitTool extends DefinedTool {
     }
 
     @Override
-    Uni<ToolOutcome> call(ToolCall call, JsonNode payload) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode payload, Context trace) {
         return Uni.createFrom().item(() -> {
             String violations = schema.violations(payload);
             if (violations != null) {

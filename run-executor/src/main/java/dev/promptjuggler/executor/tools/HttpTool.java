@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ final class HttpTool extends DefinedTool {
     }
 
     @Override
-    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments, Context trace) {
         String violations = schema.violations(arguments);
         if (violations != null) {
             return Uni.createFrom().item(ToolOutcome.failed("the arguments do not follow the schema: " + violations));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.executor.knowledge.KnowledgeSearchClient;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,11 @@ final class KnowledgeSearchTool extends DefinedTool {
     }
 
     @Override
-    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments, Context trace) {
         if (!arguments.path("query").isTextual() || arguments.path("query").asText().isBlank()) {
             return Uni.createFrom().item(ToolOutcome.failed("pass the search text as {\"query\": \"...\"}"));
         }
-        return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null)
+        return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null, trace)
                 .map(hits -> ToolOutcome.ok(hits.encode()))
                 .onFailure().recoverWithItem(failure -> ToolOutcome.failed("knowledge search failed: "
                         + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,7 +25,7 @@ final class PromptTool extends DefinedTool {
     }
 
     @Override
-    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments, Context trace) {
         return context.prompts().run(target, context.run().nested(Arguments.asStrings(arguments))).map(result ->
                 (result.failure() == null
                         ? ToolOutcome.ok(result.output() == null ? "" : result.output())

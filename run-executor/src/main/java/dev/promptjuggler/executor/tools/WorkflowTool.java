@@ -9,6 +9,7 @@ import dev.promptjuggler.executor.llm.ToolSpec;
 import dev.promptjuggler.executor.service.RunCosts.Spend;
 import dev.promptjuggler.executor.workflow.WorkflowRun;
 import dev.promptjuggler.executor.workflow.WorkflowRuns;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ final class WorkflowTool extends DefinedTool {
     }
 
     @Override
-    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments) {
+    Uni<ToolOutcome> call(ToolCall call, JsonNode arguments, Context trace) {
         var run = context.run();
         var nested = new WorkflowRun(run.runId(), run.tenantId(), run.threadId(), Arguments.asStrings(arguments),
                 run.variables(), run.trace());

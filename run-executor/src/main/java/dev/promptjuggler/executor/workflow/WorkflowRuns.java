@@ -134,7 +134,8 @@ public class WorkflowRuns {
             case WORKFLOW -> workflow(walk, node, inputs, walk.prefix() + node.id() + suffix(visit) + "/");
             case KB_SEARCH -> knowledge.search(walk.run().tenantId(), String.valueOf(settings.get("knowledgeBase")),
                             inputs.getOrDefault("query", ""), Settings.integer(settings.get("topK"), 5),
-                            settings.get("minScore") instanceof Number score ? score.doubleValue() : null)
+                            settings.get("minScore") instanceof Number score ? score.doubleValue() : null,
+                            walk.run().trace())
                     .map(hits -> NodeOutcome.completed(Map.of("out", hits.encode())));
             case FANOUT -> fanout(walk, node, visit, inputs.getOrDefault("in", ""));
             case LOOP -> throw new IllegalStateException("loop nodes are the engine's");

@@ -254,7 +254,7 @@ public class DeliveryWorker {
         headers.put("PromptJuggler-Attempt", Integer.toString(delivery.attempt()));
         if (delivery.revision() != null) {
             headers.put(RunRevision.ID_HEADER, delivery.revision().id().toString());
-            headers.put(RunRevision.VERSION_HEADER, Integer.toString(delivery.revision().version()));
+            headers.put(RunRevision.VERSION_HEADER, delivery.revision().versionHeader());
         }
         TraceParent.headers(Context.root().with(span)).forEach(header -> headers.put(header.getKey(), header.getValue()));
         return client.post(delivery.url(), headers, delivery.payload())

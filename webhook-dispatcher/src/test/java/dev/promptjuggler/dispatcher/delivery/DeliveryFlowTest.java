@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.promptjuggler.dispatcher.support.Platform;
@@ -110,6 +111,34 @@ class DeliveryFlowTest {
         assertEquals(revision.toString(), delivery.header("PromptJuggler-Revision-Id"));
         assertEquals("3", delivery.header("PromptJuggler-Revision-Version"));
         assertEquals("promptrun.finished", delivery.header("PromptJuggler-Event"));
+        // No OTLP endpoint in these tests: tracing is off, and no trace that nobody records is handed to a receiver.
+        assertNull(delivery.header("traceparent"));
+    }
+
+    @Test
+    void aDraftRunsWebhookNamesItsSnapshotAndSaysDraft() {
+        UUID tenant = Platform.tenant();
+        Platform.endpoint(tenant, receiver.url("/draft"));
+        UUID definition = UUID.randomUUID();
+        UUID snapshot = UUID.randomUUID();
+        UUID thread = UUID.randomUUID();
+        UUID runId = UUID.randomUUID();
+        // As api-gateway stores a draft run: its revision is the draft's snapshot, version 0.
+        Platform.update("INSERT INTO gateway.definitions (id, tenant_id, kind, name, slug, draft)"
+                + " VALUES (?, ?, 'prompt', 'Drafted', 'pr_drafted', '{}')", definition, tenant);
+        Platform.update("INSERT INTO gateway.revisions (id, tenant_id, definition_id, version, config)"
+                + " VALUES (?, ?, ?, 0, '{}')", snapshot, tenant, definition);
+        Platform.update("INSERT INTO gateway.threads (id, tenant_id) VALUES (?, ?)", thread, tenant);
+        Platform.update("INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment,"
+                + " revision_id, revision_version, inputs) VALUES (?, ?, 'prompt', ?, 'default', 'onsite', 'production',"
+                + " ?, 0, '{}')", runId, tenant, thread, snapshot);
+
+        platform.runFinished(tenant, runId, "production");
+
+        await().atMost(PATIENCE).until(() -> receiver.received("/draft").size() == 1);
+        Received delivery = receiver.received("/draft").get(0);
+        assertEquals(snapshot.toString(), delivery.header("PromptJuggler-Revision-Id"));
+        assertEquals("draft", delivery.header("PromptJuggler-Revision-Version"));
     }
 
     @Test
