@@ -95,3 +95,26 @@ maven_with_progress() {
   fi
   rm -f "$log.status"
 }
+
+# The JVM options of a service process on the local stack ($1: its quarkus-app directory), as
+# deploy/local/services.sh starts it and bench/e2e.sh measures it: a 384 MB heap unless PJ_JAVA_OPTS says otherwise,
+# and an AppCDS archive of the classes the service loads (PJ_APPCDS=0: none). Class data sharing maps those classes
+# parsed and verified instead of loading them from the jars: about a fifth less CPU to start a service
+# (docs/benchmarks.md, "End to end"). The archive is the service's own, beside its jars, for that build only (a
+# rebuild names a new one): when there is none, the process that $2 = create lets make it writes it when it exits
+# (-XX:ArchiveClassesAtExit, on a normal stop), and starts after that use it. One whose writing was cut short
+# (killed) lacks the dynamic archive's magic number and is made again; one the JVM cannot use (another JDK) is
+# ignored by it (-Xshare:auto). Never committed: it lives under target/.
+service_jvm_options() {
+  local app=$1 create=${2:-} archive
+  echo "${PJ_JAVA_OPTS:--Xmx384m}"
+  [[ "${PJ_APPCDS:-1}" == 1 ]] || return 0
+  archive="$app/app-cds-$(find "$app" -name '*.jar' -printf '%P %s %T@\n' | LC_ALL=C sort | md5sum | cut -c1-12).jsa"
+  # JDK 17's dynamic archives start with 0xf00baba8; the header is written last.
+  if [[ -f "$archive" && "$(od -An -tx4 -N4 "$archive" | tr -d ' ')" == f00baba8 ]]; then
+    echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off,cds+dynamic=off"
+  elif [[ "$create" == create ]]; then
+    rm -f "$app"/app-cds-*.jsa
+    echo "-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off,cds+dynamic=off"
+  fi
+}

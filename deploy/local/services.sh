@@ -141,7 +141,7 @@ start_one() {
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xmx384m} -Dquarkus.http.port="$port" -jar "$jar" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)") -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }

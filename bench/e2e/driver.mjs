@@ -1,0 +1,180 @@
+// The end-to-end benchmark's load and its receiver (bench/e2e.sh starts it against a stack of its own): a tenant,
+// an API key, a published prompt and a webhook endpoint made through the APIs, a loopback receiver that verifies
+// every delivery's signature with the official SDK, then create-run POSTs at a steady rate, for each rate of
+// BENCH_RATES: BENCH_WARMUP_SECONDS of warm-up, then BENCH_SECONDS measured, then a drain until every accepted run's
+// webhook was verified (or BENCH_DRAIN_SECONDS passed). The schedule is open: a POST goes out at its time whether
+// or not earlier ones were answered, as users' requests do.
+// Writes one CSV line per POST (BENCH_OUT) with the client's times in epoch milliseconds (sub-millisecond), which
+// e2e.sh joins with the timestamps the platform stores, and one JSON line per rate (BENCH_SUMMARY) with what only
+// the driver knows: the rate achieved, answers other than 202, deliveries not received, the backlog.
+import { createServer, Agent, request } from 'node:http';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { verifyWebhookSignature } from '@promptjuggler/sdk';
+
+const gateway = new URL(process.env.BENCH_GATEWAY_URL);
+const bootstrapToken = process.env.BENCH_BOOTSTRAP_TOKEN;
+const receiverPort = Number(process.env.BENCH_RECEIVER_PORT);
+const rates = (process.env.BENCH_RATES ?? '500,50').split(',').map(Number);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
+const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
+const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
+
+// Wall-clock time with the monotonic clock's resolution: comparable with PostgreSQL's now() on the same machine.
+const now = () => performance.timeOrigin + performance.now();
+
+// Keep-alive connections, as an SDK client holds them; enough that 500 POSTs/s never wait for a free socket.
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function call(method, path, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(new URL(path, gateway), {
+      method,
+      agent,
+      headers: { ...headers, ...(payload ? { 'Content-Type': 'application/json' } : {}) },
+    }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: response.statusCode, body: text ? JSON.parse(text) : undefined, at: now() });
+      });
+      response.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function setUp(receiverUrl) {
+  const tenant = await call('POST', '/manage/v1/bootstrap', {
+    headers: { 'X-Bootstrap-Token': bootstrapToken },
+    body: { tenantName: `bench e2e ${Date.now()}` },
+  });
+  if (tenant.status !== 201 && tenant.status !== 200) throw new Error(`bootstrap: ${tenant.status} ${JSON.stringify(tenant.body)}`);
+  const key = tenant.body.apiKey.key;
+  const auth = { Authorization: `Bearer ${key}` };
+  const prompt = await call('POST', '/manage/v1/prompts', {
+    headers: auth,
+    body: { name: 'Bench', draft: { provider: 'openai', model: 'gpt-5.5', messages: [{ role: 'user', content: 'Say hello to {{name}}' }] } },
+  });
+  if (prompt.status >= 300) throw new Error(`prompt: ${prompt.status} ${JSON.stringify(prompt.body)}`);
+  const version = await call('POST', `/manage/v1/prompts/${prompt.body.slug}/versions`, { headers: auth, body: { changeNote: 'bench' } });
+  if (version.status >= 300) throw new Error(`publish: ${version.status} ${JSON.stringify(version.body)}`);
+  const webhook = await call('POST', '/manage/v1/webhooks', {
+    headers: auth,
+    body: { url: receiverUrl, events: ['promptrun.finished'] },
+  });
+  if (webhook.status >= 300) throw new Error(`webhook: ${webhook.status} ${JSON.stringify(webhook.body)}`);
+  return { auth, path: `/api/v1/prompts/${prompt.body.slug}/${version.body.version}/runs`, secret: webhook.body.secret };
+}
+
+// Run id -> when its delivery arrived (request head read) and when its signature was verified.
+const deliveries = new Map();
+let rejected = 0;
+let secret;
+
+const receiver = createServer((req, res) => {
+  const arrived = now();
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', async () => {
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    if (!(await verifyWebhookSignature(rawBody, req.headers['promptjuggler-signature'] ?? '', secret))) {
+      rejected++;
+      res.writeHead(401).end();
+      return;
+    }
+    const verified = now();
+    const { id } = JSON.parse(rawBody);
+    // A repeated delivery (same event) keeps the first arrival: that is when the user had it.
+    if (!deliveries.has(id)) deliveries.set(id, { arrived, verified });
+    res.writeHead(204).end();
+  });
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** POSTs at `rate` per second for `seconds`, each at its scheduled time; resolves with one record per POST. */
+async function steady(target, rate, seconds, phase, samples) {
+  const total = Math.round(rate * seconds);
+  const records = [];
+  const answers = [];
+  const start = now() + 5;
+  let next = 0;
+  while (next < total) {
+    const due = Math.min(total, Math.floor(((now() - start) * rate) / 1000) + 1);
+    for (; next < due; next++) {
+      const record = { phase, rate, scheduled: start + (next * 1000) / rate, sent: now() };
+      records.push(record);
+      answers.push(call('POST', target.path, { headers: target.auth, body: { inputs: { name: 'Ada' } } }).then(
+        (answer) => Object.assign(record, { status: answer.status, answered: answer.at, runId: answer.body?.id }),
+        (error) => Object.assign(record, { status: 0, answered: now(), error: String(error) }),
+      ));
+    }
+    samples?.();
+    await sleep(1);
+  }
+  return { records, answered: Promise.all(answers) };
+}
+
+async function main() {
+  await new Promise((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
+  const target = await setUp(`http://127.0.0.1:${receiverPort}/`);
+  secret = target.secret;
+  const out = createWriteStream(process.env.BENCH_OUT);
+  out.write('rate,phase,scheduled_ms,sent_ms,answered_ms,status,run_id,arrived_ms,verified_ms\n');
+  const summaries = [];
+  for (const rate of rates) {
+    const warmup = await steady(target, rate, warmupSeconds, 'warmup');
+    // The backlog while measuring: runs accepted whose webhook was not verified yet, once a second.
+    let peakBacklog = 0;
+    let lastSample = now();
+    const measuredRecords = [];
+    const sample = () => {
+      if (now() - lastSample < 1000) return;
+      lastSample = now();
+      const open = measuredRecords.filter((r) => r.runId && !deliveries.has(r.runId)).length;
+      peakBacklog = Math.max(peakBacklog, open);
+    };
+    const measured = await steady(target, rate, measuredSeconds, 'measured', sample);
+    measuredRecords.push(...measured.records);
+    const sendingEnded = now();
+    const records = [...warmup.records, ...measured.records];
+    const backlogAtEnd = records.filter((r) => !(r.runId && deliveries.has(r.runId))).length;
+    await Promise.all([warmup.answered, measured.answered]);
+    const drainUntil = now() + drainSeconds * 1000;
+    while (now() < drainUntil && records.some((r) => r.runId && !deliveries.has(r.runId))) await sleep(50);
+    const drained = now();
+    for (const r of records) {
+      const d = r.runId ? deliveries.get(r.runId) : undefined;
+      out.write([rate, r.phase, r.scheduled.toFixed(3), r.sent.toFixed(3), r.answered.toFixed(3), r.status,
+        r.runId ?? '', d ? d.arrived.toFixed(3) : '', d ? d.verified.toFixed(3) : ''].join(',') + '\n');
+    }
+    const m = measured.records;
+    const sendSeconds = (m.at(-1).sent - m[0].sent) / 1000;
+    summaries.push({
+      rate,
+      measuredRuns: m.length,
+      sendRate: (m.length - 1) / sendSeconds,
+      lateSends: m.filter((r) => r.sent - r.scheduled > 5).length,
+      notAccepted: m.filter((r) => !(r.status >= 200 && r.status < 300)).length,
+      statuses: [...new Set(m.map((r) => r.status))],
+      notDelivered: m.filter((r) => r.runId && !deliveries.has(r.runId)).length,
+      backlogAtEndOfSending: backlogAtEnd,
+      peakBacklog,
+      drainSeconds: (drained - sendingEnded) / 1000,
+      rejectedSignatures: rejected,
+    });
+    console.log(JSON.stringify(summaries.at(-1)));
+  }
+  await new Promise((resolve) => out.end(resolve));
+  writeFileSync(process.env.BENCH_SUMMARY, summaries.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  receiver.close();
+  agent.destroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
