@@ -14,7 +14,7 @@ import { verifyWebhookSignature } from '@promptjuggler/sdk';
 const gateway = new URL(process.env.BENCH_GATEWAY_URL);
 const bootstrapToken = process.env.BENCH_BOOTSTRAP_TOKEN;
 const receiverPort = Number(process.env.BENCH_RECEIVER_PORT);
-const rates = (process.env.BENCH_RATES ?? '500,50').split(',').map(Number);
+const rates = (process.env.BENCH_RATES ?? '50,500').split(',').map(Number);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
 const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
@@ -96,7 +96,7 @@ const receiver = createServer((req, res) => {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** POSTs at `rate` per second for `seconds`, each at its scheduled time; resolves with one record per POST. */
-async function steady(target, rate, seconds, phase, samples) {
+async function steady(target, rate, seconds, phase, samples, sent) {
   const total = Math.round(rate * seconds);
   const records = [];
   const answers = [];
@@ -107,6 +107,7 @@ async function steady(target, rate, seconds, phase, samples) {
     for (; next < due; next++) {
       const record = { phase, rate, scheduled: start + (next * 1000) / rate, sent: now() };
       records.push(record);
+      sent.push(record);
       answers.push(call('POST', target.path, { headers: target.auth, body: { inputs: { name: 'Ada' } } }).then(
         (answer) => Object.assign(record, { status: answer.status, answered: answer.at, runId: answer.body?.id }),
         (error) => Object.assign(record, { status: 0, answered: now(), error: String(error) }),
@@ -126,19 +127,17 @@ async function main() {
   out.write('rate,phase,scheduled_ms,sent_ms,answered_ms,status,run_id,arrived_ms,verified_ms\n');
   const summaries = [];
   for (const rate of rates) {
-    const warmup = await steady(target, rate, warmupSeconds, 'warmup');
-    // The backlog while measuring: runs accepted whose webhook was not verified yet, once a second.
+    // The backlog while measuring, once a second: POSTs of this rate sent whose webhook was not verified yet.
     let peakBacklog = 0;
     let lastSample = now();
-    const measuredRecords = [];
+    const sent = [];
     const sample = () => {
       if (now() - lastSample < 1000) return;
       lastSample = now();
-      const open = measuredRecords.filter((r) => r.runId && !deliveries.has(r.runId)).length;
-      peakBacklog = Math.max(peakBacklog, open);
+      peakBacklog = Math.max(peakBacklog, sent.filter((r) => !(r.runId && deliveries.has(r.runId))).length);
     };
-    const measured = await steady(target, rate, measuredSeconds, 'measured', sample);
-    measuredRecords.push(...measured.records);
+    const warmup = await steady(target, rate, warmupSeconds, 'warmup', undefined, sent);
+    const measured = await steady(target, rate, measuredSeconds, 'measured', sample, sent);
     const sendingEnded = now();
     const records = [...warmup.records, ...measured.records];
     const backlogAtEnd = records.filter((r) => !(r.runId && deliveries.has(r.runId))).length;
