@@ -84,7 +84,7 @@ public class ThreadManagementResource {
 
     /**
      * @param runs   in the order they were accepted
-     * @param memory per channel (a prompt run's channel is {@code ""}), oldest message first
+     * @param memory per channel (a run that names none has channel {@code default}), oldest message first
      */
     public record ThreadView(UUID id, OffsetDateTime createdAt, List<ThreadRun> runs,
             Map<String, List<MemoryMessage>> memory) {

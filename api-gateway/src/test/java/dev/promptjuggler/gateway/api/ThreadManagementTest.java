@@ -71,7 +71,7 @@ class ThreadManagementTest {
                         "[{\"key\": \"k\", \"value\": \"" + marker + "\"}]"));
         for (String role : List.of("user", "assistant")) {
             messages.add(sql("INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
-                            + " VALUES ($1, '', $2, $3, $4) RETURNING id",
+                            + " VALUES ($1, 'default', $2, $3, $4) RETURNING id",
                     Tuple.of(UUID.fromString(thread), runId, role, marker + " " + role + " " + turn))
                     .iterator().next().getLong("id"));
         }
@@ -84,10 +84,10 @@ class ThreadManagementTest {
                 .body("runs.id", contains(runs.get(0), runs.get(1)))
                 .body("runs.status", contains("completed", "completed"))
                 .body("runs.kind", contains("prompt", "prompt"))
-                .body("memory.''.content", contains(marker + " user 1", marker + " assistant 1",
+                .body("memory.default.content", contains(marker + " user 1", marker + " assistant 1",
                         marker + " user 2", marker + " assistant 2"))
-                .body("memory.''.id", contains(messages.stream().map(Long::intValue).toArray()))
-                .body("memory.''[0].runId", equalTo(runs.get(0)));
+                .body("memory.default.id", contains(messages.stream().map(Long::intValue).toArray()))
+                .body("memory.default[0].runId", equalTo(runs.get(0)));
     }
 
     @Test
@@ -96,17 +96,17 @@ class ThreadManagementTest {
                 .post("/manage/v1/threads/{id}/fork", thread)
                 .then().statusCode(201)
                 .body("runs.size()", equalTo(0))
-                .body("memory.''.content", contains(marker + " user 1", marker + " assistant 1"))
+                .body("memory.default.content", contains(marker + " user 1", marker + " assistant 1"))
                 .extract().jsonPath();
         String forked = fork.getString("id");
         assertTrue(!forked.equals(thread));
         as(key).get("/manage/v1/threads/{id}", forked).then().statusCode(200)
-                .body("memory.''.size()", equalTo(2));
+                .body("memory.default.size()", equalTo(2));
         // The fork is the tenant's thread: a run may continue it.
         as(key).body(Map.of("inputs", Map.of("x", "more"), "thread", forked)).post("/api/v1/prompts/{slug}/1/runs", slug)
                 .then().statusCode(200).body("thread", equalTo(forked));
         // The original is unchanged.
-        as(key).get("/manage/v1/threads/{id}", thread).then().body("memory.''.size()", equalTo(4));
+        as(key).get("/manage/v1/threads/{id}", thread).then().body("memory.default.size()", equalTo(4));
     }
 
     @Test
@@ -152,7 +152,7 @@ class ThreadManagementTest {
                 .then().statusCode(200);
         as(key).delete("/manage/v1/threads/{id}", thread).then().statusCode(409)
                 .body("error", containsString("runs that have not ended"));
-        as(key).get("/manage/v1/threads/{id}", thread).then().statusCode(200).body("memory.''.size()", equalTo(4))
+        as(key).get("/manage/v1/threads/{id}", thread).then().statusCode(200).body("memory.default.size()", equalTo(4))
                 .body("runs.size()", equalTo(3));
     }
 
