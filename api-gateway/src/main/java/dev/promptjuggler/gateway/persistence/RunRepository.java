@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Run records. The gateway inserts them ({@code gateway.runs}, what it accepted) and never changes them; a run's
+ * Run records. The gateway inserts them ({@code gateway.runs}, what it accepted) and changes them only to erase them
+ * ({@link ThreadRepository}) or prune them ({@link RetentionRepository}); a run's
  * state and outcome are run-executor's ({@code executor.run_states}), read through the view
  * {@code gateway.runs_with_state}.
  */
