@@ -22,6 +22,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(422, message);
     }
 
+    /** A resource that existed and was erased (a thread and its runs): its id answers, its data is gone. */
+    public static ApiException gone(String message) {
+        return new ApiException(410, message);
+    }
+
     public static ApiException unauthorized(String message) {
         return new ApiException(401, message);
     }

@@ -31,8 +31,16 @@ public class OpenApiContract implements OASFilter {
     /** Run reads: the SDK's models have no field for the revision a run ran, so it travels in headers. */
     private static final List<String> RUN_READS = List.of("/api/v1/promptruns/{id}", "/api/v1/workflowruns/{id}");
 
+    /** Reads of one run: a run whose thread was erased answers them 410 (its id stays known, its data is gone). */
+    private static final List<String> ERASABLE_RUN_READS = List.of("/api/v1/promptruns/{id}", "/api/v1/workflowruns/{id}",
+            "/manage/v1/workflow-runs/{id}/trace");
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
+        ERASABLE_RUN_READS.forEach(path -> openAPI.getPaths().getPathItem(path).getGET().getResponses()
+                .addAPIResponse("410", errorResponse("The run was erased with its thread (DELETE /manage/v1/threads/{id})",
+                        "prompt run 0b6f5f3e-7a0e-4d61-9a3b-2f1d6c1e4a11 was erased with its thread"
+                                + " 6f1c2a8e-41a4-4b7e-9a55-3f0c1d2e8b90")));
         openAPI.getPaths().getPathItems().entrySet().stream()
                 // The stream is no resource: META-INF/openapi.yaml describes it, its own errors included.
                 .filter(path -> !path.getKey().equals(ThreadStreamRoute.DOCUMENTED_PATH))

@@ -37,6 +37,27 @@ public interface GatewayConfig {
 
     RunEnvVars runEnvVars();
 
+    Retention retention();
+
+    /**
+     * Pruning what tenants keep for a limited time ({@code retention_days}, set with {@code PUT /manage/v1/retention};
+     * off by default). Each replica prunes; rows are shared with {@code SKIP LOCKED}.
+     */
+    interface Retention {
+
+        /** How often each replica prunes, e.g. {@code 1h} ({@code off} disables it). */
+        @WithDefault("1h")
+        String every();
+
+        /** Rows one batch deletes at most: one short transaction each. */
+        @WithDefault("500")
+        int batch();
+
+        /** The pause between two batches, so pruning never crowds out the requests on the same tables. */
+        @WithDefault("100ms")
+        Duration pause();
+    }
+
     /** A run's per-request envVars (stored encrypted with the run) live until the run has ended. */
     interface RunEnvVars {
 

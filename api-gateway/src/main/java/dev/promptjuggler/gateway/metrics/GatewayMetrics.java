@@ -29,6 +29,31 @@ public class GatewayMetrics {
                 accepted(kind, priority);
             }
         }
+        for (Pruned kind : Pruned.values()) {
+            prunedCounter(kind);
+        }
+    }
+
+    /** Rows the retention pruner removed (document bytes: documents whose bytes it dropped). */
+    public void pruned(Pruned kind, int rows) {
+        prunedCounter(kind).increment(rows);
+    }
+
+    private Counter prunedCounter(Pruned kind) {
+        return Counter.builder("gateway.pruned").tag("kind", kind.tag)
+                .description("What the retention pruner removed, by kind: runs, threads, document_bytes")
+                .register(registry);
+    }
+
+    /** What the gateway's retention pruner removes. */
+    public enum Pruned {
+        RUNS("runs"), THREADS("threads"), DOCUMENT_BYTES("document_bytes");
+
+        private final String tag;
+
+        Pruned(String tag) {
+            this.tag = tag;
+        }
     }
 
     /** A run stored with its outbox row: accepted, whether or not its request reached the broker yet. */

@@ -16,7 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Run records. The gateway inserts them ({@code gateway.runs}, what it accepted) and never changes them; a run's
+ * Run records. The gateway inserts them ({@code gateway.runs}, what it accepted) and changes them only to erase them
+ * ({@link ThreadRepository}) or prune them ({@link RetentionRepository}); a run's
  * state and outcome are run-executor's ({@code executor.run_states}), read through the view
  * {@code gateway.runs_with_state}.
  */
@@ -85,12 +86,19 @@ public class RunRepository {
         return connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)"
                         + " ON CONFLICT (id) DO NOTHING")
                 .execute(Tuple.of(run.threadId(), run.tenantId()))
-                .chain(() -> connection.preparedQuery("SELECT tenant_id FROM gateway.threads WHERE id = $1")
+                // FOR SHARE: an erasure of the thread (which locks its row FOR UPDATE) either finished before, and
+                // is seen here, or waits for this run and then finds it.
+                .chain(() -> connection.preparedQuery("SELECT tenant_id, erased_at FROM gateway.threads WHERE id = $1"
+                                + " FOR SHARE")
                         .execute(Tuple.of(run.threadId())))
                 .map(rows -> {
-                    if (!run.tenantId().equals(rows.iterator().next().getUUID("tenant_id"))) {
+                    Row owner = rows.iterator().next();
+                    if (!run.tenantId().equals(owner.getUUID("tenant_id"))) {
                         // Another tenant's thread is reported exactly like a missing one.
                         throw ApiException.notFound("thread " + run.threadId() + " not found");
+                    }
+                    if (owner.getOffsetDateTime("erased_at") != null) {
+                        throw ApiException.gone("thread " + run.threadId() + " was erased");
                     }
                     return null;
                 });
@@ -122,11 +130,12 @@ public class RunRepository {
     }
 
     public Uni<Optional<RunRow>> find(UUID tenantId, UUID id, RunKind kind) {
-        return pool.preparedQuery("SELECT id, status, created_at, finished_at, output, error,"
+        return pool.preparedQuery("SELECT r.id, status, r.created_at, finished_at, output, error,"
                         + " token_usage::text AS token_usage, cost::text AS cost, transcript::text AS transcript,"
                         + " emitted::text AS emitted, outputs::text AS outputs, errors::text AS errors,"
-                        + " revision_id, revision_version, thread_id"
-                        + " FROM gateway.runs_with_state WHERE tenant_id = $1 AND id = $2 AND kind = $3")
+                        + " revision_id, revision_version, thread_id, t.erased_at"
+                        + " FROM gateway.runs_with_state r JOIN gateway.threads t ON t.id = r.thread_id"
+                        + " WHERE r.tenant_id = $1 AND r.id = $2 AND r.kind = $3")
                 .execute(Tuple.of(tenantId, id, kind.wireName()))
                 .map(rows -> TenantRepository.first(rows).map(this::run));
     }
@@ -136,7 +145,8 @@ public class RunRepository {
                 row.getOffsetDateTime("finished_at"), row.getString("output"), row.getString("error"),
                 json.tree(row.getString("token_usage")), json.tree(row.getString("cost")),
                 json.tree(row.getString("transcript")), json.tree(row.getString("emitted")),
-                json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"), row.getInteger("revision_version"), row.getUUID("thread_id"));
+                json.tree(row.getString("outputs")), json.tree(row.getString("errors")), row.getUUID("revision_id"),
+                row.getInteger("revision_version"), row.getUUID("thread_id"), row.getOffsetDateTime("erased_at"));
     }
 
     /**
@@ -179,7 +189,6 @@ public class RunRepository {
 
     public record RunRow(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt, String output,
             String error, JsonNode tokenUsage, JsonNode cost, JsonNode transcript, JsonNode emitted, JsonNode outputs,
-            JsonNode errors, UUID revisionId,
-            int revisionVersion, UUID threadId) {
+            JsonNode errors, UUID revisionId, int revisionVersion, UUID threadId, OffsetDateTime erasedAt) {
     }
 }

@@ -37,6 +37,20 @@ public class TenantRepository {
                 .map(rows -> rows.iterator().next().getString("default_environment"));
     }
 
+    /** Days the tenant's runs, threads, memory and document bytes are kept; empty = for ever. */
+    public Uni<Optional<Integer>> retentionDays(UUID tenantId) {
+        return pool.preparedQuery("SELECT retention_days FROM gateway.tenants WHERE id = $1")
+                .execute(Tuple.of(tenantId))
+                .map(rows -> Optional.ofNullable(rows.iterator().next().getInteger("retention_days")));
+    }
+
+    /** @param days null turns retention off */
+    public Uni<Void> setRetentionDays(UUID tenantId, Integer days) {
+        return pool.preparedQuery("UPDATE gateway.tenants SET retention_days = $2 WHERE id = $1")
+                .execute(Tuple.of(tenantId, days))
+                .replaceWithVoid();
+    }
+
     static Optional<Row> first(RowSet<Row> rows) {
         var iterator = rows.iterator();
         return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();

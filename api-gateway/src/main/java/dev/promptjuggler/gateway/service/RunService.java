@@ -184,8 +184,14 @@ public class RunService {
     }
 
     public Uni<RunRow> findRun(UUID tenantId, RunKind kind, UUID id) {
-        return runs.find(tenantId, id, kind).map(found -> found.orElseThrow(() -> ApiException.notFound(
-                (kind == RunKind.PROMPT ? "prompt run " : "workflow run ") + id + " not found")));
+        String noun = kind == RunKind.PROMPT ? "prompt run " : "workflow run ";
+        return runs.find(tenantId, id, kind).map(found -> {
+            RunRow run = found.orElseThrow(() -> ApiException.notFound(noun + id + " not found"));
+            if (run.erasedAt() != null) {
+                throw ApiException.gone(noun + id + " was erased with its thread " + run.threadId());
+            }
+            return run;
+        });
     }
 
     /** The node results of one of the tenant's workflow runs, as they were stored; 404 for any other run. */

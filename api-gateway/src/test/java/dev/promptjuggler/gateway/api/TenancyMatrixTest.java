@@ -74,6 +74,9 @@ class TenancyMatrixTest {
         calls.put("GET prompt run", k -> as(k).get("/api/v1/promptruns/{id}", promptRun));
         calls.put("run workflow", k -> as(k).body(Map.of("inputs", Map.of())).post("/api/v1/workflows/{s}/1/runs", workflow));
         calls.put("GET workflow run", k -> as(k).get("/api/v1/workflowruns/{id}", workflowRun));
+        calls.put("GET thread", k -> as(k).get("/manage/v1/threads/{id}", thread));
+        calls.put("fork thread", k -> as(k).body(Map.of("upToMessage", 1)).post("/manage/v1/threads/{id}/fork", thread));
+        calls.put("erase thread", k -> as(k).delete("/manage/v1/threads/{id}", thread));
         calls.put("GET workflow run trace", k -> as(k).get("/manage/v1/workflow-runs/{id}/trace", workflowRun));
         for (String kind : List.of("prompts", "workflows")) {
             String slug = kind.equals("prompts") ? prompt : workflow;
@@ -108,6 +111,9 @@ class TenancyMatrixTest {
                 .body("error", not(org.hamcrest.Matchers.containsString("Secret"))));
 
         // Nothing changed for the owner.
+        as(owner).get("/manage/v1/threads/{id}", thread).then().statusCode(200)
+                .body("runs.id", org.hamcrest.Matchers.hasItem(promptRun));
+        as(owner).get("/api/v1/promptruns/{id}", promptRun).then().statusCode(200);
         as(owner).get("/manage/v1/prompts/{s}/versions", prompt).then().statusCode(200)
                 .body("size()", org.hamcrest.Matchers.equalTo(1)).body("[0].tags", org.hamcrest.Matchers.contains("production"));
         as(owner).get("/manage/v1/prompts/{s}", prompt).then().statusCode(200).body("archivedAt", org.hamcrest.Matchers.nullValue());
@@ -126,6 +132,9 @@ class TenancyMatrixTest {
         as(stranger).get("/manage/v1/workflows?archived=true").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/environment-variables").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/webhooks").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
+        // The retention setting is the caller's own.
+        as(owner).body(Map.of("days", 7)).put("/manage/v1/retention").then().statusCode(200);
+        as(stranger).get("/manage/v1/retention").then().statusCode(200).body("days", org.hamcrest.Matchers.nullValue());
         as(stranger).get("/manage/v1/knowledge-bases").then().statusCode(200).body("slug",
                 not(org.hamcrest.Matchers.hasItem(knowledgeBase)));
     }

@@ -49,6 +49,27 @@ public interface ExecutorConfig {
 
     Stream stream();
 
+    Retention retention();
+
+    /**
+     * Pruning what tenants keep for a limited time (their {@code retention_days}, set on api-gateway's
+     * {@code PUT /manage/v1/retention}; off by default): memory, and the states of runs the gateway pruned.
+     */
+    interface Retention {
+
+        /** How often each replica prunes, e.g. {@code 1h} ({@code off} disables it; scheduling/RetentionPruner). */
+        @WithDefault("1h")
+        String every();
+
+        /** Rows one batch deletes at most: one short transaction each. */
+        @WithDefault("500")
+        int batch();
+
+        /** The pause between two batches, so pruning never crowds out the runs' writes on the same tables. */
+        @WithDefault("100ms")
+        Duration pause();
+    }
+
     /** The frames of the runs' live streams ({@code runs.stream}, messaging/StreamFramePublisher). */
     interface Stream {
 

@@ -48,6 +48,31 @@ public class ExecutorMetrics {
         }
         streamFrames("dropped");
         streamFrames("failed");
+        for (Pruned kind : Pruned.values()) {
+            prunedCounter(kind);
+        }
+    }
+
+    /** Rows the retention pruner removed. */
+    public void pruned(Pruned kind, int rows) {
+        prunedCounter(kind).increment(rows);
+    }
+
+    private Counter prunedCounter(Pruned kind) {
+        return Counter.builder("executor.pruned").tag("kind", kind.tag)
+                .description("What the retention pruner removed, by kind: memory, run_states, node_results")
+                .register(registry);
+    }
+
+    /** What run-executor's retention pruner removes. */
+    public enum Pruned {
+        MEMORY("memory"), RUN_STATES("run_states"), NODE_RESULTS("node_results");
+
+        private final String tag;
+
+        Pruned(String tag) {
+            this.tag = tag;
+        }
     }
 
     /** The scheduler's gauges: runs this worker claimed and has not finished, runs it fetched that wait for a slot. */
