@@ -103,12 +103,16 @@ public class RunHistoryRepository {
                         json.tree(row.getString("transcript")), json.tree(row.getString("emitted")))));
     }
 
-    /** A definition of the tenant's named by its slug, a former slug or its id; prompts and workflows alike. */
+    /**
+     * A definition of the tenant's named by its slug, a former slug or its id; prompts and workflows alike, archived
+     * ones too (their runs stay readable, so they stay findable; {@code gateway.resolve_definition} skips them).
+     */
     public Uni<Optional<UUID>> definition(UUID tenantId, String reference) {
-        return pool.preparedQuery("SELECT coalesce(gateway.resolve_definition($1, 'prompt', $2),"
-                        + " gateway.resolve_definition($1, 'workflow', $2)) AS id")
+        return pool.preparedQuery("SELECT d.id FROM gateway.definitions d WHERE d.tenant_id = $1"
+                        + " AND (d.slug = $2 OR d.id::text = lower($2) OR d.id = (SELECT a.definition_id"
+                        + " FROM gateway.slug_aliases a WHERE a.tenant_id = $1 AND a.slug = $2)) LIMIT 1")
                 .execute(Tuple.of(tenantId, reference))
-                .map(rows -> Optional.ofNullable(rows.iterator().next().getUUID("id")));
+                .map(rows -> TenantRepository.first(rows).map(row -> row.getUUID("id")));
     }
 
     /** The revision a published version number or a tag of the definition names now; empty when none does. */

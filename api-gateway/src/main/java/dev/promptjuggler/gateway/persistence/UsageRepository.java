@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -36,18 +37,23 @@ public class UsageRepository {
                 .append(" count(*) FILTER (WHERE v.token_usage IS NOT NULL AND v.cost IS NULL) AS unpriced_runs");
         for (String field : TOKEN_FIELDS) {
             sql.append(", coalesce(sum((v.token_usage->>'").append(field).append("')::bigint), 0) AS ")
-                    .append("tokens_").append(field);
+                    .append(column("tokens_", field));
         }
         for (String part : COST_PARTS) {
             sql.append(", coalesce(sum((v.cost->'success'->>'").append(part).append("')::numeric), 0)")
-                    .append(" + coalesce(sum((v.cost->'retries'->>'").append(part).append("')::numeric), 0) AS cost_")
-                    .append(part);
+                    .append(" + coalesce(sum((v.cost->'retries'->>'").append(part).append("')::numeric), 0) AS ")
+                    .append(column("cost_", part));
         }
         sql.append(", coalesce(sum((v.cost->>'total')::numeric), 0) AS cost_total")
                 .append(" FROM gateway.runs_with_state v ").append(grouping.join)
                 .append(" WHERE v.tenant_id = $1 AND v.created_at >= $2 AND v.created_at < $3")
                 .append(" GROUP BY 1, 2 ORDER BY 1 NULLS LAST");
         return sql.toString();
+    }
+
+    /** A result column for a JSON field: unquoted, PostgreSQL folds names to lower case. */
+    private static String column(String prefix, String field) {
+        return prefix + field.toLowerCase(Locale.ROOT);
     }
 
     /** One row per group that has runs created in [from, to). */
@@ -60,9 +66,9 @@ public class UsageRepository {
     }
 
     private static GroupTotals group(Row row) {
-        List<Long> tokens = TOKEN_FIELDS.stream().map(field -> row.getLong("tokens_" + field)).toList();
+        List<Long> tokens = TOKEN_FIELDS.stream().map(field -> row.getLong(column("tokens_", field))).toList();
         List<BigDecimal> cost = new ArrayList<>();
-        COST_PARTS.forEach(part -> cost.add(row.getBigDecimal("cost_" + part)));
+        COST_PARTS.forEach(part -> cost.add(row.getBigDecimal(column("cost_", part))));
         cost.add(row.getBigDecimal("cost_total"));
         return new GroupTotals(row.getString("key"), row.getString("name"), row.getLong("runs"),
                 row.getLong("unpriced_runs"), new Tokens(tokens.get(0), tokens.get(1), tokens.get(2), tokens.get(3),

@@ -75,6 +75,8 @@ class TenancyMatrixTest {
         calls.put("run workflow", k -> as(k).body(Map.of("inputs", Map.of())).post("/api/v1/workflows/{s}/1/runs", workflow));
         calls.put("GET workflow run", k -> as(k).get("/api/v1/workflowruns/{id}", workflowRun));
         calls.put("GET workflow run trace", k -> as(k).get("/manage/v1/workflow-runs/{id}/trace", workflowRun));
+        calls.put("GET run (management)", k -> as(k).get("/manage/v1/runs/{id}", promptRun));
+        calls.put("GET workflow run (management)", k -> as(k).get("/manage/v1/runs/{id}", workflowRun));
         for (String kind : List.of("prompts", "workflows")) {
             String slug = kind.equals("prompts") ? prompt : workflow;
             calls.put("GET " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}", slug));
@@ -128,6 +130,18 @@ class TenancyMatrixTest {
         as(stranger).get("/manage/v1/webhooks").then().statusCode(200).body("size()", org.hamcrest.Matchers.equalTo(0));
         as(stranger).get("/manage/v1/knowledge-bases").then().statusCode(200).body("slug",
                 not(org.hamcrest.Matchers.hasItem(knowledgeBase)));
+        // The run history and usage: none of the owner's runs, whatever the filter names.
+        for (Map<String, String> filter : List.of(Map.<String, String>of(), Map.of("thread", thread),
+                Map.of("definition", prompt), Map.of("definition", workflow, "version", "1"))) {
+            as(stranger).queryParams(filter).get("/manage/v1/runs").then().statusCode(200)
+                    .body("runs.size()", org.hamcrest.Matchers.equalTo(0));
+        }
+        as(owner).get("/manage/v1/runs").then().statusCode(200).body("runs.id",
+                org.hamcrest.Matchers.containsInAnyOrder(promptRun, workflowRun));
+        as(stranger).queryParam("from", "2000-01-01").queryParam("to", "2999-01-01").get("/manage/v1/usage")
+                .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(0));
+        as(owner).queryParam("from", "2000-01-01").queryParam("to", "2999-01-01").get("/manage/v1/usage")
+                .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(2));
     }
 
     /** The stranger's own prompt, to show that only the owner's thread is refused. */
