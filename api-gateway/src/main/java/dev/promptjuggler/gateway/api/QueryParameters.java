@@ -27,8 +27,8 @@ final class QueryParameters {
         this.parameters = parameters;
         for (String name : parameters.keySet()) {
             if (!known.contains(name) && !extended.test(name)) {
-                throw badRequest("unknown query parameter " + name + " (known: " + String.join(", ", new TreeSet<>(known))
-                        + ")");
+                throw badRequest("unknown query parameter " + name + " (known: "
+                        + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }

@@ -43,7 +43,8 @@ public class EventDeliveryRepository {
                         return Uni.createFrom().item(List.<DeliveryRow>of());
                     }
                     return connection.preparedQuery("SELECT delivery_id, attempt, attempted_at, status_code,"
-                                    + " latency_ms, error_class, error, response_excerpt FROM dispatch.delivery_attempts"
+                                    + " latency_ms, error_class, error, response_excerpt"
+                                    + " FROM dispatch.delivery_attempts"
                                     + " WHERE delivery_id = ANY ($1) ORDER BY delivery_id, attempt, id")
                             .execute(Tuple.of(byId.keySet().toArray(UUID[]::new)))
                             .map(attemptRows -> deliveries(byId, attemptRows));

@@ -56,9 +56,9 @@ public class RunRepository {
             }
             return thread(connection, run, thread).chain(() -> connection
                     .preparedQuery("WITH run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel,"
-                            + " priority, environment, revision_id, revision_version, inputs, metadata, traceparent, api_key_id)"
-                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $13,"
-                            + " $14)"
+                            + " priority, environment, revision_id, revision_version, inputs, metadata, traceparent,"
+                            + " api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb,"
+                            + " $11::text::jsonb, $13, $14)"
                             + " RETURNING id)"
                             + " INSERT INTO gateway.run_outbox (run_id, relay_after)"
                             + " SELECT id, now() + make_interval(secs => $12) FROM run")
