@@ -30,6 +30,11 @@ public record RunFinished(
      * same id, so every consumer can deduplicate it.
      */
     public UUID eventId() {
-        return UUID.nameUUIDFromBytes((type() + "/" + runId).getBytes(StandardCharsets.UTF_8));
+        return eventId(kind, runId);
+    }
+
+    /** The id of the finished event of a run, known before (and whether or not) it is published. */
+    public static UUID eventId(RunKind kind, UUID runId) {
+        return UUID.nameUUIDFromBytes((kind.finishedEventType() + "/" + runId).getBytes(StandardCharsets.UTF_8));
     }
 }

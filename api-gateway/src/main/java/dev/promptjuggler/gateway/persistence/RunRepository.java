@@ -57,15 +57,16 @@ public class RunRepository {
             }
             return thread(connection, run, thread).chain(() -> connection
                     .preparedQuery("WITH run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel,"
-                            + " priority, environment, revision_id, revision_version, inputs, metadata, traceparent)"
-                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $13)"
+                            + " priority, environment, revision_id, revision_version, inputs, metadata, traceparent,"
+                            + " api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb,"
+                            + " $11::text::jsonb, $13, $14)"
                             + " RETURNING id)"
                             + " INSERT INTO gateway.run_outbox (run_id, relay_after)"
                             + " SELECT id, now() + make_interval(secs => $12) FROM run")
                     .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
                             run.channel(), run.priority(), run.environment(), run.revisionId(),
                             run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata()),
-                            relayAfter.toMillis() / 1000.0, run.traceparent()})))
+                            relayAfter.toMillis() / 1000.0, run.traceparent(), run.apiKeyId()})))
                     .chain(() -> run.encryptedEnvVars() == null ? Uni.createFrom().voidItem() : connection
                             .preparedQuery("INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) VALUES ($1, $2, $3)")
                             .execute(Tuple.of(run.id(), run.tenantId(), run.encryptedEnvVars())).replaceWithVoid())
@@ -182,9 +183,10 @@ public class RunRepository {
         }
     }
 
+    /** @param apiKeyId the key that asked for the run (usage per key) */
     public record NewRun(UUID id, UUID tenantId, RunKind kind, UUID threadId, String channel, String priority,
             String environment, UUID revisionId, int revisionVersion, Map<String, String> inputs,
-            Map<String, Object> metadata, String encryptedEnvVars, String traceparent) {
+            Map<String, Object> metadata, String encryptedEnvVars, String traceparent, UUID apiKeyId) {
     }
 
     public record RunRow(UUID id, String status, OffsetDateTime createdAt, OffsetDateTime finishedAt, String output,

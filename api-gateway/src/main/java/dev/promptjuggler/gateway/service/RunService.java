@@ -71,12 +71,13 @@ public class RunService {
     }
 
     /**
+     * @param apiKeyId       the caller's key, recorded with the run (usage per key)
      * @param idempotencyKey the request's Idempotency-Key header, or null: a retry with the same key and
      *                       request within 24 h gets the original run back and creates nothing
      */
-    public Uni<AcceptedRun> createRun(UUID tenantId, RunKind kind, String slug, String version, RunRequest request,
-            String idempotencyKey) {
-        return create(tenantId, kind, () -> definitions.resolve(tenantId, kind, slug, version).map(ResolvedRevision::revision),
+    public Uni<AcceptedRun> createRun(UUID tenantId, UUID apiKeyId, RunKind kind, String slug, String version,
+            RunRequest request, String idempotencyKey) {
+        return create(tenantId, apiKeyId, kind, () -> definitions.resolve(tenantId, kind, slug, version).map(ResolvedRevision::revision),
                 requestHash(kind, slug, version, request), request, idempotencyKey);
     }
 
@@ -87,19 +88,19 @@ public class RunService {
      *
      * @param check what the draft must pass first, as for publishing it
      */
-    public Uni<AcceptedRun> createDraftRun(UUID tenantId, RunKind kind, String slug, RunRequest request,
-            String idempotencyKey, Function<DefinitionRow, Uni<Void>> check) {
-        return create(tenantId, kind, () -> definitions.draftRevision(tenantId, kind, slug, check)
+    public Uni<AcceptedRun> createDraftRun(UUID tenantId, UUID apiKeyId, RunKind kind, String slug,
+            RunRequest request, String idempotencyKey, Function<DefinitionRow, Uni<Void>> check) {
+        return create(tenantId, apiKeyId, kind, () -> definitions.draftRevision(tenantId, kind, slug, check)
                         .map(ResolvedRevision::revision),
                 requestHash(kind, slug, null, request), request, idempotencyKey);
     }
 
-    private Uni<AcceptedRun> create(UUID tenantId, RunKind kind, Supplier<Uni<RevisionRow>> revision,
+    private Uni<AcceptedRun> create(UUID tenantId, UUID apiKeyId, RunKind kind, Supplier<Uni<RevisionRow>> revision,
             String requestHash, RunRequest request, String idempotencyKey) {
         // Taken while the request's span is current: the run keeps it, and every publication of the run continues it.
         String traceparent = TraceParent.current();
         if (idempotencyKey == null) {
-            return accept(tenantId, kind, revision, request, null, traceparent)
+            return accept(tenantId, apiKeyId, kind, revision, request, null, traceparent)
                     .map(accepted -> accepted.orElseThrow(IllegalStateException::new));
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
@@ -108,7 +109,7 @@ public class RunService {
         var record = new IdempotencyRecord(idempotencyKey, requestHash);
         return replay(tenantId, record).chain(replayed -> replayed.isPresent()
                 ? Uni.createFrom().item(replayed.get())
-                : accept(tenantId, kind, revision, request, record, traceparent).chain(accepted -> accepted.isPresent()
+                : accept(tenantId, apiKeyId, kind, revision, request, record, traceparent).chain(accepted -> accepted.isPresent()
                         ? Uni.createFrom().item(accepted.get())
                         // A concurrent request with the same key won the race: answer as its retry.
                         : replay(tenantId, record).map(again -> again.orElseThrow(IllegalStateException::new))));
@@ -124,7 +125,8 @@ public class RunService {
     }
 
     /** @return empty when the idempotency key was taken concurrently (nothing was stored or published) */
-    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, RunKind kind, Supplier<Uni<RevisionRow>> resolve,
+    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, UUID apiKeyId, RunKind kind,
+            Supplier<Uni<RevisionRow>> resolve,
             RunRequest request, IdempotencyRecord idempotency, String traceparent) {
         Priority priority = request.priority();
         return resolve.get()
@@ -136,7 +138,7 @@ public class RunService {
                         var run = new NewRun(runId, tenantId, kind, thread.id(), request.channel(),
                                 priority.wireName(), environment, revision.id(), revision.version(),
                                 request.inputs(), request.metadata(), encryptedEnvVars(runId, request.envVars()),
-                                traceparent);
+                                traceparent, apiKeyId);
                         var event = new RunRequested(run.id(), tenantId, thread.id(), kind, priority, revision.id(),
                                 Instant.now());
                         return runs.insert(run, thread.use(), idempotency, publishWait)

@@ -78,6 +78,8 @@ class TenancyMatrixTest {
         calls.put("fork thread", k -> as(k).body(Map.of("upToMessage", 1)).post("/manage/v1/threads/{id}/fork", thread));
         calls.put("erase thread", k -> as(k).delete("/manage/v1/threads/{id}", thread));
         calls.put("GET workflow run trace", k -> as(k).get("/manage/v1/workflow-runs/{id}/trace", workflowRun));
+        calls.put("GET run (management)", k -> as(k).get("/manage/v1/runs/{id}", promptRun));
+        calls.put("GET workflow run (management)", k -> as(k).get("/manage/v1/runs/{id}", workflowRun));
         for (String kind : List.of("prompts", "workflows")) {
             String slug = kind.equals("prompts") ? prompt : workflow;
             calls.put("GET " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}", slug));
@@ -137,6 +139,18 @@ class TenancyMatrixTest {
         as(stranger).get("/manage/v1/retention").then().statusCode(200).body("days", org.hamcrest.Matchers.nullValue());
         as(stranger).get("/manage/v1/knowledge-bases").then().statusCode(200).body("slug",
                 not(org.hamcrest.Matchers.hasItem(knowledgeBase)));
+        // The run history and usage: none of the owner's runs, whatever the filter names.
+        for (Map<String, String> filter : List.of(Map.<String, String>of(), Map.of("thread", thread),
+                Map.of("definition", prompt), Map.of("definition", workflow, "version", "1"))) {
+            as(stranger).queryParams(filter).get("/manage/v1/runs").then().statusCode(200)
+                    .body("runs.size()", org.hamcrest.Matchers.equalTo(0));
+        }
+        as(owner).get("/manage/v1/runs").then().statusCode(200).body("runs.id",
+                org.hamcrest.Matchers.containsInAnyOrder(promptRun, workflowRun));
+        as(stranger).queryParam("from", "2000-01-01").queryParam("to", "2999-01-01").get("/manage/v1/usage")
+                .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(0));
+        as(owner).queryParam("from", "2000-01-01").queryParam("to", "2999-01-01").get("/manage/v1/usage")
+                .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(2));
     }
 
     /** The stranger's own prompt, to show that only the owner's thread is refused. */
