@@ -101,7 +101,7 @@ public class RunLeaseStore {
                         + "   AND s.attempts < $4"
                         + "   RETURNING s.run_id)"
                         + " SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, 'pending' AS status, r.environment,"
-                        + " r.inputs::text AS inputs, v.config::text AS config,"
+                        + " r.inputs::text AS inputs, v.config::text AS config," + RunStore.STOP_COLUMNS + ","
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
                         + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables"
