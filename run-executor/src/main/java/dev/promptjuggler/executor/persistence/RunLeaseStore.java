@@ -158,15 +158,29 @@ public class RunLeaseStore {
                 .map(SqlResult::rowCount);
     }
 
-    /** Extends the leases of the runs this worker executes. */
-    public Uni<Void> heartbeat(Collection<UUID> runIds) {
+    /**
+     * Extends the leases of the runs this worker executes.
+     *
+     * @return those of them a caller cancelled ({@code gateway.run_cancellations})
+     */
+    public Uni<List<UUID>> heartbeat(Collection<UUID> runIds) {
         if (runIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now() + make_interval(secs => $3)"
-                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
+        return pool.preparedQuery("UPDATE executor.run_states s SET lease_expires_at = now() + make_interval(secs => $3)"
+                        + " WHERE s.run_id = ANY($1) AND s.lease_owner = $2 AND s.status = 'pending'"
+                        + " RETURNING s.run_id, EXISTS (SELECT 1 FROM gateway.run_cancellations x WHERE x.run_id = s.run_id)"
+                        + " AS cancelled")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
-                .replaceWithVoid();
+                .map(rows -> {
+                    List<UUID> cancelled = new ArrayList<>();
+                    rows.forEach(row -> {
+                        if (row.getBoolean("cancelled")) {
+                            cancelled.add(row.getUUID("run_id"));
+                        }
+                    });
+                    return cancelled;
+                });
     }
 
     /**
