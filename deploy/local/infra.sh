@@ -20,9 +20,11 @@ source "$here/lib.sh"
 PJ_STATE_DIR=$(realpath -m -- "$PJ_STATE_DIR")
 
 # The stack's topics as name:partitions[:config=value,...]: the one place to change them. Configs not
-# given keep the broker's defaults; runs.stream keeps an hour, the replay window of the threads' streams.
+# given keep the broker's defaults; runs.stream keeps an hour, the replay window of the threads' streams, and
+# runs.cancel an hour too (a stop request matters only while its run may be in flight).
 readonly TOPICS=(
   runs.onsite:6 runs.normal:6 runs.low:6 runs.finished:6 runs.stream:6:retention.ms=3600000
+  runs.cancel:3:retention.ms=3600000
   knowledge.uploaded:3 knowledge.finished:3
 )
 

@@ -126,10 +126,13 @@ export function consumerGroups(service) {
 
 /**
  * Topics a service reads without a consumer group, by assigning itself their partitions: api-gateway's threads'
- * streams (api-gateway's StreamHub, configured under gateway.stream) read runs.stream that way.
+ * streams (api-gateway's StreamHub, configured under gateway.stream) read runs.stream that way, and every
+ * run-executor replica (the one with the run deadline, executor.run-timeout) reads runs.cancel so.
  */
 export function assignedTopics(service) {
-  return new Set(mappedKeys(service).has('gateway.stream.signing-key') ? ['runs.stream'] : []);
+  const keys = mappedKeys(service);
+  return new Set([...(keys.has('gateway.stream.signing-key') ? ['runs.stream'] : []),
+    ...(keys.has('executor.run-timeout') ? ['runs.cancel'] : [])]);
 }
 
 /** Topics a service writes to: its outgoing channels' topics, and the run topics when it publishes run requests. */

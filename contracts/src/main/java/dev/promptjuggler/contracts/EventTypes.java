@@ -7,6 +7,7 @@ package dev.promptjuggler.contracts;
 public final class EventTypes {
 
     public static final String RUN_REQUESTED = "run.requested";
+    public static final String RUN_CANCEL_REQUESTED = "run.cancelrequested";
     public static final String PROMPTRUN_FINISHED = "promptrun.finished";
     public static final String WORKFLOWRUN_FINISHED = "workflowrun.finished";
     public static final String KNOWLEDGEDOCUMENT_UPLOADED = "knowledgedocument.uploaded";

@@ -36,6 +36,17 @@ class EventJsonShapeTest {
     }
 
     @Test
+    void runCancelRequestedJson() throws Exception {
+        var event = new RunCancelRequested(RUN, TENANT, AT);
+        String expected = """
+                {"runId":"0f9c2a4e-5b1d-4c3e-9a7f-2d8e6b1c4a90","tenantId":"7d1e5c8a-3b2f-4e6d-8c9a-1f0e2d3c4b5a",\
+                "requestedAt":"2026-11-22T18:00:00.123Z"}""";
+
+        assertEquals(expected, json.writeValueAsString(event));
+        assertEquals(event, json.readValue(expected, RunCancelRequested.class));
+    }
+
+    @Test
     void runFinishedJson() throws Exception {
         var event = new RunFinished(RUN, TENANT, RunKind.WORKFLOW, RunStatus.FAILED, "prod-eu", AT);
         String expected = """

@@ -5,11 +5,14 @@ import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.RevisionRow;
+import dev.promptjuggler.gateway.persistence.DefinitionSettingsRepository;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import dev.promptjuggler.gateway.service.RunService.RunRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -43,13 +46,15 @@ public abstract class DefinitionManagementResource {
 
     protected final DefinitionService definitions;
     protected final RunService runs;
+    protected final DefinitionSettingsRepository settings;
     protected final Caller caller;
     protected final RunKind kind;
 
-    protected DefinitionManagementResource(DefinitionService definitions, RunService runs, Caller caller,
-            RunKind kind) {
+    protected DefinitionManagementResource(DefinitionService definitions, RunService runs,
+            DefinitionSettingsRepository settings, Caller caller, RunKind kind) {
         this.definitions = definitions;
         this.runs = runs;
+        this.settings = settings;
         this.caller = caller;
         this.kind = kind;
     }
@@ -157,6 +162,26 @@ public abstract class DefinitionManagementResource {
         return definitions.deleteTag(caller.tenantId(), kind, slug, tag);
     }
 
+    @GET
+    @Path("/{slug}/settings")
+    @Operation(summary = "Its settings, which apply to every run of it whatever the version: the run deadline")
+    public Uni<DefinitionSettings> settings(@PathParam("slug") String slug) {
+        return definitions.find(caller.tenantId(), kind, slug)
+                .chain(row -> settings.runTimeoutSeconds(row.id()))
+                .map(DefinitionSettings::new);
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Path("/{slug}/settings")
+    @Operation(summary = "Replace its settings: runTimeoutSeconds stops a run still executing after that long (failed,"
+            + " \"timed out\"); null or absent falls back to the service's executor.run-timeout (10 min)")
+    public Uni<DefinitionSettings> putSettings(@PathParam("slug") String slug, @Valid @NotNull DefinitionSettings body) {
+        return definitions.find(caller.tenantId(), kind, slug)
+                .chain(row -> settings.setRunTimeoutSeconds(row.id(), body.runTimeoutSeconds()))
+                .replaceWith(body);
+    }
+
     /**
      * Checks a draft must pass to be published or run, beyond those made when it was saved; fails with an
      * {@link ApiException} to refuse it. Drafts may be saved incomplete.
@@ -168,6 +193,13 @@ public abstract class DefinitionManagementResource {
     protected Uni<DefinitionResponse> response(DefinitionRow row) {
         return definitions.aliases(row).map(aliases -> new DefinitionResponse(row.id(), row.slug(), row.name(),
                 aliases, row.draft(), row.latestVersion(), row.createdAt(), row.updatedAt(), row.archivedAt()));
+    }
+
+    /**
+     * @param runTimeoutSeconds a run of it still executing this long after it started is stopped and ends failed with
+     *                          the error {@code timed out}; null: the service's {@code executor.run-timeout}
+     */
+    public record DefinitionSettings(@Min(1) @Max(86400) Integer runTimeoutSeconds) {
     }
 
     public record RenameRequest(@NotBlank @Size(max = 200) String name) {

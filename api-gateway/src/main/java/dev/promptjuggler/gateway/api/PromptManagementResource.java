@@ -9,6 +9,7 @@ import dev.promptjuggler.contracts.prompt.PromptConfig;
 import dev.promptjuggler.contracts.prompt.PromptMessage;
 import dev.promptjuggler.contracts.prompt.ToolRules;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
+import dev.promptjuggler.gateway.persistence.DefinitionSettingsRepository;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import io.smallrye.mutiny.Uni;
@@ -39,8 +40,9 @@ public class PromptManagementResource extends DefinitionManagementResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public PromptManagementResource(DefinitionService definitions, RunService runs, Caller caller) {
-        super(definitions, runs, caller, RunKind.PROMPT);
+    public PromptManagementResource(DefinitionService definitions, RunService runs,
+            DefinitionSettingsRepository settings, Caller caller) {
+        super(definitions, runs, settings, caller, RunKind.PROMPT);
     }
 
     @POST

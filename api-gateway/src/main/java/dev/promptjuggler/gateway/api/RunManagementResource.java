@@ -3,20 +3,24 @@ package dev.promptjuggler.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.gateway.persistence.EventDeliveryRepository.AttemptRow;
 import dev.promptjuggler.gateway.persistence.EventDeliveryRepository.DeliveryRow;
+import dev.promptjuggler.gateway.persistence.RunCancellationRepository.CancelledRun;
 import dev.promptjuggler.gateway.persistence.RunHistoryRepository.MetadataMatch;
 import dev.promptjuggler.gateway.persistence.RunHistoryRepository.PagePosition;
 import dev.promptjuggler.gateway.persistence.RunHistoryRepository.RunDetailRow;
 import dev.promptjuggler.gateway.persistence.RunHistoryRepository.RunSummaryRow;
-import dev.promptjuggler.gateway.service.RunHistoryService;
+import dev.promptjuggler.gateway.service.RunCancellationService;
 import dev.promptjuggler.gateway.service.RunHistoryService.RunDetail;
 import dev.promptjuggler.gateway.service.RunHistoryService.RunFilter;
 import dev.promptjuggler.gateway.service.RunHistoryService.RunPage;
+import dev.promptjuggler.gateway.service.RunHistoryService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +35,17 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** A tenant's run history: its runs under filters, newest first, page by page, and one run in full. */
+/**
+ * A tenant's run history (its runs under filters, newest first, page by page, and one run in full) and stopping a
+ * run, prompt or workflow.
+ */
 @Path("/manage/v1/runs")
 @Tag(name = "Runs (management)")
 public class RunManagementResource {
@@ -51,10 +61,12 @@ public class RunManagementResource {
             Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
     private final RunHistoryService history;
+    private final RunCancellationService cancellations;
     private final Caller caller;
 
-    public RunManagementResource(RunHistoryService history, Caller caller) {
+    public RunManagementResource(RunHistoryService history, RunCancellationService cancellations, Caller caller) {
         this.history = history;
+        this.cancellations = cancellations;
         this.caller = caller;
     }
 
@@ -281,6 +293,31 @@ public class RunManagementResource {
         static WebhookDeliveryAttempt of(AttemptRow row) {
             return new WebhookDeliveryAttempt(row.attempt(), row.at(), row.statusCode(), row.latencyMs(),
                     row.errorClass(), row.error(), row.responseExcerpt());
+        }
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @ResponseStatus(202)
+    @APIResponse(responseCode = "202", description = "Accepted: the run is stopped (a pending one never starts) and ends"
+            + " failed with the error cancelled; its webhook follows", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CancelResponse.class)))
+    @APIResponse(responseCode = "409", description = "run 0f9c2a4e-5b1d-4c3e-9a7f-2d8e6b1c4a90 has already ended"
+            + " (completed): only a pending run can be cancelled")
+    @Operation(summary = "Cancel a pending or running run: it stops within seconds (its provider request aborted) and"
+            + " ends failed with the error \"cancelled\"")
+    public Uni<CancelResponse> cancel(@PathParam("id") String id) {
+        return cancellations.cancel(caller.tenantId(), PathParams.uuid(id, "id", "run")).map(CancelResponse::of);
+    }
+
+    /**
+     * @param status            the run's status now: {@code pending} until the executor has ended it
+     * @param cancelRequestedAt when the cancel was first requested (a repeated request keeps it)
+     */
+    public record CancelResponse(UUID id, String kind, String status, OffsetDateTime cancelRequestedAt) {
+
+        static CancelResponse of(CancelledRun run) {
+            return new CancelResponse(run.id(), run.kind().wireName(), run.status(), run.requestedAt());
         }
     }
 }

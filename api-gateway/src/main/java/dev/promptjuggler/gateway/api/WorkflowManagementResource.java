@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.api;
 
 import dev.promptjuggler.contracts.RunKind;
 import dev.promptjuggler.gateway.persistence.DefinitionRepository.DefinitionRow;
+import dev.promptjuggler.gateway.persistence.DefinitionSettingsRepository;
 import dev.promptjuggler.gateway.service.DefinitionService;
 import dev.promptjuggler.gateway.service.RunService;
 import dev.promptjuggler.gateway.service.WorkflowValidator;
@@ -36,9 +37,9 @@ public class WorkflowManagementResource extends DefinitionManagementResource {
 
     private final WorkflowValidator validator;
 
-    public WorkflowManagementResource(DefinitionService definitions, RunService runs, WorkflowValidator validator,
-            Caller caller) {
-        super(definitions, runs, caller, RunKind.WORKFLOW);
+    public WorkflowManagementResource(DefinitionService definitions, RunService runs,
+            DefinitionSettingsRepository settings, WorkflowValidator validator, Caller caller) {
+        super(definitions, runs, settings, caller, RunKind.WORKFLOW);
         this.validator = validator;
     }
 

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TenancyMatrixTest {
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     private String owner;
     private String stranger;
     private String prompt;
@@ -80,6 +83,8 @@ class TenancyMatrixTest {
         calls.put("GET workflow run trace", k -> as(k).get("/manage/v1/workflow-runs/{id}/trace", workflowRun));
         calls.put("GET run (management)", k -> as(k).get("/manage/v1/runs/{id}", promptRun));
         calls.put("GET workflow run (management)", k -> as(k).get("/manage/v1/runs/{id}", workflowRun));
+        calls.put("cancel prompt run", k -> as(k).post("/manage/v1/runs/{id}/cancel", promptRun));
+        calls.put("cancel workflow run", k -> as(k).post("/manage/v1/runs/{id}/cancel", workflowRun));
         for (String kind : List.of("prompts", "workflows")) {
             String slug = kind.equals("prompts") ? prompt : workflow;
             calls.put("GET " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}", slug));
@@ -89,6 +94,9 @@ class TenancyMatrixTest {
             calls.put("versions " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}/versions", slug));
             calls.put("tag " + kind, k -> as(k).body(Map.of("version", 1)).put("/manage/v1/" + kind + "/{s}/tags/x", slug));
             calls.put("untag " + kind, k -> as(k).delete("/manage/v1/" + kind + "/{s}/tags/production", slug));
+            calls.put("GET settings " + kind, k -> as(k).get("/manage/v1/" + kind + "/{s}/settings", slug));
+            calls.put("PUT settings " + kind, k -> as(k).body(Map.of("runTimeoutSeconds", 1))
+                    .put("/manage/v1/" + kind + "/{s}/settings", slug));
             calls.put("rename " + kind, k -> as(k).body(Map.of("name", "Taken Over")).post("/manage/v1/" + kind + "/{s}/rename", slug));
             calls.put("run the draft of " + kind, k -> as(k).body(Map.of("inputs", Map.of("x", "1")))
                     .post("/manage/v1/" + kind + "/{s}/draft/runs", slug));
@@ -120,6 +128,13 @@ class TenancyMatrixTest {
                 .body("size()", org.hamcrest.Matchers.equalTo(1)).body("[0].tags", org.hamcrest.Matchers.contains("production"));
         as(owner).get("/manage/v1/prompts/{s}", prompt).then().statusCode(200).body("archivedAt", org.hamcrest.Matchers.nullValue());
         as(owner).get("/manage/v1/workflows/{s}", workflow).then().statusCode(200).body("archivedAt", org.hamcrest.Matchers.nullValue());
+        as(owner).get("/manage/v1/prompts/{s}/settings", prompt).then().body("runTimeoutSeconds",
+                org.hamcrest.Matchers.nullValue());
+        org.junit.jupiter.api.Assertions.assertEquals(0L, pool.preparedQuery(
+                "SELECT count(*) FROM gateway.run_cancellations WHERE run_id = ANY($1)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of((Object) new UUID[] {UUID.fromString(promptRun),
+                        UUID.fromString(workflowRun)}))
+                .await().indefinitely().iterator().next().getLong(0), "the owner's runs were not cancelled");
         as(owner).get("/manage/v1/api-keys").then().body("find { it.id == '" + apiKeyId + "' }.revokedAt",
                 org.hamcrest.Matchers.nullValue());
         as(owner).get("/manage/v1/environment-variables").then().body("id", org.hamcrest.Matchers.hasItem(variableId));

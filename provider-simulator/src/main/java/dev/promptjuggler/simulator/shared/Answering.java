@@ -45,12 +45,14 @@ public class Answering {
     private final LatencySimulator latency;
     private final CallCounter calls;
     private final ScriptedFailures failures;
+    private final ScriptedHolds holds;
     private final ObjectMapper json;
     private final SimulatorConfig config;
 
-    public Answering(LatencySimulator latency, CallCounter calls, ScriptedFailures failures, ObjectMapper json,
-            SimulatorConfig config) {
+    public Answering(LatencySimulator latency, CallCounter calls, ScriptedFailures failures, ScriptedHolds holds,
+            ObjectMapper json, SimulatorConfig config) {
         this.latency = latency;
+        this.holds = holds;
         this.calls = calls;
         this.failures = failures;
         this.json = json;
@@ -68,9 +70,13 @@ public class Answering {
             return immediate(error(failure.get(), errorBody));
         }
         byte[] body = bytes(answer.apply(ReplyScript.reply(turn)));
-        Multi<byte[]> sent = latency.delayed(body, latency.delayFor(latencyOverride))
+        Optional<Duration> hold = holds.holdFor(turn.lastUserText());
+        Multi<byte[]> sent = latency.delayed(body, hold.orElseGet(() -> latency.delayFor(latencyOverride)))
                 .onItem().invoke(() -> calls.record(provider, turn.model(), apiKey))
                 .toMulti();
+        if (hold.isPresent()) {
+            sent = held(sent);
+        }
         return RestMulti.fromMultiData(sent).status(200).header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                 .encodeAsJsonArray(false).build();
     }
@@ -93,7 +99,8 @@ public class Answering {
         }
         List<String> all = events.apply(ReplyScript.reply(turn));
         List<String> sent = failure.map(cut -> all.subList(0, Math.min(cut.cutAfterChunks(), all.size()))).orElse(all);
-        Duration first = latency.delayFor(latencyOverride);
+        Optional<Duration> hold = holds.holdFor(turn.lastUserText());
+        Duration first = hold.orElseGet(() -> latency.delayFor(latencyOverride));
         Multi<byte[]> chunks = Multi.createFrom().range(0, sent.size())
                 .onItem().call(index -> pause(index == 0 ? first : chunkDelay))
                 .onItem().invoke(index -> {
@@ -102,6 +109,9 @@ public class Answering {
                     }
                 })
                 .map(index -> stamped(sent.get(index)).getBytes(StandardCharsets.UTF_8));
+        if (hold.isPresent()) {
+            chunks = held(chunks);
+        }
         if (failure.isPresent()) {
             // After the last chunk sent, the connection breaks: the client sees a stream that never ended.
             chunks = Multi.createBy().concatenating().streams(chunks,
@@ -109,6 +119,15 @@ public class Answering {
         }
         return RestMulti.fromMultiData(chunks).status(200).header(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .header("Cache-Control", "no-cache").encodeAsJsonArray(false).build();
+    }
+
+    /**
+     * A held answer: counted as held until it ends; the server cancels it when the client closes the connection
+     * first, which is what a test of an aborted request looks for.
+     */
+    private Multi<byte[]> held(Multi<byte[]> answer) {
+        return answer.onSubscription().invoke(holds::holding)
+                .onTermination().invoke((failure, cancelled) -> holds.released(cancelled));
     }
 
     /** An answer sent at once: an error, or a request refused before any reply. */

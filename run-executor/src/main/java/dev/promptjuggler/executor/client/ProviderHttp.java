@@ -12,11 +12,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.tracing.TracingPolicy;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -27,13 +24,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
- * The one Vert.x Web Client every provider client posts through: JSON in, JSON out, and every failure turned into
- * a {@link ProviderException} with the provider's own message and retry hint. Streamed answers (server-sent events)
- * go through Vert.x HTTP clients of the same pool sizes, read event by event as the bytes arrive.
+ * The Vert.x HTTP clients every provider client posts through: JSON in, JSON out (or server-sent events, read event
+ * by event as the bytes arrive), and every failure turned into a {@link ProviderException} with the provider's own
+ * message and retry hint. A call whose caller goes away (its subscription cancelled: the run was stopped) resets its
+ * request, which closes the connection to the provider.
  */
 @ApplicationScoped
 public class ProviderHttp {
@@ -50,14 +49,12 @@ public class ProviderHttp {
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
     private final io.vertx.core.Vertx vertx;
-    private final List<WebClient> clients;
-    private final List<HttpClient> streamClients;
+    private final List<HttpClient> clients;
     private final AtomicInteger next = new AtomicInteger();
 
     public ProviderHttp(Vertx vertx, ExecutorConfig executor) {
         this.vertx = vertx.getDelegate();
-        WebClientOptions options = new WebClientOptions()
-                .setUserAgent("promptjuggler-platform/run-executor")
+        HttpClientOptions options = new HttpClientOptions()
                 // Up to one connection per run in flight in any pool: the default (5) would queue the rest.
                 .setMaxPoolSize(executor.maxInFlight())
                 // A provider that takes longer than this to accept a connection is down; the request timeout
@@ -66,12 +63,7 @@ public class ProviderHttp {
                 // ChatModels traces each attempt with its provider, model and tokens; the client's own span would
                 // not know the run and would start a trace of its own.
                 .setTracingPolicy(TracingPolicy.IGNORE);
-        this.clients = IntStream.range(0, POOLS).mapToObj(pool -> WebClient.create(vertx, options)).toList();
-        HttpClientOptions streamOptions = new HttpClientOptions().setMaxPoolSize(executor.maxInFlight())
-                .setConnectTimeout(10_000)
-                .setTracingPolicy(TracingPolicy.IGNORE);
-        this.streamClients = IntStream.range(0, POOLS)
-                .mapToObj(pool -> this.vertx.createHttpClient(streamOptions)).toList();
+        this.clients = IntStream.range(0, POOLS).mapToObj(pool -> this.vertx.createHttpClient(options)).toList();
     }
 
     /**
@@ -86,7 +78,7 @@ public class ProviderHttp {
      */
     public Uni<Void> stream(String provider, String url, Map<String, String> headers, JsonObject body,
             Duration timeout, Consumer<SseParser.Event> onEvent) {
-        HttpClient client = streamClients.get(Math.floorMod(next.getAndIncrement(), POOLS));
+        HttpClient client = clients.get(Math.floorMod(next.getAndIncrement(), POOLS));
         return Uni.createFrom().emitter(emitter -> {
             StreamExchange exchange = new StreamExchange(provider, timeout, onEvent, () -> emitter.complete(null),
                     emitter::fail);
@@ -124,11 +116,7 @@ public class ProviderHttp {
             }
             timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> fail(new ProviderException(provider, 0,
                     "no complete answer within " + timeout.toMillis() + " ms", null)));
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-                    .putHeader("User-Agent", "promptjuggler-platform/run-executor")
-                    .putHeader("Content-Type", "application/json");
-            headers.forEach(options::putHeader);
-            client.request(options)
+            client.request(request(url, headers))
                     .compose(request -> {
                         inFlight = request;
                         if (settled.get()) {
@@ -184,10 +172,7 @@ public class ProviderHttp {
         private void fail(Throwable failure) {
             if (settled.compareAndSet(false, true)) {
                 vertx.cancelTimer(timer);
-                HttpClientRequest request = inFlight;
-                if (request != null) {
-                    request.reset();
-                }
+                reset(inFlight);
                 onFailure.accept(failure);
             }
         }
@@ -196,25 +181,78 @@ public class ProviderHttp {
         void cancel() {
             if (settled.compareAndSet(false, true)) {
                 vertx.cancelTimer(timer);
-                HttpClientRequest request = inFlight;
-                if (request != null) {
-                    request.reset();
-                }
+                reset(inFlight);
             }
         }
     }
 
     /**
+     * Posts {@code body} and reads the JSON answer whole. When the caller goes away before the answer (the run was
+     * cancelled or ran out of time: its subscription is cancelled) the request is reset, so the connection to the
+     * provider is closed rather than left waiting for an answer nobody reads.
+     *
      * @param headers authentication and version headers; their values are never logged nor put in messages
+     * @param timeout the whole call, connection included; past it the request is reset and the call fails
      */
     public Uni<JsonObject> post(String provider, String url, Map<String, String> headers, JsonObject body,
             Duration timeout) {
-        WebClient client = clients.get(Math.floorMod(next.getAndIncrement(), POOLS));
-        var request = client.postAbs(url).timeout(timeout.toMillis());
-        headers.forEach(request::putHeader);
-        return request.sendJsonObject(body)
-                .onFailure().transform(failure -> new ProviderException(provider, 0, describe(failure), null))
-                .map(response -> decode(provider, response));
+        HttpClient client = clients.get(Math.floorMod(next.getAndIncrement(), POOLS));
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean settled = new AtomicBoolean();
+            AtomicReference<HttpClientRequest> inFlight = new AtomicReference<>();
+            Consumer<Throwable> fail = failure -> {
+                if (settled.compareAndSet(false, true)) {
+                    reset(inFlight.get());
+                    emitter.fail(failure);
+                }
+            };
+            emitter.onTermination(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    reset(inFlight.get());
+                }
+            });
+            vertx.getOrCreateContext().runOnContext(ignored -> {
+                if (settled.get()) {
+                    return;
+                }
+                long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> fail.accept(new ProviderException(
+                        provider, 0, "no answer within " + timeout.toMillis() + " ms", null)));
+                client.request(request(url, headers))
+                        .compose(request -> {
+                            inFlight.set(request);
+                            if (settled.get()) {
+                                request.reset();
+                            }
+                            return request.send(body.toBuffer());
+                        })
+                        .compose(response -> response.body().map(answer -> decode(provider, response.statusCode(),
+                                MultiMap.newInstance(response.headers()), answer.toString())))
+                        .onComplete(result -> {
+                            vertx.cancelTimer(timer);
+                            if (result.failed()) {
+                                Throwable failure = result.cause();
+                                fail.accept(failure instanceof ProviderException ? failure
+                                        : new ProviderException(provider, 0, describe(failure), null));
+                            } else if (settled.compareAndSet(false, true)) {
+                                emitter.complete(result.result());
+                            }
+                        });
+            });
+        });
+    }
+
+    private static RequestOptions request(String url, Map<String, String> headers) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .putHeader("User-Agent", "promptjuggler-platform/run-executor")
+                .putHeader("Content-Type", "application/json");
+        headers.forEach(options::putHeader);
+        return options;
+    }
+
+    private static void reset(HttpClientRequest request) {
+        if (request != null) {
+            request.reset();
+        }
     }
 
     /**
@@ -233,9 +271,7 @@ public class ProviderHttp {
                         + " or the service's providers." + provider + ".api-key"));
     }
 
-    private static JsonObject decode(String provider, HttpResponse<?> response) {
-        String body = response.bodyAsString();
-        int status = response.statusCode();
+    private static JsonObject decode(String provider, int status, MultiMap headers, String body) {
         if (status / 100 == 2) {
             JsonObject json = json(body);
             if (json == null) {
@@ -243,7 +279,7 @@ public class ProviderHttp {
             }
             return json;
         }
-        throw failure(provider, status, response.headers(), body);
+        throw failure(provider, status, headers, body);
     }
 
     /** An error answer: the provider's own message and retry hint. */
@@ -276,7 +312,6 @@ public class ProviderHttp {
 
     @PreDestroy
     void close() {
-        clients.forEach(WebClient::close);
-        streamClients.forEach(HttpClient::close);
+        clients.forEach(HttpClient::close);
     }
 }

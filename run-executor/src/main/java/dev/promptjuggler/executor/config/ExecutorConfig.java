@@ -35,6 +35,15 @@ public interface ExecutorConfig {
     @WithDefault("4")
     int maxNestingDepth();
 
+    /**
+     * A run's deadline: a run still executing this long after its claim started it is stopped (its provider request
+     * aborted, its tool loop and workflow nodes left) and ends {@code failed} with the error {@code timed out}, its
+     * notice sent as for any failed run. A definition's own {@code runTimeoutSeconds} (management API) wins. A run
+     * taken up again after its worker died counts from that claim.
+     */
+    @WithDefault("10m")
+    Duration runTimeout();
+
     Scheduling scheduling();
 
     Lease lease();

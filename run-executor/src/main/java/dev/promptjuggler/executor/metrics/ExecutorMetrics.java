@@ -147,6 +147,13 @@ public class ExecutorMetrics {
                 .description("Tool calls made for models, by outcome").register(registry).increment();
     }
 
+    /** A run stopped before its end, by why ({@code cancelled}, {@code timed_out}). */
+    public void stopped(String reason) {
+        Counter.builder("executor.runs.stopped").tag("reason", reason)
+                .description("Runs stopped by a cancel request or their deadline, by reason").register(registry)
+                .increment();
+    }
+
     /** One executed visit of a workflow node (stored results reused after a crash are not counted again). */
     public void workflowNode(String type, String status) {
         Counter.builder("executor.workflow.nodes").tag("type", type).tag("status", status)

@@ -101,7 +101,7 @@ public class RunLeaseStore {
                         + "   AND s.attempts < $4"
                         + "   RETURNING s.run_id)"
                         + " SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind, 'pending' AS status, r.environment,"
-                        + " r.inputs::text AS inputs, v.config::text AS config,"
+                        + " r.inputs::text AS inputs, v.config::text AS config," + RunStore.STOP_COLUMNS + ","
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
                         + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables"
@@ -158,15 +158,29 @@ public class RunLeaseStore {
                 .map(SqlResult::rowCount);
     }
 
-    /** Extends the leases of the runs this worker executes. */
-    public Uni<Void> heartbeat(Collection<UUID> runIds) {
+    /**
+     * Extends the leases of the runs this worker executes.
+     *
+     * @return those of them a caller cancelled ({@code gateway.run_cancellations})
+     */
+    public Uni<List<UUID>> heartbeat(Collection<UUID> runIds) {
         if (runIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(List.of());
         }
-        return pool.preparedQuery("UPDATE executor.run_states SET lease_expires_at = now() + make_interval(secs => $3)"
-                        + " WHERE run_id = ANY($1) AND lease_owner = $2 AND status = 'pending'")
+        return pool.preparedQuery("UPDATE executor.run_states s SET lease_expires_at = now() + make_interval(secs => $3)"
+                        + " WHERE s.run_id = ANY($1) AND s.lease_owner = $2 AND s.status = 'pending'"
+                        + " RETURNING s.run_id, EXISTS (SELECT 1 FROM gateway.run_cancellations x WHERE x.run_id = s.run_id)"
+                        + " AS cancelled")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
-                .replaceWithVoid();
+                .map(rows -> {
+                    List<UUID> cancelled = new ArrayList<>();
+                    rows.forEach(row -> {
+                        if (row.getBoolean("cancelled")) {
+                            cancelled.add(row.getUUID("run_id"));
+                        }
+                    });
+                    return cancelled;
+                });
     }
 
     /**

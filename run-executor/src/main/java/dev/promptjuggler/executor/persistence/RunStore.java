@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public class RunStore {
     public Uni<Optional<PendingRun>> find(UUID runId) {
         return pool.preparedQuery("SELECT r.id, r.tenant_id, r.thread_id, r.channel, r.kind,"
                         + " coalesce(s.status, 'pending') AS status, r.environment,"
-                        + " r.inputs::text AS inputs, v.config::text AS config"
+                        + " r.inputs::text AS inputs, v.config::text AS config," + STOP_COLUMNS
                         + " FROM gateway.runs r JOIN gateway.revisions v ON v.id = r.revision_id"
                         + " LEFT JOIN executor.run_states s ON s.run_id = r.id"
                         + " WHERE r.id = $1")
@@ -150,13 +151,22 @@ public class RunStore {
         return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
     }
 
+    /**
+     * What stops a run, read with it (gateway's tables, on {@code r} the run and {@code v} its revision): whether a
+     * caller cancelled it, and its definition's deadline.
+     */
+    static final String STOP_COLUMNS = " EXISTS (SELECT 1 FROM gateway.run_cancellations x WHERE x.run_id = r.id) AS cancelled,"
+            + " (SELECT d.run_timeout_seconds FROM gateway.definitions d WHERE d.id = v.definition_id) AS run_timeout_seconds";
+
     /** A run's row (with its revision's {@code config}) as read by {@link #find} and {@link RunLeaseStore#claim}. */
     static PendingRun pendingRun(Row row, ObjectMapper json) {
         try {
             return new PendingRun(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("thread_id"),
                     row.getString("channel"), RunKind.valueOf(row.getString("kind").toUpperCase(Locale.ROOT)),
                     "pending".equals(row.getString("status")), row.getString("environment"),
-                    json.readValue(row.getString("inputs"), STRING_MAP), row.getString("config"));
+                    json.readValue(row.getString("inputs"), STRING_MAP), row.getString("config"),
+                    row.getBoolean("cancelled"), Optional.ofNullable(row.getInteger("run_timeout_seconds"))
+                            .map(Duration::ofSeconds));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("run " + row.getUUID("id") + " has unreadable JSON", e);
         }
@@ -170,9 +180,14 @@ public class RunStore {
         }
     }
 
-    /** @param config the revision's configuration as stored (JSON); its shape depends on {@code kind} */
+    /**
+     * @param config    the revision's configuration as stored (JSON); its shape depends on {@code kind}
+     * @param cancelled a caller asked to stop it ({@code gateway.run_cancellations}): it is ended, never executed
+     * @param timeout   its definition's deadline; empty: {@code executor.run-timeout}
+     */
     public record PendingRun(UUID id, UUID tenantId, UUID threadId, String channel, RunKind kind, boolean pending,
-            String environment, Map<String, String> inputs, String config) {
+            String environment, Map<String, String> inputs, String config, boolean cancelled,
+            Optional<Duration> timeout) {
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.promptjuggler.executor.persistence.RunLeaseStore;
 import dev.promptjuggler.executor.persistence.RunLeaseStore.ClaimedRun;
 import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
 import dev.promptjuggler.executor.service.RunExecutionService;
+import dev.promptjuggler.executor.service.RunStop;
+import dev.promptjuggler.executor.service.RunStops;
 import dev.promptjuggler.runtime.lifecycle.Drain;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import io.opentelemetry.api.trace.Span;
@@ -47,6 +49,7 @@ public class RunStarter {
     private static final int EXECUTE_RETRIES = 5;
 
     private final RunExecutionService executions;
+    private final RunStops stops;
     private final RunLeaseStore leases;
     private final SlotAdmission<WaitingRun> admission;
     private final Duration drain;
@@ -56,9 +59,10 @@ public class RunStarter {
     private final Set<UUID> running = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
-    public RunStarter(RunExecutionService executions, RunLeaseStore leases, ExecutorConfig config, ExecutorMetrics metrics,
-            Vertx vertx, Tracer tracer) {
+    public RunStarter(RunExecutionService executions, RunStops stops, RunLeaseStore leases, ExecutorConfig config,
+            ExecutorMetrics metrics, Vertx vertx, Tracer tracer) {
         this.executions = executions;
+        this.stops = stops;
         this.tracer = tracer;
         this.leases = leases;
         this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
@@ -168,7 +172,8 @@ public class RunStarter {
 
     /**
      * Executes a claimed run on a Vert.x context of its own, whose MDC carries the run's tenant and id: every line
-     * logged while handling it (on that context's callbacks: database, provider and tool calls) names them.
+     * logged while handling it (on that context's callbacks: database, provider and tool calls) names them. From its
+     * start to its end the run can be stopped ({@link RunStops}): by a cancel request, or by its deadline.
      */
     private void execute(WaitingRun waiting, ClaimedRun claimed, Span span) {
         UUID runId = waiting.request().runId();
@@ -178,12 +183,13 @@ public class RunStarter {
         VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext()).runOnContext(ignored -> {
             MDC.put("tenantId", waiting.request().tenantId().toString());
             MDC.put("runId", runId.toString());
+            RunStop stop = stops.started(runId, claimed.run().timeout());
             // Provider failures end as failed runs inside execute(); what fails here is infrastructure. A retry
             // reads the run again (its outcome may be stored already); after a few tries the run is left to its
             // lease and the sweeper.
             AtomicBoolean first = new AtomicBoolean(true);
             Uni.createFrom().deferred(() -> first.getAndSet(false)
-                            ? executions.execute(claimed, trace) : executions.execute(waiting.request(), trace))
+                            ? executions.execute(claimed, trace, stop) : executions.execute(waiting.request(), trace, stop))
                     .onFailure().invoke(failure -> LOG.warnf("run %s: %s; retrying", runId, failure.getMessage()))
                     .onFailure(failure -> active).retry().withBackOff(RETRY_MIN, RETRY_MAX).atMost(EXECUTE_RETRIES)
                     .subscribe().with(status -> {
@@ -200,6 +206,7 @@ public class RunStarter {
 
     private void end(WaitingRun waiting, Span span) {
         span.end();
+        stops.ended(waiting.request().runId());
         running.remove(waiting.request().runId());
         admission.ended(waiting.priority());
         if (active) {

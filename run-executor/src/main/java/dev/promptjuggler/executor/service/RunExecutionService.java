@@ -50,7 +50,9 @@ import org.jboss.logging.Logger;
  * ({@link RunStream}); its {@code done} or {@code failure} frame once its outcome is stored. A run that can never execute (its variables do not
  * decrypt, its revision cannot be read, it used up its claims) takes the same way as a failed one, with the
  * reason as its error and its {@code failure} frame (on every channel a workflow's Prompt nodes stream on, so a
- * subscriber never waits for an end that does not come), and is counted in {@code executor.runs.abandoned}.
+ * subscriber never waits for an end that does not come), and is counted in {@code executor.runs.abandoned}. A run
+ * stopped by a cancel request or its deadline ({@link RunStop}) ends {@code failed} with {@code cancelled} or
+ * {@code timed out} the same way, counted in {@code executor.runs.stopped}.
  *
  * <p>Created at startup, so its counters are reported (at zero) before the first run.
  */
@@ -99,19 +101,20 @@ public class RunExecutionService {
      * runs.
      *
      * @param trace the run's span: provider calls, tool calls, workflow nodes and the finished notice go under it
+     * @param stop  stops the run's work when it is cancelled or reaches its deadline ({@link RunStops#started})
      * @return the status this execution stored as the run's end; empty when it stored none (ended already)
      */
-    public Uni<Optional<RunStatus>> execute(ClaimedRun claimed, Context trace) {
+    public Uni<Optional<RunStatus>> execute(ClaimedRun claimed, Context trace, RunStop stop) {
         PendingRun run = claimed.run();
         return execute(run, Uni.createFrom().item(() -> environment.resolve(run.tenantId(), run.id(), run.environment(),
-                claimed.storedVariables(), claimed.runVariables())), trace);
+                claimed.storedVariables(), claimed.runVariables())), trace, stop);
     }
 
     /**
      * Executes a run this worker holds, reading it first: for a retry after an infrastructure failure, when the
      * outcome may already be stored (then nothing is run again).
      */
-    public Uni<Optional<RunStatus>> execute(RunRequested request, Context trace) {
+    public Uni<Optional<RunStatus>> execute(RunRequested request, Context trace, RunStop stop) {
         return runs.find(request.runId()).chain(found -> {
             if (found.isEmpty()) {
                 LOG.warnf("Run %s was requested but has no record; ignoring the request", request.runId());
@@ -122,7 +125,7 @@ public class RunExecutionService {
                 LOG.debugf("Run %s already finished; ignoring a repeated request", run.id());
                 return Uni.createFrom().item(Optional.<RunStatus>empty());
             }
-            return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()), trace);
+            return execute(run, environment.variables(run.tenantId(), run.id(), run.environment()), trace, stop);
         });
     }
 
@@ -140,9 +143,18 @@ public class RunExecutionService {
                 .replaceWithVoid();
     }
 
-    private Uni<Optional<RunStatus>> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables, Context trace) {
+    /**
+     * A run a caller cancelled before it was claimed is stopped before anything of it runs: its variables are not
+     * even resolved, no provider is called, and it ends as a stopped run does.
+     */
+    private Uni<Optional<RunStatus>> execute(PendingRun run, Uni<Map<String, String>> resolvedVariables, Context trace,
+            RunStop stop) {
+        if (run.cancelled()) {
+            stop.stop(RunStop.Why.CANCELLED);
+        }
         return Uni.createFrom().deferred(() -> run.kind() == RunKind.WORKFLOW
-                        ? executeWorkflow(run, resolvedVariables, trace) : executePrompt(run, resolvedVariables, trace))
+                        ? executeWorkflow(run, resolvedVariables, trace, stop)
+                        : executePrompt(run, resolvedVariables, trace, stop))
                 .onFailure(UnrunnableRunException.class).recoverWithUni(failure -> abandon(run.id(), run.tenantId(),
                         run.kind(), run.environment(), (UnrunnableRunException) failure,
                         stream(run).endingAlsoOn(promptNodeChannels(run.kind(), run.config())), trace));
@@ -170,17 +182,22 @@ public class RunExecutionService {
     }
 
     private Uni<Optional<RunStatus>> executePrompt(PendingRun run, Uni<Map<String, String>> resolvedVariables,
-            Context trace) {
+            Context trace, RunStop stop) {
         PromptConfig config = revision(run, PromptConfig.class);
         MemoryMode mode = MemoryMode.of(config.memory());
         RunStream stream = stream(run);
         // Only what the prompt itself causes fails the run; a database failure while reading variables or
-        // memory propagates, and the request is retried.
-        return resolvedVariables
-                .chain(variables -> history(run, mode)
-                        .chain(history -> prompts.run(config,
-                                new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables, history, 0,
-                                        stream.channel(run.channel()), trace))))
+        // memory propagates, and the request is retried. A stopped run ends failed with the reason as its error.
+        return stop.guard(resolvedVariables
+                        .chain(variables -> history(run, mode)
+                                .chain(history -> prompts.run(config,
+                                        new PromptInput(run.tenantId(), run.id(), run.threadId(), run.inputs(), variables,
+                                                history, 0, stream.channel(run.channel()), trace)))))
+                .onFailure(RunStoppedException.class).recoverWithItem(stopped -> {
+                    metrics.stopped(((RunStoppedException) stopped).why().tag());
+                    return new PromptResult(null, stopped.getMessage(), null, List.of(), List.of(), List.of(), List.of(),
+                            RunCosts.Spend.NONE);
+                })
                 .chain(result -> {
                     Outcome outcome = outcome(result, mode);
                     if (result.failure() != null) {
@@ -197,11 +214,15 @@ public class RunExecutionService {
     }
 
     private Uni<Optional<RunStatus>> executeWorkflow(PendingRun run, Uni<Map<String, String>> resolvedVariables,
-            Context trace) {
+            Context trace, RunStop stop) {
         RunStream stream = stream(run);
-        return resolvedVariables
-                .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(), run.inputs(),
-                        variables, stream, trace), revision(run, WorkflowDefinition.class), prompts))
+        return stop.guard(resolvedVariables
+                        .chain(variables -> workflows.run(new WorkflowRun(run.id(), run.tenantId(), run.threadId(),
+                                run.inputs(), variables, stream, trace), revision(run, WorkflowDefinition.class), prompts)))
+                .onFailure(RunStoppedException.class).recoverWithItem(stopped -> {
+                    metrics.stopped(((RunStoppedException) stopped).why().tag());
+                    return WorkflowResult.failed(stopped.getMessage());
+                })
                 .onFailure(IllegalArgumentException.class).recoverWithItem(failure -> WorkflowResult.failed(failure.getMessage()))
                 .chain(result -> runs.finishWorkflow(run.id(), result.status(), result.outputs(), result.errors(),
                                 result.tokenUsage(), result.cost())

@@ -5,6 +5,7 @@ import dev.promptjuggler.contracts.workflow.WorkflowDefinition.Edge;
 import dev.promptjuggler.contracts.workflow.WorkflowDefinition.Node;
 import dev.promptjuggler.contracts.workflow.WorkflowGraph;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Set;
  * gets no value at all is skipped, and so, in turn, is what only it feeds. Loop nodes re-run their body.
  * Independent nodes run concurrently, at most {@code maxParallel} at once. Which node runs how many times,
  * with which inputs, depends only on the graph and the nodes' results, so a run that resumes after a crash
- * walks the same path and the {@link Step} can reuse stored results.
+ * walks the same path and the {@link Step} can reuse stored results. Cancelling the walk's subscription (the run
+ * was stopped) cancels the steps in flight and starts no more.
  */
 final class WorkflowEngine {
 
@@ -45,6 +47,7 @@ final class WorkflowEngine {
     private final Set<String> finishedLoops = new HashSet<>();
     private final Map<String, Set<String>> bodies = new HashMap<>();
     private final List<Settled> settled = new ArrayList<>();
+    private final List<Cancellable> steps = new ArrayList<>();
     private int running;
     private boolean completed;
     private UniEmitter<? super List<Settled>> emitter;
@@ -63,13 +66,29 @@ final class WorkflowEngine {
                 this.emitter = emitter;
                 graph.nodes().stream().filter(node -> feeding(node).isEmpty()).forEach(node -> enqueue(node.id()));
             }
+            emitter.onTermination(this::stop);
             pump();
         });
+    }
+
+    /** The walk ended or its subscriber went away: steps still running are cancelled, none starts any more. */
+    private void stop() {
+        List<Cancellable> cancelling;
+        synchronized (this) {
+            completed = true;
+            ready.clear();
+            cancelling = List.copyOf(steps);
+            steps.clear();
+        }
+        cancelling.forEach(Cancellable::cancel);
     }
 
     private void pump() {
         List<String> starts = new ArrayList<>();
         synchronized (this) {
+            if (completed) {
+                return;
+            }
             while (running < maxParallel && !ready.isEmpty()) {
                 running++;
                 starts.add(ready.poll());
@@ -96,8 +115,19 @@ final class WorkflowEngine {
         } else if (graph.type(node) == NodeType.LOOP) {
             settle(node, visit, NodeOutcome.completed(Map.of("body", inputs.get("in"))));
         } else {
-            step.run(node, visit, inputs).subscribe().with(outcome -> settle(node, visit, outcome),
+            Cancellable subscription = step.run(node, visit, inputs).subscribe().with(outcome -> settle(node, visit, outcome),
                     failure -> settle(node, visit, NodeOutcome.failed(String.valueOf(failure.getMessage()))));
+            boolean stopped;
+            synchronized (this) {
+                stopped = completed;
+                if (!stopped) {
+                    steps.add(subscription);
+                }
+            }
+            if (stopped) {
+                // Stopped while it was subscribing (or it settled at once and ended the walk: cancelling is harmless).
+                subscription.cancel();
+            }
         }
     }
 

@@ -90,9 +90,23 @@ public final class SimulatorProcess implements AutoCloseable {
         }
     }
 
+    /** Holds every request whose last user text contains {@code contains} (an hour) until its client gives up. */
+    public void hold(String contains) throws IOException, InterruptedException {
+        HttpResponse<String> response = send("POST", "/__simulator/holds", "{\"contains\":\"" + contains + "\"}");
+        if (response.statusCode() != 204) {
+            throw new IllegalStateException("holding gave " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /** {@code GET /__simulator/holds} as JSON text: {@code {"held": n, "closedByClient": m}}. */
+    public String holds() throws IOException, InterruptedException {
+        return send("GET", "/__simulator/holds", null).body();
+    }
+
     public void reset() throws IOException, InterruptedException {
         send("DELETE", "/__simulator/calls", null);
         send("DELETE", "/__simulator/failures", null);
+        send("DELETE", "/__simulator/holds", null);
     }
 
     private HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
