@@ -71,7 +71,7 @@ public class UrlFetcher {
                 config.maxBytes() + 1);
         return Uni.createFrom().completionStage(() -> http.send(request).toCompletionStage())
                 .onFailure(GuardedHttp.BlockedAddress.class).transform(blocked -> new UnreadableDocumentException(
-                        "fetching " + url + " refused: " + target.host() + " resolves to "
+                        "fetching " + url + " refused: " + (target.address() == null ? target.host() + " resolves to " : "")
                                 + ((GuardedHttp.BlockedAddress) blocked).addressRefusal()))
                 .onFailure(TimeoutException.class).transform(late -> new UnreadableDocumentException(
                         "fetching " + url + ": no complete answer within " + config.timeout().toMillis() + " ms"))
