@@ -8,7 +8,6 @@ import dev.promptjuggler.gateway.service.KnowledgeService.IncomingFile;
 import dev.promptjuggler.gateway.service.KnowledgeService.IncomingText;
 import dev.promptjuggler.gateway.service.KnowledgeService.IncomingUrl;
 import dev.promptjuggler.gateway.service.DocumentMetadata;
-import dev.promptjuggler.contracts.net.OutboundUrl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -163,16 +162,7 @@ public class KnowledgeResource {
             if (text != null) {
                 return new IncomingText("text", name == null ? "text.txt" : name, text);
             }
-            return new IncomingUrl("url", name == null ? url : name, httpUrl(url, "url"));
-        }
-    }
-
-    /** @throws ApiException 422 naming the field when the URL is not an http(s) URL */
-    public static OutboundUrl httpUrl(String url, String field) {
-        try {
-            return OutboundUrl.parse(url);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(field + " must be an http or https URL");
+            return new IncomingUrl("url", name == null ? url : name, url);
         }
     }
 

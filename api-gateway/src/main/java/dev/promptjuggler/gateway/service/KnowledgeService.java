@@ -368,11 +368,20 @@ public class KnowledgeService {
      * A page knowledge-ingest fetches once, when it takes the document up (its type is known then). Stored as its URL
      * under {@link #URL_DOCUMENT}; the same URL added again to a base is the same document, as identical content is.
      */
-    public record IncomingUrl(String partName, String fileName, OutboundUrl url) implements Incoming {
+    public record IncomingUrl(String partName, String fileName, String url) implements Incoming {
+
+        /** @throws ApiException 422 naming the field when the URL is not an http(s) URL */
+        public IncomingUrl {
+            try {
+                OutboundUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(partName + " must be an http or https URL");
+            }
+        }
 
         @Override
         public long size() {
-            return url.written().length();
+            return url.getBytes(StandardCharsets.UTF_8).length;
         }
 
         @Override
@@ -382,7 +391,7 @@ public class KnowledgeService {
 
         @Override
         public CheckedFile read() {
-            byte[] content = url.written().getBytes(StandardCharsets.UTF_8);
+            byte[] content = url.getBytes(StandardCharsets.UTF_8);
             return new CheckedFile(fileName, URL_DOCUMENT, sha256(content), content);
         }
     }

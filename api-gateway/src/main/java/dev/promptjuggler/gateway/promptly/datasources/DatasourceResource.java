@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.api.Caller;
-import dev.promptjuggler.gateway.api.KnowledgeResource;
 import dev.promptjuggler.gateway.api.PathParams;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.BaseRow;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.DocumentRow;
@@ -142,8 +141,7 @@ public class DatasourceResource {
                     data.content());
         }
         if (data.url() != null) {
-            return new IncomingUrl("entry_data.url", data.name() == null ? data.url() : data.name(),
-                    KnowledgeResource.httpUrl(data.url(), "entry_data.url"));
+            return new IncomingUrl("entry_data.url", data.name() == null ? data.url() : data.name(), data.url());
         }
         String encoded = data.file();
         String name = data.name();
