@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The platform as a client sees it: api-gateway's public and management API, knowledge-ingest's internal search. */
@@ -78,7 +79,16 @@ final class Api {
     /** knowledge-ingest's own search endpoint, the one api-gateway and the executor call. */
     List<Hit> searchIngest(String tenantId, String baseId, String query, int topK, boolean exact)
             throws IOException, InterruptedException {
+        return searchIngest(tenantId, baseId, query, topK, exact, null);
+    }
+
+    /** The same with a metadata filter ({@code {"key": value}}), or none when null. */
+    List<Hit> searchIngest(String tenantId, String baseId, String query, int topK, boolean exact,
+            Map<String, Object> filter) throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode().put("tenantId", tenantId).put("query", query).put("topK", topK);
+        if (filter != null) {
+            request.set("filter", JSON.valueToTree(filter));
+        }
         if (exact) {
             request.put("exact", true);
         }

@@ -394,6 +394,16 @@ public final class KnowledgeBenchmark {
                         query -> api.searchGateway(key, slug, query, TOP_K)),
                 measure("reference: knowledge-ingest `GET /q/health/live` (no work)", settings.concurrency(),
                         settings.requests(), queries, query -> api.live(TOP_K)));
+        record Filtered(String name, Map<String, Object> filter, Series series, double[] recall) {
+        }
+        List<Filtered> filtered = new ArrayList<>();
+        for (var filter : List.of(Map.<String, Object>of("tenth", 3), Map.<String, Object>of("hundredth", 7))) {
+            String name = filter.containsKey("tenth") ? "a tenth of the chunks (`{\"tenth\": 3}`)"
+                    : "a hundredth of the chunks (`{\"hundredth\": 7}`)";
+            Series one = measure(ingestPath + " with " + name, settings.concurrency(), settings.requests() / 2, queries,
+                    query -> api.searchIngest(tenantId, baseId, query, TOP_K, false, filter));
+            filtered.add(new Filtered(name, filter, one, recall(baseId, queries, filter)));
+        }
         double[] embedding = queryEmbedding(queries);
         double[] sql = sqlAlone(db, baseId, queries);
         double[] recall = recall(baseId, queries);
@@ -408,11 +418,23 @@ public final class KnowledgeBenchmark {
                     one.p50(), reference ? "" : "**", one.p99(), reference ? "" : "**", one.max(), one.perSecond(),
                     reference ? "" : "p99 ≤ 15 ms"));
         }
+        for (Filtered one : filtered) {
+            Series s = one.series();
+            report.append(String.format(Locale.ROOT, "| %s | %d | %,d%s | %.1f ms | **%.1f ms** | %.1f ms | %.0f | p99 ≤ 15 ms |%n",
+                    s.path(), s.concurrency(), s.requests(), s.errors() == 0 ? "" : " (" + s.errors() + " failed)",
+                    s.p50(), s.p99(), s.max(), s.perSecond()));
+        }
         report.append(String.format(Locale.ROOT, "%n| Recall@10 against the exact scan (same endpoint, `\"exact\": true`)"
                         + " | Queries | Mean | Worst query | Queries below 0.8 | Target |%n|---|---|---|---|---|---|%n"
                         + "| HNSW as the service queries it (`hnsw.ef_search = %d`, iterative scan) | %d | **%.3f** | %.1f"
-                        + " | %d | ≥ 0.95 |%n%n",
+                        + " | %d | ≥ 0.95 |%n",
                 settings.efSearch(), (int) recall[2], recall[0], recall[1], (int) recall[4]));
+        for (Filtered one : filtered) {
+            double[] r = one.recall();
+            report.append(String.format(Locale.ROOT, "| Filtered to %s, as the service searches it | %d | **%.3f** | %.1f"
+                    + " | %d | ≥ 0.95 |%n", one.name(), (int) r[2], r[0], r[1], (int) r[4]));
+        }
+        report.append('\n');
         report.append(String.format(Locale.ROOT,
                 "Where a search's time goes (one at a time): %.1f ms on average inside knowledge-ingest by its own"
                         + " metrics (the client saw %.1f ms on average); the query's embedding alone (bare model, this"
@@ -510,8 +532,8 @@ public final class KnowledgeBenchmark {
         List<UUID> documents = new ArrayList<>(count);
         db.setAutoCommit(false);
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO gateway.knowledge_documents (id, tenant_id,"
-                + " knowledge_base_id, file_name, mime_type, bytes, content_sha256, content)"
-                + " VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?)");
+                + " knowledge_base_id, file_name, mime_type, bytes, content_sha256, content, metadata)"
+                + " VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?, ?::jsonb)");
                 PreparedStatement state = db.prepareStatement("INSERT INTO knowledge.document_states (document_id,"
                         + " knowledge_base_id, status, chunk_count, finished_at, notified_at)"
                         + " VALUES (?, ?, 'ready', ?, now(), now())")) {
@@ -525,6 +547,7 @@ public final class KnowledgeBenchmark {
                 insert.setLong(5, content.length);
                 insert.setString(6, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
                 insert.setBytes(7, content);
+                insert.setString(8, metadata(i));
                 insert.addBatch();
                 state.setObject(1, id);
                 state.setObject(2, UUID.fromString(baseId));
@@ -566,10 +589,11 @@ public final class KnowledgeBenchmark {
             rows.append(documents.get(i / CHUNKS_PER_SEEDED_DOCUMENT)).append('\t').append(baseId).append('\t')
                     .append(i % CHUNKS_PER_SEEDED_DOCUMENT).append("\t\\N\t").append(copyText(text.headingPath()))
                     .append('\t').append(copyText(text.content())).append('\t').append(text.tokenCount()).append('\t')
-                    .append(Vectors.format(vectors.get(i))).append("\t384\n");
+                    .append(Vectors.format(vectors.get(i))).append("\t384\t")
+                    .append(metadata(i / CHUNKS_PER_SEEDED_DOCUMENT)).append('\n');
             if ((i + 1) % 5_000 == 0 || i == vectors.size() - 1) {
                 copy.copyIn("COPY knowledge.chunks (document_id, knowledge_base_id, position, page, heading_path, content,"
-                        + " token_count, embedding, dimensions) FROM STDIN", new StringReader(rows.toString()));
+                        + " token_count, embedding, dimensions, metadata) FROM STDIN", new StringReader(rows.toString()));
                 rows.setLength(0);
             }
         }
@@ -586,6 +610,16 @@ public final class KnowledgeBenchmark {
         }
         return String.format(Locale.ROOT, "COPY took %.0f s, building the index %.0f s.", copySeconds,
                 seconds(buildStart));
+    }
+
+    /**
+     * The metadata of seeded document {@code i} (its chunks carry it, as knowledge-ingest copies it): {@code tenth}
+     * selects a tenth of the chunks (10,000 of 100,000: more than ingest.search.exact-scan-below, so searched over
+     * the HNSW index with the filter), {@code hundredth} a hundredth (1,000: scanned exactly through the metadata
+     * index).
+     */
+    private static String metadata(int document) {
+        return "{\"tenth\": " + document % 10 + ", \"hundredth\": " + document % 100 + "}";
     }
 
     /** CPU time of this process, every thread (the encoder's native threads included). */
@@ -802,15 +836,20 @@ public final class KnowledgeBenchmark {
 
     /** @return mean recall@10, worst query's recall, queries, exact scan's median ms, queries below 0.8 */
     private double[] recall(String baseId, List<String> queries) throws Exception {
+        return recall(baseId, queries, null);
+    }
+
+    /** The same for searches with a metadata filter (null: none), against the exact scan with the same filter. */
+    private double[] recall(String baseId, List<String> queries, Map<String, Object> filter) throws Exception {
         int count = Math.min(settings.recallQueries(), queries.size());
         double sum = 0;
         double worst = 1;
         int below = 0;
         long[] exactNanos = new long[count];
         for (int i = 0; i < count; i++) {
-            List<Api.Hit> indexed = api.searchIngest(tenantId, baseId, queries.get(i), TOP_K, false);
+            List<Api.Hit> indexed = api.searchIngest(tenantId, baseId, queries.get(i), TOP_K, false, filter);
             long begin = System.nanoTime();
-            List<Api.Hit> exact = api.searchIngest(tenantId, baseId, queries.get(i), TOP_K, true);
+            List<Api.Hit> exact = api.searchIngest(tenantId, baseId, queries.get(i), TOP_K, true, filter);
             exactNanos[i] = System.nanoTime() - begin;
             Set<String> truth = new HashSet<>();
             exact.forEach(hit -> truth.add(hit.key()));

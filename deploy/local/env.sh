@@ -38,5 +38,7 @@ export PJ_KAFKA_BOOTSTRAP="127.0.0.1:${PJ_KAFKA_PORT}"
 export PJ_WEBHOOK_ALLOW_NETWORKS="${PJ_WEBHOOK_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"
 # The same for the executor's http tool.
 export PJ_HTTP_TOOL_ALLOW_NETWORKS="${PJ_HTTP_TOOL_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"
+# The same for knowledge-ingest's URL documents (the end-to-end tests serve their pages on loopback).
+export PJ_INGEST_URL_ALLOW_NETWORKS="${PJ_INGEST_URL_ALLOW_NETWORKS:-127.0.0.0/8,::1/128}"
 # The gateway's Swagger UI (/q/swagger-ui) is off in production unless enabled; the local stack enables it.
 export GATEWAY_SWAGGER_UI_ENABLED="${GATEWAY_SWAGGER_UI_ENABLED:-true}"

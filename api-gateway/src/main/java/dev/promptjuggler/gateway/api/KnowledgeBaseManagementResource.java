@@ -90,7 +90,7 @@ public class KnowledgeBaseManagementResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "SearchResults")))
     public Uni<JsonNode> search(@PathParam("slug") String slug, @Valid @NotNull Search body) {
         return knowledge.search(caller.tenantId(), slug,
-                new SearchRequest(body.query(), body.topK(), body.minScore(), body.documentIds()));
+                new SearchRequest(body.query(), body.topK(), body.minScore(), body.documentIds(), body.filter()));
     }
 
     /**
@@ -115,9 +115,12 @@ public class KnowledgeBaseManagementResource {
      * @param topK        how many chunks at most (default 5)
      * @param minScore    cosine similarity in [-1, 1] a chunk must reach (default: no minimum)
      * @param documentIds search only these documents
+     * @param filter      conditions on the documents' metadata: {@code {"team": "sales", "year": {"in": [2023, 2024]}}};
+     *                    checked by knowledge-ingest, which answers a malformed one with a 400 naming it
      */
     public record Search(@NotBlank @Size(max = 4000) String query, @Min(1) @Max(100) Integer topK,
-            @DecimalMin("-1") @DecimalMax("1") Double minScore, @Size(max = 100) List<UUID> documentIds) {
+            @DecimalMin("-1") @DecimalMax("1") Double minScore, @Size(max = 100) List<UUID> documentIds,
+            @Schema(ref = "MetadataFilter") JsonNode filter) {
     }
 
     public record KnowledgeBaseSummary(UUID id, String slug, String name, String status, long documentCount,

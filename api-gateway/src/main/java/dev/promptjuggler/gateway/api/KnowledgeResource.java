@@ -5,6 +5,16 @@ import dev.promptjuggler.gateway.persistence.KnowledgeRepository.DocumentRow;
 import dev.promptjuggler.gateway.service.KnowledgeService;
 import dev.promptjuggler.gateway.service.KnowledgeService.BaseWithDocuments;
 import dev.promptjuggler.gateway.service.KnowledgeService.IncomingFile;
+import dev.promptjuggler.gateway.service.KnowledgeService.IncomingText;
+import dev.promptjuggler.gateway.service.KnowledgeService.IncomingUrl;
+import dev.promptjuggler.gateway.service.DocumentMetadata;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.JsonObject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import dev.promptjuggler.contracts.knowledge.KnowledgeBaseStatus;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -41,10 +51,12 @@ public class KnowledgeResource {
 
     private final KnowledgeService knowledge;
     private final Caller caller;
+    private final ObjectMapper json;
 
-    public KnowledgeResource(KnowledgeService knowledge, Caller caller) {
+    public KnowledgeResource(KnowledgeService knowledge, Caller caller, ObjectMapper json) {
         this.knowledge = knowledge;
         this.caller = caller;
+        this.json = json;
     }
 
     @GET
@@ -61,7 +73,18 @@ public class KnowledgeResource {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(ref = "UploadDocuments")))
     public Uni<List<DocumentResponse>> upload(@PathParam("slug") String slug, MultipartFormDataInput form) {
-        return knowledge.upload(caller.tenantId(), slug, files(form))
+        return knowledge.upload(caller.tenantId(), slug, files(form), metadata(form))
+                .map(documents -> documents.stream().map(DocumentResponse::of).toList());
+    }
+
+    @POST
+    @Path("/knowledge-bases/{slug}/documents")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Add a document from raw text or from a URL (fetched once by knowledge-ingest); processed "
+            + "asynchronously")
+    public Uni<List<DocumentResponse>> add(@PathParam("slug") String slug, @Valid @NotNull NewDocument body) {
+        return knowledge.upload(caller.tenantId(), slug, List.of(body.incoming()),
+                        DocumentMetadata.of(body.metadata(), "metadata"))
                 .map(documents -> documents.stream().map(DocumentResponse::of).toList());
     }
 
@@ -78,6 +101,24 @@ public class KnowledgeResource {
     @Operation(summary = "Delete a document and all its chunks")
     public Uni<Void> deleteDocument(@PathParam("id") String id) {
         return knowledge.deleteDocument(caller.tenantId(), PathParams.uuid(id, "id", "knowledge document"));
+    }
+
+    /** The part {@code metadata}: a JSON object every file of the request gets; none = an empty map. */
+    private JsonObject metadata(MultipartFormDataInput form) {
+        java.util.Collection<FormValue> parts = form.getValues().get("metadata");
+        if (parts == null || parts.isEmpty()) {
+            return new JsonObject();
+        }
+        if (parts.size() > 1 || parts.iterator().next().isFileItem()) {
+            throw ApiException.invalid("metadata must be one form field holding a JSON object");
+        }
+        JsonNode given;
+        try {
+            given = json.readTree(parts.iterator().next().getValue());
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("metadata must be a JSON object");
+        }
+        return DocumentMetadata.of(given, "metadata");
     }
 
     private static List<IncomingFile> files(MultipartFormDataInput form) {
@@ -103,6 +144,26 @@ public class KnowledgeResource {
             }
         }
         return parts.stream().sorted(Comparator.comparingInt(Part::order)).map(Part::file).toList();
+    }
+
+    /**
+     * A document given in JSON: exactly one of {@code text} and {@code url}.
+     *
+     * @param name     its file name (default {@code text.txt} for text, the URL for a URL)
+     * @param metadata see {@link DocumentMetadata}
+     */
+    public record NewDocument(@Size(max = 255) String name, String text, @Size(max = 2000) String url,
+            @Schema(ref = "DocumentMetadata") JsonNode metadata) {
+
+        KnowledgeService.Incoming incoming() {
+            if ((text == null) == (url == null)) {
+                throw ApiException.invalid("give exactly one of text and url");
+            }
+            if (text != null) {
+                return new IncomingText("text", name == null ? "text.txt" : name, text);
+            }
+            return new IncomingUrl("url", name == null ? url : name, url);
+        }
     }
 
     /** The SDK's {@code KnowledgeDocumentResponse}, exactly. */

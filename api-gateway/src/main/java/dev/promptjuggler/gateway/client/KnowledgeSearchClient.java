@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.config.KnowledgeConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -38,7 +39,8 @@ public class KnowledgeSearchClient {
     public Uni<JsonNode> search(UUID tenantId, UUID knowledgeBaseId, SearchRequest request) {
         JsonObject body = JsonObject.of("tenantId", tenantId.toString(), "query", request.query(),
                 "topK", request.topK(), "minScore", request.minScore(),
-                "documentIds", request.documentIds() == null ? null : request.documentIds().stream().map(UUID::toString).toList());
+                "documentIds", request.documentIds() == null ? null : request.documentIds().stream().map(UUID::toString).toList(),
+                "filter", request.filter() == null ? null : Json.decodeValue(request.filter().toString()));
         return client.post(base.getPath().replaceAll("/$", "") + "/internal/v1/knowledge-bases/" + knowledgeBaseId + "/search")
                 .timeout(config.searchTimeout().toMillis())
                 .sendJsonObject(body)
@@ -64,7 +66,10 @@ public class KnowledgeSearchClient {
         client.close();
     }
 
-    /** @param documentIds restrict the search to these documents; null = the whole base */
-    public record SearchRequest(String query, Integer topK, Double minScore, List<UUID> documentIds) {
+    /**
+     * @param documentIds restrict the search to these documents; null = the whole base
+     * @param filter      conditions on the chunks' metadata, passed on as given (knowledge-ingest checks it); null = none
+     */
+    public record SearchRequest(String query, Integer topK, Double minScore, List<UUID> documentIds, JsonNode filter) {
     }
 }

@@ -14,20 +14,22 @@ import dev.promptjuggler.gateway.persistence.KnowledgeRepository.NewBase;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.NewDocument;
 import dev.promptjuggler.gateway.persistence.KnowledgeRepository.StoredDocument;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptjuggler.contracts.net.OutboundUrl;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -46,6 +48,8 @@ public class KnowledgeService {
     public static final int LOCAL_DIMENSIONS = 384;
     /** The local model reads at most 128 tokens, two of which are its [CLS] and [SEP] markers. */
     public static final int LOCAL_MAX_CHUNK_TOKENS = 126;
+    /** A URL document's type: its stored content is the URL, which knowledge-ingest fetches (its UrlFetcher). */
+    public static final String URL_DOCUMENT = "text/uri-list";
 
     private final KnowledgeRepository repository;
     private final DocumentUploadPublisher publisher;
@@ -63,6 +67,12 @@ public class KnowledgeService {
     }
 
     public Uni<BaseRow> create(UUID tenantId, String name, Chunking chunking, Embedding embedding) {
+        return create(tenantId, name, chunking, embedding, null);
+    }
+
+    /** @param datasourceType the type a Promptly client gave its datasource, kept to be shown back; null otherwise */
+    public Uni<BaseRow> create(UUID tenantId, String name, Chunking chunking, Embedding embedding,
+            String datasourceType) {
         String slug;
         try {
             slug = Slugs.of(Slugs.KNOWLEDGE_BASE, name);
@@ -72,7 +82,7 @@ public class KnowledgeService {
         Embedding model = resolve(embedding);
         Chunking sizes = resolve(chunking, model);
         var base = new NewBase(UUID.randomUUID(), tenantId, name, slug, sizes.maxTokens(), sizes.overlapTokens(),
-                model.provider(), model.model(), model.dimensions());
+                model.provider(), model.model(), model.dimensions(), datasourceType);
         return repository.insertBase(base).chain(inserted -> {
             if (!inserted) {
                 throw new ApiException(409, "a knowledge base with slug " + slug + " already exists");
@@ -84,6 +94,11 @@ public class KnowledgeService {
     public Uni<BaseRow> find(UUID tenantId, String slug) {
         return repository.findBase(tenantId, slug)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("knowledge base " + slug + " not found")));
+    }
+
+    public Uni<BaseRow> find(UUID tenantId, UUID id) {
+        return repository.findBase(tenantId, id)
+                .map(found -> found.orElseThrow(() -> ApiException.notFound("knowledge base " + id + " not found")));
     }
 
     public Uni<List<BaseRow>> list(UUID tenantId) {
@@ -103,6 +118,18 @@ public class KnowledgeService {
         }).replaceWithVoid();
     }
 
+    public Uni<Void> delete(UUID tenantId, UUID id) {
+        return repository.deleteBase(tenantId, id).invoke(deleted -> {
+            if (!deleted) {
+                throw ApiException.notFound("knowledge base " + id + " not found");
+            }
+        }).replaceWithVoid();
+    }
+
+    public Uni<List<DocumentRow>> documents(UUID tenantId, UUID baseId) {
+        return find(tenantId, baseId).chain(base -> repository.documentsOf(base.id()));
+    }
+
     public Uni<DocumentRow> findDocument(UUID tenantId, UUID id) {
         return repository.findDocument(tenantId, id)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("knowledge document " + id + " not found")));
@@ -116,36 +143,57 @@ public class KnowledgeService {
         }).replaceWithVoid();
     }
 
+    /** A document of that base only: another base's (or tenant's) document is not found. */
+    public Uni<Void> deleteDocument(UUID tenantId, UUID baseId, UUID id) {
+        return find(tenantId, baseId).chain(base -> repository.deleteDocument(tenantId, base.id(), id)).invoke(deleted -> {
+            if (!deleted) {
+                throw ApiException.notFound("knowledge document " + id + " not found in knowledge base " + baseId);
+            }
+        }).replaceWithVoid();
+    }
+
     public Uni<JsonNode> search(UUID tenantId, String slug, SearchRequest request) {
         return find(tenantId, slug).chain(base -> search.search(tenantId, base.id(), request));
     }
 
     /**
-     * Checks every file first (name, size, content); one bad file refuses the whole request and nothing is
-     * stored. Then stores them in one transaction and announces the new ones; the caller gets the list once
-     * the broker has the announcements.
+     * Checks every document first (name, size, content); one bad document refuses the whole request and nothing is
+     * stored. Then stores them in one transaction, each with the metadata, and announces the new ones; the caller
+     * gets the list once the broker has the announcements.
+     *
+     * @param metadata checked already ({@link DocumentMetadata}); given to every document of the request
      */
-    public Uni<List<DocumentRow>> upload(UUID tenantId, String slug, List<IncomingFile> files) {
+    public Uni<List<DocumentRow>> upload(UUID tenantId, String slug, List<? extends Incoming> documents,
+            JsonObject metadata) {
+        return find(tenantId, slug).chain(base -> store(tenantId, base, documents, metadata));
+    }
+
+    /** The same into the base with this id. */
+    public Uni<List<DocumentRow>> upload(UUID tenantId, UUID baseId, List<? extends Incoming> documents,
+            JsonObject metadata) {
+        return find(tenantId, baseId).chain(base -> store(tenantId, base, documents, metadata));
+    }
+
+    private Uni<List<DocumentRow>> store(UUID tenantId, BaseRow base, List<? extends Incoming> documents,
+            JsonObject metadata) {
         // Taken while the request's span is current: the checks below leave its thread.
         Context trace = Context.current();
-        return find(tenantId, slug).chain(base -> {
-            if (files.isEmpty()) {
-                throw ApiException.invalid("no files: send multipart parts files[0], files[1], … each with a filename");
-            }
-            if (files.size() > config.maxFilesPerUpload()) {
-                throw ApiException.invalid("too many files: " + files.size() + "; at most "
-                        + config.maxFilesPerUpload() + " per upload");
-            }
-            files.forEach(this::checkNameAndSize);
-            return Uni.createFrom().item(() -> readAndCheck(files))
-                    // Reading files, opening containers and hashing block: keep them off the event loop.
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(checked -> repository.insertDocuments(checked.stream()
-                            .map(file -> new NewDocument(UUID.randomUUID(), tenantId, base.id(), file.fileName(),
-                                    file.type().mimeType(), file.sha256(), file.content()))
-                            .toList()))
-                    .chain(stored -> announce(tenantId, stored, trace));
-        });
+        if (documents.isEmpty()) {
+            throw ApiException.invalid("no files: send multipart parts files[0], files[1], … each with a filename");
+        }
+        if (documents.size() > config.maxFilesPerUpload()) {
+            throw ApiException.invalid("too many files: " + documents.size() + "; at most "
+                    + config.maxFilesPerUpload() + " per upload");
+        }
+        documents.forEach(this::checkNameAndSize);
+        return Uni.createFrom().item(() -> documents.stream().map(Incoming::read).toList())
+                // Reading files, opening containers and hashing block: keep them off the event loop.
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(checked -> repository.insertDocuments(checked.stream()
+                        .map(file -> new NewDocument(UUID.randomUUID(), tenantId, base.id(), file.fileName(),
+                                file.mimeType(), file.sha256(), file.content(), metadata))
+                        .toList()))
+                .chain(stored -> announce(tenantId, stored, trace));
     }
 
     private Uni<List<DocumentRow>> announce(UUID tenantId, List<StoredDocument> stored, Context trace) {
@@ -170,42 +218,25 @@ public class KnowledgeService {
                 });
     }
 
-    private void checkNameAndSize(IncomingFile file) {
-        if (file.fileName() == null || file.fileName().isBlank()) {
-            throw ApiException.invalid(file.partName() + " has no file name");
+    private void checkNameAndSize(Incoming document) {
+        String fileName = document.fileName();
+        if (fileName == null || fileName.isBlank()) {
+            throw ApiException.invalid(document.partName() + " has no file name");
         }
-        if (file.fileName().chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(file.partName() + " has a file name with control characters");
+        if (fileName.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(document.partName() + " has a file name with control characters");
         }
-        if (DocumentType.byName(file.fileName()).isEmpty()) {
-            throw ApiException.invalid("file " + file.fileName() + " has an unsupported type; accepted: "
+        if (document.typedByName() && DocumentType.byName(fileName).isEmpty()) {
+            throw ApiException.invalid("file " + fileName + " has an unsupported type; accepted: "
                     + DocumentType.ACCEPTED);
         }
-        if (file.size() == 0) {
-            throw ApiException.invalid("file " + file.fileName() + " is empty");
+        if (document.size() == 0) {
+            throw ApiException.invalid("file " + fileName + " is empty");
         }
-        if (file.size() > config.maxFileBytes()) {
-            throw new ApiException(413, "file " + file.fileName() + " is " + file.size() + " bytes; the limit is "
+        if (document.size() > config.maxFileBytes()) {
+            throw new ApiException(413, "file " + fileName + " is " + document.size() + " bytes; the limit is "
                     + config.maxFileBytes() + " bytes per file");
         }
-    }
-
-    private static List<CheckedFile> readAndCheck(List<IncomingFile> files) {
-        List<CheckedFile> checked = new ArrayList<>();
-        for (IncomingFile file : files) {
-            DocumentType type = DocumentType.byName(file.fileName()).orElseThrow();
-            byte[] content;
-            try {
-                content = Files.readAllBytes(file.path());
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading upload " + file.fileName(), e);
-            }
-            type.contentProblem(content, file.path()).ifPresent(problem -> {
-                throw ApiException.invalid("file " + file.fileName() + " " + problem);
-            });
-            checked.add(new CheckedFile(file.fileName(), type, sha256(content), content));
-        }
-        return checked;
     }
 
     private static String sha256(byte[] content) {
@@ -246,8 +277,136 @@ public class KnowledgeService {
         return new Chunking(maxTokens, overlap);
     }
 
+    /**
+     * A document to store, as a request brought it: a file (multipart part or base64), raw text or a URL. Checked
+     * by name and size on the request's thread, read and checked by content on a worker.
+     */
+    public sealed interface Incoming permits IncomingFile, IncomingBytes, IncomingText, IncomingUrl {
+
+        /** What the caller calls it in the request, for errors: a part's name, a field's path. */
+        String partName();
+
+        String fileName();
+
+        long size();
+
+        /** Whether its type comes from its file name's extension (a file's) rather than from what it is. */
+        default boolean typedByName() {
+            return true;
+        }
+
+        /** Its stored bytes and type; blocking, and refusing content that is not what it claims to be (422). */
+        CheckedFile read();
+    }
+
     /** A file part of an upload request, as the HTTP layer stored it on disk (deleted after the request). */
-    public record IncomingFile(String partName, String fileName, Path path, long size) {
+    public record IncomingFile(String partName, String fileName, Path path, long size) implements Incoming {
+
+        @Override
+        public CheckedFile read() {
+            try {
+                return CheckedFile.of(fileName, Files.readAllBytes(path), path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading upload " + fileName, e);
+            }
+        }
+    }
+
+    /** A file sent inside a JSON body (base64, decoded already). */
+    public record IncomingBytes(String partName, String fileName, byte[] content) implements Incoming {
+
+        @Override
+        public long size() {
+            return content.length;
+        }
+
+        @Override
+        public CheckedFile read() {
+            if (DocumentType.byName(fileName).orElseThrow() != DocumentType.DOCX) {
+                return CheckedFile.of(fileName, content, null);
+            }
+            // A DOCX is checked through its ZIP directory, read from a file.
+            Path stored = null;
+            try {
+                stored = Files.createTempFile("upload-", ".docx");
+                Files.write(stored, content);
+                return CheckedFile.of(fileName, content, stored);
+            } catch (IOException e) {
+                throw new UncheckedIOException("checking " + fileName, e);
+            } finally {
+                if (stored != null) {
+                    stored.toFile().delete();
+                }
+            }
+        }
+    }
+
+    /** Raw text: a plain-text document under whatever name it was given. */
+    public record IncomingText(String partName, String fileName, String text) implements Incoming {
+
+        @Override
+        public long size() {
+            return text.getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public boolean typedByName() {
+            return false;
+        }
+
+        @Override
+        public CheckedFile read() {
+            byte[] content = text.getBytes(StandardCharsets.UTF_8);
+            DocumentType.TXT.contentProblem(content, null).ifPresent(problem -> {
+                throw ApiException.invalid(partName + " " + problem);
+            });
+            return new CheckedFile(fileName, DocumentType.TXT.mimeType(), sha256(content), content);
+        }
+    }
+
+    /**
+     * A page knowledge-ingest fetches once, when it takes the document up (its type is known then). Stored as its URL
+     * under {@link #URL_DOCUMENT}; the same URL added again to a base is the same document, as identical content is.
+     */
+    public record IncomingUrl(String partName, String fileName, String url) implements Incoming {
+
+        /** @throws ApiException 422 naming the field when the URL is not an http(s) URL */
+        public IncomingUrl {
+            try {
+                OutboundUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(partName + " must be an http or https URL");
+            }
+        }
+
+        @Override
+        public long size() {
+            return url.getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public boolean typedByName() {
+            return false;
+        }
+
+        @Override
+        public CheckedFile read() {
+            byte[] content = url.getBytes(StandardCharsets.UTF_8);
+            return new CheckedFile(fileName, URL_DOCUMENT, sha256(content), content);
+        }
+    }
+
+    /** A document's bytes, checked, with their type and digest. */
+    public record CheckedFile(String fileName, String mimeType, String sha256, byte[] content) {
+
+        /** @param stored the same bytes on disk, for container formats; null for the others */
+        static CheckedFile of(String fileName, byte[] content, Path stored) {
+            DocumentType type = DocumentType.byName(fileName).orElseThrow();
+            type.contentProblem(content, stored).ifPresent(problem -> {
+                throw ApiException.invalid("file " + fileName + " " + problem);
+            });
+            return new CheckedFile(fileName, type.mimeType(), KnowledgeService.sha256(content), content);
+        }
     }
 
     /** Chunk size and overlap in tokens; null fields take the defaults of the embedding model. */
@@ -261,6 +420,4 @@ public class KnowledgeService {
     public record BaseWithDocuments(BaseRow base, List<DocumentRow> documents) {
     }
 
-    private record CheckedFile(String fileName, DocumentType type, String sha256, byte[] content) {
-    }
 }

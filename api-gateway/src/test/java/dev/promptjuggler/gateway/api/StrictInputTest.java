@@ -213,7 +213,10 @@ class StrictInputTest {
         }
         String upload = "/api/v1/knowledge-bases/{knowledgeBase}/documents";
         cases.add(Arguments.of("upload as text/plain", new Case("POST", upload, "text/plain", "hello", 415, "Content-Type")));
-        cases.add(Arguments.of("upload as JSON", new Case("POST", upload, JSON, "{\"files\":[]}", 415, "Content-Type")));
+        // JSON adds a document from text or a URL; files go in multipart parts.
+        cases.add(Arguments.of("upload as JSON", new Case("POST", upload, JSON, "{\"files\":[]}", 422,
+                "give exactly one of text and url")));
+        cases.add(Arguments.of("text as a number", new Case("POST", upload, JSON, "{\"text\":1}", 422, "text must be a string")));
         return cases.stream();
     }
 

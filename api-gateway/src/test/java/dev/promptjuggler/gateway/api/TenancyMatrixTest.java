@@ -35,6 +35,7 @@ class TenancyMatrixTest {
     private String webhookId;
     private String knowledgeBase;
     private String documentId;
+    private String datasource;
 
     @BeforeEach
     void ownerWithOneOfEverything() {
@@ -64,6 +65,7 @@ class TenancyMatrixTest {
                 .multiPart("files[0]", "secret.txt", "Secret plans".getBytes(), "text/plain")
                 .post("/api/v1/knowledge-bases/{slug}/documents", knowledgeBase)
                 .then().statusCode(200).extract().path("[0].id");
+        datasource = as(owner).get("/manage/v1/knowledge-bases/{slug}", knowledgeBase).then().extract().path("id");
     }
 
     @Test
@@ -115,6 +117,13 @@ class TenancyMatrixTest {
         calls.put("search knowledge base", k -> as(k).body(Map.of("query", "plans"))
                 .post("/manage/v1/knowledge-bases/{s}/search", knowledgeBase));
         calls.put("delete knowledge base", k -> as(k).delete("/manage/v1/knowledge-bases/{s}", knowledgeBase));
+        calls.put("Promptly GET datasource", k -> PromptlyDatasourcesTest.promptly(k).get("/api/datasources/{u}", datasource));
+        calls.put("Promptly entries", k -> PromptlyDatasourcesTest.promptly(k).get("/api/datasources/{u}/entries", datasource));
+        calls.put("Promptly add entry", k -> PromptlyDatasourcesTest.promptly(k)
+                .body(Map.of("entry_data", Map.of("content", "x"))).post("/api/datasources/{u}/entries", datasource));
+        calls.put("Promptly delete entry", k -> PromptlyDatasourcesTest.promptly(k)
+                .delete("/api/datasources/{u}/entries/{e}", datasource, documentId));
+        calls.put("Promptly delete datasource", k -> PromptlyDatasourcesTest.promptly(k).delete("/api/datasources/{u}", datasource));
         calls.put("delete variable", k -> as(k).delete("/manage/v1/environment-variables/{id}", variableId));
 
         calls.forEach((name, call) -> call.apply(stranger).then().statusCode(404).body("$", hasKey("error"))
@@ -166,6 +175,8 @@ class TenancyMatrixTest {
                 .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(0));
         as(owner).queryParam("from", "2000-01-01").queryParam("to", "2999-01-01").get("/manage/v1/usage")
                 .then().statusCode(200).body("total.runs", org.hamcrest.Matchers.equalTo(2));
+        PromptlyDatasourcesTest.promptly(stranger).get("/api/datasources").then().statusCode(200).body("uuid",
+                not(org.hamcrest.Matchers.hasItem(datasource)));
     }
 
     /** The stranger's own prompt, to show that only the owner's thread is refused. */

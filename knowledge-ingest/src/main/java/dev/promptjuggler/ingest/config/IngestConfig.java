@@ -3,6 +3,7 @@ package dev.promptjuggler.ingest.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "ingest")
@@ -13,6 +14,10 @@ public interface IngestConfig {
     Processing processing();
 
     OpenAi openai();
+
+    Search search();
+
+    Url url();
 
     interface Embedding {
 
@@ -85,5 +90,35 @@ public interface IngestConfig {
 
         @WithDefault("60s")
         Duration timeout();
+    }
+
+    interface Search {
+
+        /**
+         * A metadata-filtered search whose filter leaves at most this many chunks of the base scans them exactly
+         * (found through the metadata index) instead of walking the HNSW graph: the graph would visit and drop
+         * every chunk the filter refuses, and give up (hnsw.max_scan_tuples) before finding a rare match.
+         */
+        @WithDefault("5000")
+        int exactScanBelow();
+    }
+
+    /** URL documents: fetched once, when knowledge-ingest takes the document up, through runtime's GuardedHttp. */
+    interface Url {
+
+        /**
+         * CIDR ranges a URL document may point at although not public (loopback, private, link-local with the
+         * cloud metadata address 169.254.169.254, … are refused otherwise). Default none; the local stack allows
+         * loopback.
+         */
+        Optional<List<String>> allowNetworks();
+
+        /** From the request to the last byte read, DNS lookup included. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** The most bytes of a page read; a larger one fails the document (as a larger upload is refused). */
+        @WithDefault("16777216")
+        int maxBytes();
     }
 }

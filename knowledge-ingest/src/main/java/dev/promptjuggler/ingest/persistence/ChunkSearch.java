@@ -49,30 +49,52 @@ public class ChunkSearch {
      * opens (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
      * transaction.
      *
+     * <p>With a metadata filter, the chunks it leaves are counted first through the metadata index (up to
+     * {@code exactScanBelow} + 1): at most {@code exactScanBelow} are scanned exactly, more are searched over the HNSW
+     * index with the filter applied during its iterative scan, where matches are then common enough to be met soon.
+     *
      * @param vector      the query's vector, pgvector text
      * @param documentIds null = every document of the base
      */
     public Uni<List<Hit>> nearest(UUID knowledgeBaseId, int dimensions, String vector, int topK, List<UUID> documentIds,
-            boolean exact) {
-        String sql = nearestSql(dimensions, documentIds != null);
+            MetadataFilter filter, int exactScanBelow, boolean exact) {
+        String sql = nearestSql(dimensions, documentIds != null, filter);
         Tuple arguments = Tuple.of(knowledgeBaseId, vector, topK);
         if (documentIds != null) {
             arguments.addArrayOfUUID(documentIds.toArray(UUID[]::new));
         }
-        if (!exact && INDEXED.contains(dimensions)) {
+        filter.parameters().forEach(arguments::addString);
+        if (exact || !INDEXED.contains(dimensions)) {
+            return exactly(sql, arguments);
+        }
+        if (filter.isEmpty()) {
             return pool.preparedQuery(sql).execute(arguments).map(ChunkSearch::hits);
         }
+        Tuple counted = Tuple.of(knowledgeBaseId, exactScanBelow + 1);
+        filter.parameters().forEach(counted::addString);
+        return pool.preparedQuery(filteredCountSql(dimensions, filter)).execute(counted)
+                .chain(rows -> rows.iterator().next().getLong(0) <= exactScanBelow
+                        ? exactly(sql, arguments)
+                        : pool.preparedQuery(sql).execute(arguments).map(ChunkSearch::hits));
+    }
+
+    private Uni<List<Hit>> exactly(String sql, Tuple arguments) {
         return pool.withTransaction(connection -> connection.query("SET LOCAL enable_indexscan = off").execute()
                 .chain(() -> connection.preparedQuery(sql).execute(arguments))
                 .map(ChunkSearch::hits));
     }
 
+    /** The nearest-chunks statement without a metadata filter (see {@link #nearestSql(int, boolean, MetadataFilter)}). */
+    public static String nearestSql(int dimensions, boolean byDocument) {
+        return nearestSql(dimensions, byDocument, MetadataFilter.NONE);
+    }
+
     /**
      * The nearest-chunks statement for one vector size. Parameters: $1 the base, $2 the query's vector (pgvector
-     * text), $3 topK and, when {@code byDocument}, $4 the document ids. The knowledge benchmark times this very
-     * statement (bench/knowledge).
+     * text), $3 topK, when {@code byDocument} $4 the document ids, then the filter's containment documents. The
+     * knowledge benchmark times this very statement (bench/knowledge).
      */
-    public static String nearestSql(int dimensions, boolean byDocument) {
+    public static String nearestSql(int dimensions, boolean byDocument, MetadataFilter filter) {
         // The dimension is an integer the base recorded; it is written into the SQL because the partial index
         // matches only a literal expression and predicate.
         String column = "c.embedding::vector(" + dimensions + ")";
@@ -82,7 +104,17 @@ public class ChunkSearch {
                 + " FROM knowledge.chunks c JOIN knowledge.documents d ON d.id = c.document_id"
                 + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
                 + (byDocument ? " AND c.document_id = ANY($4)" : "")
+                + (filter.isEmpty() ? "" : " AND " + filter.sql("c.metadata", byDocument ? 5 : 4))
                 + " ORDER BY " + column + " <=> " + query + " LIMIT $3";
+    }
+
+    /**
+     * How many of the base's chunks of this size the filter leaves, counted up to $2 (through the metadata index);
+     * the filter's documents from $3 on.
+     */
+    public static String filteredCountSql(int dimensions, MetadataFilter filter) {
+        return "SELECT count(*) FROM (SELECT 1 FROM knowledge.chunks c WHERE c.knowledge_base_id = $1"
+                + " AND c.dimensions = " + dimensions + " AND " + filter.sql("c.metadata", 3) + " LIMIT $2) f";
     }
 
     private static List<Hit> hits(RowSet<Row> rows) {

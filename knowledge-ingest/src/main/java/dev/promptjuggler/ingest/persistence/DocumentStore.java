@@ -88,27 +88,30 @@ public class DocumentStore {
      */
     public Uni<Boolean> seal(UUID documentId, UUID knowledgeBaseId, List<Chunk> chunks) {
         return pool.withTransaction(connection -> connection
-                .preparedQuery("SELECT 1 FROM gateway.knowledge_documents WHERE id = $1 FOR KEY SHARE")
+                .preparedQuery("SELECT metadata FROM gateway.knowledge_documents WHERE id = $1 FOR KEY SHARE")
                 .execute(Tuple.of(documentId))
-                .chain(live -> live.rowCount() == 0 ? Uni.createFrom().item(0) : connection
+                .chain(live -> live.rowCount() == 0 ? Uni.createFrom().item(Optional.<Object>empty()) : connection
                         .preparedQuery("INSERT INTO knowledge.document_states AS s (document_id, knowledge_base_id, status,"
                                 + " chunk_count) VALUES ($1, $2, 'sealed', $3) ON CONFLICT (document_id) DO UPDATE"
                                 + " SET status = 'sealed', chunk_count = excluded.chunk_count WHERE s.status = 'pending'")
                         .execute(Tuple.of(documentId, knowledgeBaseId, chunks.size()))
-                        .map(RowSet::rowCount))
-                .chain(updated -> {
-                    if (updated == 0) {
+                        // Each chunk carries the document's metadata: search filters chunks, never joins for it.
+                        .map(sealed -> sealed.rowCount() == 0 ? Optional.<Object>empty()
+                                : Optional.of(live.iterator().next().getValue("metadata"))))
+                .chain(metadata -> {
+                    if (metadata.isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
                     List<Tuple> rows = new ArrayList<>(chunks.size());
                     for (Chunk chunk : chunks) {
                         rows.add(Tuple.from(List.of(documentId, knowledgeBaseId, chunk.position(),
                                         chunk.headingPath().toArray(String[]::new), chunk.text(), chunk.tokenCount()))
-                                .addInteger(chunk.page()));
+                                .addInteger(chunk.page())
+                                .addValue(metadata.get()));
                     }
                     return connection.preparedQuery("INSERT INTO knowledge.chunks (document_id, knowledge_base_id,"
-                                    + " position, heading_path, content, token_count, page)"
-                                    + " VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                                    + " position, heading_path, content, token_count, page, metadata)"
+                                    + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                             .executeBatch(rows)
                             .replaceWith(true);
                 }));

@@ -8,6 +8,8 @@ import dev.promptjuggler.contracts.knowledge.KnowledgeDocumentStatus;
 import dev.promptjuggler.ingest.chunking.Chunk;
 import dev.promptjuggler.ingest.chunking.Chunker;
 import dev.promptjuggler.ingest.client.OpenAiEmbeddingClient.EmbeddingFailedException;
+import dev.promptjuggler.ingest.client.UrlFetcher;
+import dev.promptjuggler.ingest.client.UrlFetcher.Page;
 import dev.promptjuggler.ingest.config.IngestConfig;
 import dev.promptjuggler.ingest.embedding.Embeddings;
 import dev.promptjuggler.ingest.messaging.KnowledgeFinishedPublisher;
@@ -26,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +63,7 @@ public class DocumentProcessor {
     private final Embeddings embeddings;
     private final Chunker chunker;
     private final KnowledgeFinishedPublisher publisher;
+    private final UrlFetcher urls;
     private final IngestConfig.Processing config;
     private final ExecutorService parsers;
     /** Documents this instance is working on, for the drain at shutdown. */
@@ -70,7 +74,7 @@ public class DocumentProcessor {
 
     /** Why a document ended failed: the {@code reason} tag of {@code ingest.documents.abandoned}. */
     private enum Abandoned {
-        /** It does not parse as its type, holds no text, or its type is not supported. */
+        /** It does not parse as its type, holds no text, its type is not supported, or its URL could not be fetched. */
         UNREADABLE,
         /** The embeddings endpoint refused it. */
         EMBEDDING_REFUSED,
@@ -79,8 +83,9 @@ public class DocumentProcessor {
     }
 
     public DocumentProcessor(DocumentStore documents, Embeddings embeddings, KnowledgeFinishedPublisher publisher,
-            IngestConfig config, IngestMetrics metrics) {
+            UrlFetcher urls, IngestConfig config, IngestMetrics metrics) {
         this.documents = documents;
+        this.urls = urls;
         this.embeddings = embeddings;
         this.chunker = new Chunker(embeddings.tokenizer());
         this.publisher = publisher;
@@ -135,7 +140,7 @@ public class DocumentProcessor {
     private Uni<Void> sealThenEmbed(DocumentWork work) {
         return documents.content(work.id())
                 .chain(content -> content.isEmpty() ? Uni.createFrom().item(Optional.<List<Chunk>>empty())
-                        : Uni.createFrom().item(() -> Optional.of(chunks(work, content.get()))).runSubscriptionOn(parsers))
+                        : chunksOf(work, content.get()).map(Optional::of))
                 .chain(chunks -> chunks.isEmpty()
                         ? deleted(work.id(), work.knowledgeBaseId())
                         : documents.seal(work.id(), work.knowledgeBaseId(), chunks.get())
@@ -147,8 +152,16 @@ public class DocumentProcessor {
                 .recoverWithUni(failure -> fail(work, Abandoned.UNREADABLE, failure.getMessage()));
     }
 
-    private List<Chunk> chunks(DocumentWork work, byte[] content) {
-        List<Chunk> chunks = chunker.chunk(DocumentParser.parse(work.mimeType(), content), work.chunkMaxTokens(),
+    /** A URL document's page is fetched first (its stored content is the URL); parsing runs on the parsers' pool. */
+    private Uni<List<Chunk>> chunksOf(DocumentWork work, byte[] content) {
+        Uni<Page> page = UrlFetcher.URL_DOCUMENT.equals(work.mimeType())
+                ? urls.fetch(new String(content, StandardCharsets.UTF_8))
+                : Uni.createFrom().item(new Page(work.mimeType(), content));
+        return page.chain(fetched -> Uni.createFrom().item(() -> chunks(work, fetched)).runSubscriptionOn(parsers));
+    }
+
+    private List<Chunk> chunks(DocumentWork work, Page page) {
+        List<Chunk> chunks = chunker.chunk(DocumentParser.parse(page.mimeType(), page.content()), work.chunkMaxTokens(),
                 work.chunkOverlapTokens());
         if (chunks.isEmpty()) {
             throw new UnreadableDocumentException("no text found in the document");

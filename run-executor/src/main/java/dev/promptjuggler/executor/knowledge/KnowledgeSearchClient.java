@@ -44,15 +44,16 @@ public class KnowledgeSearchClient {
 
     /**
      * @param minScore null for no minimum
+     * @param filter   conditions on the chunks' metadata (knowledge-ingest's MetadataFilter), null for none
      * @param trace    the span the search belongs under: the tool call's or the KB Search node's
      * @return the hits as knowledge-ingest returns them (content, fileName, page, headingPath, score, …), best
      *         first; a failed Uni whose message says what went wrong
      */
     public Uni<JsonArray> search(UUID tenantId, String knowledgeBase, String query, int topK, Double minScore,
-            Context trace) {
+            Object filter, Context trace) {
         return definitions.knowledgeBase(tenantId, knowledgeBase)
                 .map(found -> found.orElseThrow(() -> new IllegalStateException("knowledge base " + knowledgeBase + " not found")))
-                .chain(id -> search(id, body(tenantId, query, topK, minScore), trace));
+                .chain(id -> search(id, body(tenantId, query, topK, minScore, filter), trace));
     }
 
     private Uni<JsonArray> search(UUID knowledgeBaseId, JsonObject body, Context trace) {
@@ -77,8 +78,9 @@ public class KnowledgeSearchClient {
                 .onTermination().invoke(span::end);
     }
 
-    private static JsonObject body(UUID tenantId, String query, int topK, Double minScore) {
-        JsonObject body = new JsonObject().put("tenantId", tenantId.toString()).put("query", query).put("topK", topK);
+    private static JsonObject body(UUID tenantId, String query, int topK, Double minScore, Object filter) {
+        JsonObject body = new JsonObject().put("tenantId", tenantId.toString()).put("query", query).put("topK", topK)
+                .put("filter", filter);
         return minScore == null ? body : body.put("minScore", minScore);
     }
 

@@ -7,6 +7,7 @@ import dev.promptjuggler.executor.llm.ToolCall;
 import dev.promptjuggler.executor.llm.ToolSpec;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +20,9 @@ final class KnowledgeSearchTool extends DefinedTool {
 
     static final Map<String, Object> PARAMETERS = Map.of(
             "type", "object",
-            "properties", Map.of("query", Map.of("type", "string", "description", "What to look for")),
+            "properties", Map.of("query", Map.of("type", "string", "description", "What to look for"),
+                    "filter", Map.of("type", "object", "description", "Only documents whose metadata matches, e.g."
+                            + " {\"team\": \"sales\"} or {\"year\": {\"in\": [2023, 2024]}} (optional)")),
             "required", List.of("query"));
 
     private final String knowledgeBase;
@@ -41,7 +44,11 @@ final class KnowledgeSearchTool extends DefinedTool {
         if (!arguments.path("query").isTextual() || arguments.path("query").asText().isBlank()) {
             return Uni.createFrom().item(ToolOutcome.failed("pass the search text as {\"query\": \"...\"}"));
         }
-        return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null, trace)
+        JsonNode filter = arguments.get("filter");
+        // A malformed filter comes back from knowledge-ingest as a failed call naming it, for the model to correct.
+        return knowledge.search(tenantId, knowledgeBase, arguments.path("query").asText(), topK, null,
+                        filter == null || filter.isNull() ? null : Json.decodeValue(filter.toString()),
+                        trace)
                 .map(hits -> ToolOutcome.ok(hits.encode()))
                 .onFailure().recoverWithItem(failure -> ToolOutcome.failed("knowledge search failed: "
                         + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage())));

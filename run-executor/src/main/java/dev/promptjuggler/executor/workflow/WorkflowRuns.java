@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
@@ -135,6 +136,7 @@ public class WorkflowRuns {
             case KB_SEARCH -> knowledge.search(walk.run().tenantId(), String.valueOf(settings.get("knowledgeBase")),
                             inputs.getOrDefault("query", ""), Settings.integer(settings.get("topK"), 5),
                             settings.get("minScore") instanceof Number score ? score.doubleValue() : null,
+                            settings.get("filter") instanceof Map<?, ?> filter ? JsonObject.mapFrom(filter) : null,
                             walk.run().trace())
                     .map(hits -> NodeOutcome.completed(Map.of("out", hits.encode())));
             case FANOUT -> fanout(walk, node, visit, inputs.getOrDefault("in", ""));
