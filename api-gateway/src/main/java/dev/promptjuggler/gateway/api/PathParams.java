@@ -4,7 +4,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Path parameters that are ids: {@link RequestParameterRules} has checked their characters and length already. */
-final class PathParams {
+public final class PathParams {
 
     private static final Pattern CANONICAL_UUID =
             Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
@@ -19,7 +19,7 @@ final class PathParams {
      * @param parameter the path parameter's name ({@code id}, {@code deliveryId})
      * @param noun      what the id names ({@code prompt run})
      */
-    static UUID uuid(String value, String parameter, String noun) {
+    public static UUID uuid(String value, String parameter, String noun) {
         if (!CANONICAL_UUID.matcher(value).matches()) {
             throw ApiException.notFound(noun + " not found: " + parameter + " must be a UUID");
         }
