@@ -113,8 +113,9 @@ public class AppResource {
     @POST
     @Path("/{app_uuid}/run")
     @Consumes(MediaType.APPLICATION_JSON)
-    // The body's "stream" picks JSON or one JSON object a line, so the Accept header is not negotiated.
-    @Produces(MediaType.WILDCARD)
+    // One JSON object a line when streamed; a whole answer is sent as application/json (see run below). Any Accept
+    // is taken (RunAcceptFilter).
+    @Produces(NDJSON)
     @APIResponse(responseCode = "200", description = "The run's answer; with \"stream\": true, its parts, one JSON"
             + " object a line (docs/promptly.md)", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAnswer.class)),
@@ -134,7 +135,7 @@ public class AppResource {
     @POST
     @Path("/{app_uuid}/run/{session_id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.WILDCARD)
+    @Produces(NDJSON)
     @APIResponse(responseCode = "200", description = "The run's answer; with \"stream\": true, its parts, one JSON"
             + " object a line (docs/promptly.md)", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAnswer.class)),

@@ -222,12 +222,9 @@ public class AppRunService {
         }
     }
 
+    /** One line of the stream; the framework writes the newlines between them (application/x-ndjson). */
     private byte[] line(Object value) {
-        byte[] body = bytes(value);
-        byte[] line = new byte[body.length + 1];
-        System.arraycopy(body, 0, line, 0, body.length);
-        line[body.length] = '\n';
-        return line;
+        return bytes(value);
     }
 
     private record Started(UUID appId, RunKind kind, AcceptedRun run, RunWatch watch, LiveOutput live) {
