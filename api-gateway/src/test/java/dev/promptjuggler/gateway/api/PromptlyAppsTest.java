@@ -177,6 +177,8 @@ class PromptlyAppsTest {
         promptly(key).contentType(YAML).body("name: a\nname: b\n").post("/api/apps").then().statusCode(400)
                 .body("error", containsString("name"));
         promptly(key).contentType(ContentType.TEXT).body(valid).post("/api/apps").then().statusCode(415);
+        promptly(key).contentType(YAML).body(valid + "comment: " + "x".repeat(262_144)).post("/api/apps")
+                .then().statusCode(413).body("error", equalTo("the app definition exceeds the limit of 262144 bytes"));
         assertEquals(before, GatewayRows.count(pool));
     }
 
