@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * Statuses only some operations have (409, and the 503 of a service behind the gateway) are declared on their
  * resource methods; they get the same {@code {"error"}} schema here, with the declared description as the
  * example message. The bootstrap operation
- * authenticates with the operator's token instead of an API key.
+ * authenticates with the operator's token instead of an API key, the Promptly API's with {@code Token <API key>}.
  */
 public class OpenApiContract implements OASFilter {
 
@@ -69,6 +69,9 @@ public class OpenApiContract implements OASFilter {
             errors.put("403", errorResponse("Bootstrap is disabled (no gateway.bootstrap-token set)",
                     "bootstrap is disabled: set gateway.bootstrap-token"));
         } else {
+            if (ApiKeyFilter.isPromptlyPath(path)) {
+                operation.setSecurity(List.of(OASFactory.createSecurityRequirement().addScheme("PromptlyToken")));
+            }
             errors.put("401", shared("Unauthorized"));
             if (path.startsWith("/manage/")) {
                 errors.put("403", shared("Forbidden"));

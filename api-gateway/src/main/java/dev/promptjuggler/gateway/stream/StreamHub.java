@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptjuggler.contracts.StreamFrame;
 import dev.promptjuggler.contracts.Topics;
 import dev.promptjuggler.gateway.config.StreamConfig;
 import dev.promptjuggler.gateway.metrics.GatewayMetrics;
@@ -60,6 +61,7 @@ public class StreamHub {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final Map<UUID, Set<Subscription>> byThread = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<FrameListener>> listeners = new ConcurrentHashMap<>();
     private final BlockingQueue<CatchUp> catchUps = new LinkedBlockingQueue<>();
 
     private volatile boolean running;
@@ -178,6 +180,22 @@ public class StreamHub {
         });
     }
 
+    /**
+     * Hands the live frames of a thread to {@code listener} from now on, beside the thread's SSE streams: how the
+     * gateway itself watches a run it started (the Promptly API's synchronous runs). Frames of every tenant on that
+     * thread id reach it; the listener tells them apart.
+     */
+    public void listen(UUID threadId, FrameListener listener) {
+        listeners.computeIfAbsent(threadId, id -> new CopyOnWriteArraySet<>()).add(listener);
+    }
+
+    public void unlisten(UUID threadId, FrameListener listener) {
+        listeners.computeIfPresent(threadId, (id, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
     /** Open streams on this replica. */
     public int open() {
         return byThread.values().stream().mapToInt(Set::size).sum();
@@ -193,11 +211,15 @@ public class StreamHub {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : live.poll(POLL)) {
-                    Set<Subscription> subscriptions = thread(record).map(byThread::get).orElse(null);
-                    if (subscriptions == null || subscriptions.isEmpty()) {
-                        continue;
+                    Optional<UUID> thread = thread(record);
+                    Set<Subscription> subscriptions = thread.map(byThread::get).orElse(null);
+                    if (subscriptions != null && !subscriptions.isEmpty()) {
+                        frame(record).ifPresent(frame -> subscriptions.forEach(s -> s.live(frame)));
                     }
-                    frame(record).ifPresent(frame -> subscriptions.forEach(s -> s.live(frame)));
+                    Set<FrameListener> watching = thread.map(listeners::get).orElse(null);
+                    if (watching != null && !watching.isEmpty()) {
+                        streamFrame(record).ifPresent(frame -> watching.forEach(l -> l.frame(frame)));
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -281,6 +303,16 @@ public class StreamHub {
         }
     }
 
+    private Optional<StreamFrame> streamFrame(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Optional.of(json.readValue(record.value(), StreamFrame.class));
+        } catch (Exception e) {
+            LOG.warnf("skipping an unreadable record of %s at %d-%d: %s", Topics.RUNS_STREAM, record.partition(),
+                    record.offset(), e.toString());
+            return Optional.empty();
+        }
+    }
+
     /** A consumer of no group: it reads the partitions it is assigned from the positions it is given. */
     private KafkaConsumer<String, byte[]> consumer(String role) {
         Map<String, Object> properties = new HashMap<>(kafka);
@@ -302,6 +334,12 @@ public class StreamHub {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Receives a thread's live frames on the live reader's thread: it must return at once, never block. */
+    @FunctionalInterface
+    public interface FrameListener {
+        void frame(StreamFrame frame);
     }
 
     /** @param from the first offset the client has not seen; -1 when its cursor is unusable */

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ class TenancyMatrixTest {
     private String knowledgeBase;
     private String documentId;
     private String datasource;
+    private String app;
 
     @BeforeEach
     void ownerWithOneOfEverything() {
@@ -66,6 +68,9 @@ class TenancyMatrixTest {
                 .post("/api/v1/knowledge-bases/{slug}/documents", knowledgeBase)
                 .then().statusCode(200).extract().path("[0].id");
         datasource = as(owner).get("/manage/v1/knowledge-bases/{slug}", knowledgeBase).then().extract().path("id");
+        app = PromptlyAppsTest.promptly(owner).contentType("application/yaml")
+                .body(PromptlyAppsTest.TRANSLATOR.formatted("Private App " + UUID.randomUUID()))
+                .post("/api/apps").then().statusCode(201).extract().path("uuid");
     }
 
     @Test
@@ -125,6 +130,15 @@ class TenancyMatrixTest {
                 .delete("/api/datasources/{u}/entries/{e}", datasource, documentId));
         calls.put("Promptly delete datasource", k -> PromptlyDatasourcesTest.promptly(k).delete("/api/datasources/{u}", datasource));
         calls.put("delete variable", k -> as(k).delete("/manage/v1/environment-variables/{id}", variableId));
+        Map<String, Object> appInput = Map.of("input", Map.of("text", "Secret", "language", "x"));
+        calls.put("PATCH Promptly app", k -> PromptlyAppsTest.promptly(k).contentType("application/yaml")
+                .body("description: taken over").patch("/api/apps/{id}", app));
+        calls.put("run Promptly app", k -> PromptlyAppsTest.promptly(k).contentType(ContentType.JSON).body(appInput)
+                .post("/api/apps/{id}/run", app));
+        calls.put("run Promptly app in owner's session", k -> PromptlyAppsTest.promptly(k).contentType(ContentType.JSON)
+                .body(appInput).post("/api/apps/{id}/run/{session}", app, thread));
+        calls.put("run own Promptly app in owner's session", k -> PromptlyAppsTest.promptly(k)
+                .contentType(ContentType.JSON).body(appInput).post("/api/apps/{id}/run/{session}", strangerApp(k), thread));
 
         calls.forEach((name, call) -> call.apply(stranger).then().statusCode(404).body("$", hasKey("error"))
                 .body("error", not(org.hamcrest.Matchers.containsString("Secret"))));
@@ -179,7 +193,14 @@ class TenancyMatrixTest {
                 not(org.hamcrest.Matchers.hasItem(datasource)));
     }
 
-    /** The stranger's own prompt, to show that only the owner's thread is refused. */
+    /** The stranger's own app, to show that only the owner's session is refused. */
+    private String strangerApp(String key) {
+        return PromptlyAppsTest.promptly(key).contentType("application/yaml")
+                .body(PromptlyAppsTest.TRANSLATOR.formatted("Own App " + UUID.randomUUID()))
+                .post("/api/apps").then().statusCode(201).extract().path("uuid");
+    }
+
+        /** The stranger's own prompt, to show that only the owner's thread is refused. */
     private String strangerPrompt(String key) {
         String slug = Api.createPrompt(key, "Own", Api.promptDraft("Mine {{x}}"));
         Api.publish(key, "prompts", slug);
