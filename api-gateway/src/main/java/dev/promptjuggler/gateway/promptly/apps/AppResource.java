@@ -162,9 +162,9 @@ public class AppResource {
         io.vertx.core.Context context = Vertx.currentContext();
         Executor onContext = task -> context.runOnContext(ignored -> task.run());
         Uni<Reply> reply = Boolean.TRUE.equals(request.stream())
-                ? runs.runAndStream(tenantId, appId, sessionId, request.input(), onContext)
+                ? runs.runAndStream(tenantId, caller.keyId(), appId, sessionId, request.input(), onContext)
                         .map(lines -> new Reply(lines, NDJSON))
-                : runs.runAndWait(tenantId, appId, sessionId, request.input(), onContext)
+                : runs.runAndWait(tenantId, caller.keyId(), appId, sessionId, request.input(), onContext)
                         .map(answer -> new Reply(Multi.createFrom().item(answer), MediaType.APPLICATION_JSON));
         return RestMulti.fromUniResponse(reply, Reply::body,
                 answer -> Map.of(HttpHeaders.CONTENT_TYPE, List.of(answer.type())), answer -> 200);

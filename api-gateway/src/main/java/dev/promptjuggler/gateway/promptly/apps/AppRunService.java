@@ -60,11 +60,12 @@ public class AppRunService {
      * Starts a run of the app and answers once it ended: {@code {"id", "session": {"id"}, "output": {"output"}}},
      * with {@code errors} instead of an output when the run failed.
      *
+     * @param apiKeyId the key that asked, recorded with the run
      * @param session the session to continue, or null for a new one
      * @param onContext runs a task on the request's own context, where the answer is written
      */
-    public Uni<byte[]> runAndWait(UUID tenantId, UUID appId, UUID session, JsonNode input, Executor onContext) {
-        return start(tenantId, appId, session, input, false).chain(started -> started.watch().ended()
+    public Uni<byte[]> runAndWait(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input, Executor onContext) {
+        return start(tenantId, apiKeyId, appId, session, input, false).chain(started -> started.watch().ended()
                 .ifNoItem().after(timeout).recoverWithItem((Void) null)
                 .chain(() -> runs.findRun(tenantId, started.kind(), started.run().id()))
                 .emitOn(onContext)
@@ -82,9 +83,9 @@ public class AppRunService {
      * "session": {"id"}}}, then {@code {"output": <chunk>}} objects whose texts, joined, are the output, and, when the
      * run failed or did not end in time, a last {@code {"errors": [...]}}.
      */
-    public Uni<Multi<byte[]>> runAndStream(UUID tenantId, UUID appId, UUID session, JsonNode input,
+    public Uni<Multi<byte[]>> runAndStream(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input,
             Executor onContext) {
-        return start(tenantId, appId, session, input, true).map(started -> Multi.createFrom()
+        return start(tenantId, apiKeyId, appId, session, input, true).map(started -> Multi.createFrom()
                 .<byte[]>emitter(emitter -> stream(tenantId, started, emitter))
                 .emitOn(onContext)
                 .onTermination().invoke(() -> hub.unlisten(started.run().thread(), started.watch())));
@@ -118,7 +119,7 @@ public class AppRunService {
                 });
     }
 
-    private Uni<Started> start(UUID tenantId, UUID appId, UUID session, JsonNode input, boolean streaming) {
+    private Uni<Started> start(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input, boolean streaming) {
         return apps.find(tenantId, appId)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("app " + appId + " not found")))
                 .chain(app -> definitions.findReferenced(tenantId, app.kind(), app.id().toString())
@@ -135,8 +136,8 @@ public class AppRunService {
                             hub.listen(thread, watch);
                             var request = new RunRequest(inputs, thread, Priority.NORMAL, null, Map.of(), Map.of(),
                                     AppPlan.PROMPT_CHANNEL);
-                            return runs.createRun(tenantId, app.kind(), definition.slug(), DefinitionService.LATEST,
-                                            request, null)
+                            return runs.createRun(tenantId, apiKeyId, app.kind(), definition.slug(),
+                                            DefinitionService.LATEST, request, null)
                                     .onFailure().invoke(() -> hub.unlisten(thread, watch))
                                     .invoke(accepted -> watch.accepted(accepted.id()))
                                     .map(accepted -> new Started(app.id(), app.kind(), accepted, watch, live));
