@@ -122,7 +122,7 @@ ln -s "$APP"/lib/main/*.jar "$libs/"
 rm -f "$libs"/*slf4j-jboss*
 # The one statement that stores runs as the gateway accepts them (schema's test jar, also the tests').
 ln -s "$root"/schema/target/schema-tests.jar "$libs/"
-javac -d "$classes" -cp "$libs/*" "$root"/bench/executor/*.java
+javac -encoding UTF-8 -d "$classes" -cp "$libs/*" "$root"/bench/executor/*.java
 
 command="$({ env | grep -E '^(BENCH_[A-Z_]+|EXECUTOR_[A-Z_]+|QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE)=' \
   | grep -vE '^(BENCH_SKIP_BUILD=|EXECUTOR_MAX_IN_FLIGHT=3000$|QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=32$)' \

@@ -67,7 +67,7 @@ rm -f "$libs"/*slf4j-jboss*
 # The service has no JDBC driver (it uses the reactive client only); the harness takes the migrator's.
 ln -s "$root"/schema/target/lib/postgresql-*.jar "$libs/"
 classpath="$APP/app/*:$libs/*"
-javac -d "$classes" -cp "$classpath" "$root"/bench/knowledge/*.java
+javac -encoding UTF-8 -d "$classes" -cp "$classpath" "$root"/bench/knowledge/*.java
 
 # The command as run, with the sizes that differ from the defaults, for the results' heading.
 command="$({ env | grep -E '^(BENCH|INGEST)_[A-Z_]+=' | grep -v '^BENCH_SKIP_BUILD=' || true; } | sort | tr '\n' ' ')./platform bench knowledge"
