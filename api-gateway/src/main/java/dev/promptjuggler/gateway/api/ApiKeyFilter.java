@@ -46,13 +46,13 @@ public class ApiKeyFilter {
                     if (found.isEmpty()) {
                         return ErrorMappers.error(401, "invalid or revoked API key");
                     }
-                    if (management && found.get().scope() != ApiKeyScope.ADMIN) {
-                        return ErrorMappers.error(403, "this key's scope (" + found.get().scope().wireName()
+                    if (management && found.get().key().scope() != ApiKeyScope.ADMIN) {
+                        return ErrorMappers.error(403, "this key's scope (" + found.get().key().scope().wireName()
                                 + ") does not allow the management API");
                     }
                     caller.authenticate(found.get());
                     // On the request's Vert.x context: every line logged while handling it names the tenant.
-                    MDC.put("tenantId", found.get().tenantId().toString());
+                    MDC.put("tenantId", found.get().key().tenantId().toString());
                     return null;
                 });
     }

@@ -1,6 +1,7 @@
 package dev.promptjuggler.gateway.api;
 
-import dev.promptjuggler.gateway.persistence.ApiKeyRepository.StoredKey;
+import dev.promptjuggler.gateway.persistence.ApiKeyRepository.AuthenticatedKey;
+import dev.promptjuggler.gateway.service.RunRequester;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.UUID;
 
@@ -8,28 +9,33 @@ import java.util.UUID;
 @RequestScoped
 public class Caller {
 
-    private StoredKey key;
+    private AuthenticatedKey key;
 
     public UUID tenantId() {
-        return key().tenantId();
+        return key().key().tenantId();
     }
 
     public UUID keyId() {
-        return key().id();
+        return key().key().id();
+    }
+
+    /** Who asks for a run: the tenant, the key, and the tenant's defaults, read with the key. */
+    public RunRequester requester() {
+        return new RunRequester(tenantId(), keyId(), key().defaultEnvironment());
     }
 
     boolean isAuthenticated() {
         return key != null;
     }
 
-    private StoredKey key() {
+    private AuthenticatedKey key() {
         if (key == null) {
             throw ApiException.unauthorized("missing API key");
         }
         return key;
     }
 
-    void authenticate(StoredKey key) {
+    void authenticate(AuthenticatedKey key) {
         this.key = key;
     }
 }

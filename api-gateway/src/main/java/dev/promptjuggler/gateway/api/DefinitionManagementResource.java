@@ -99,7 +99,7 @@ public abstract class DefinitionManagementResource {
         }
         RunRequest onsite = new RunRequest(request.inputs(), request.thread(), Priority.ONSITE, request.environment(),
                 request.envVars(), request.metadata(), request.channel());
-        return runs.createDraftRun(caller.tenantId(), caller.keyId(), kind, slug, onsite, idempotencyKey, this::checkBeforePublishing)
+        return runs.createDraftRun(caller.requester(), kind, slug, onsite, idempotencyKey, this::checkBeforePublishing)
                 .map(accepted -> new DraftRunResponse(accepted.id(), accepted.thread(), accepted.revisionId(),
                         (kind == RunKind.PROMPT ? "/api/v1/promptruns/" : "/api/v1/workflowruns/") + accepted.id()));
     }

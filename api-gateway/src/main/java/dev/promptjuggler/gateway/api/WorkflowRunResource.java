@@ -38,7 +38,7 @@ public class WorkflowRunResource {
     @Operation(summary = "Create and trigger a workflow run; version is a number, a tag, __latest__ or a revision id")
     public Uni<RunIds> create(@PathParam("slug") String slug, @PathParam("version") String version,
             @HeaderParam("Idempotency-Key") String idempotencyKey, CreateRunBody body) {
-        return runs.createRun(caller.tenantId(), caller.keyId(), RunKind.WORKFLOW, slug, version, RunIds.request(body),
+        return runs.createRun(caller.requester(), RunKind.WORKFLOW, slug, version, RunIds.request(body),
                         idempotencyKey)
                 .map(RunIds::of);
     }

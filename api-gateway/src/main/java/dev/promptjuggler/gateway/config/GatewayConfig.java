@@ -91,6 +91,19 @@ public interface GatewayConfig {
         /** How long a relayed run is left alone before it is published again if no acknowledgement came. */
         @WithDefault("2s")
         Duration relayLease();
+
+        /**
+         * How long a resolved version reference (slug and version, tag or {@code __latest__}) is reused by this
+         * replica at most (service/RevisionReferenceCache). Every change of a definition, from any replica, clears it
+         * within milliseconds (persistence/DefinitionChanges); this bounds what a lost notification could leave
+         * stale. 0 resolves every request in the database.
+         */
+        @WithDefault("30s")
+        Duration revisionCacheTtl();
+
+        /** Version references cached at most; past it the cache starts over. */
+        @WithDefault("10000")
+        int revisionCacheSize();
     }
 
     /** Requests per API key, counted by each gateway replica on its own. */

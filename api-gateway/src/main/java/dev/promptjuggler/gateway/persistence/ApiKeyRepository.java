@@ -19,6 +19,9 @@ public class ApiKeyRepository {
     static final String INSERT = "INSERT INTO gateway.api_keys (id, tenant_id, name, scope, prefix, key_hash)"
             + " VALUES ($1, $2, $3, $4, $5, $6)";
     private static final String COLUMNS = "id, tenant_id, name, scope, prefix, created_at, revoked_at";
+    private static final String AUTHENTICATE = "SELECT k.id, k.tenant_id, k.name, k.scope, k.prefix, k.created_at,"
+            + " k.revoked_at, t.default_environment FROM gateway.api_keys k JOIN gateway.tenants t ON t.id = k.tenant_id"
+            + " WHERE k.key_hash = $1 AND k.revoked_at IS NULL";
 
     private final Pool pool;
 
@@ -36,11 +39,14 @@ public class ApiKeyRepository {
                 .map(rows -> key(rows.iterator().next()));
     }
 
-    /** The active key with that digest. */
-    public Uni<Optional<StoredKey>> findActiveByHash(String hash) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM gateway.api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(hash))
-                .map(rows -> TenantRepository.first(rows).map(ApiKeyRepository::key));
+    /**
+     * The active key with that digest, with what every request of its tenant needs: one statement, read on every
+     * request (never cached), so a revoked key is refused from the next request on.
+     */
+    public Uni<Optional<AuthenticatedKey>> findActiveByHash(String hash) {
+        return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(hash))
+                .map(rows -> TenantRepository.first(rows)
+                        .map(row -> new AuthenticatedKey(key(row), row.getString("default_environment"))));
     }
 
     public Uni<List<StoredKey>> list(UUID tenantId) {
@@ -65,6 +71,10 @@ public class ApiKeyRepository {
         return new StoredKey(row.getUUID("id"), row.getUUID("tenant_id"), row.getString("name"),
                 ApiKeyScope.fromWireName(row.getString("scope")), row.getString("prefix"),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("revoked_at"));
+    }
+
+    /** @param defaultEnvironment the key's tenant's, for runs that name none */
+    public record AuthenticatedKey(StoredKey key, String defaultEnvironment) {
     }
 
     /** What is stored of a key: never the key itself. */

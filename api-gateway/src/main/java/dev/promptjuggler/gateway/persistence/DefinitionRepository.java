@@ -18,7 +18,8 @@ import java.util.UUID;
 /**
  * Prompts and workflows: a draft, immutable published revisions, movable tags, and the slugs they
  * were known by before a rename. A revision with version 0 is a snapshot of a draft a draft run executes, never a
- * published one: the queries of published revisions skip it.
+ * published one: the queries of published revisions skip it. Its writes that change what a version reference
+ * resolves to tell {@link DefinitionChanges} at once; other replicas hear of them from the database.
  */
 @ApplicationScoped
 public class DefinitionRepository {
@@ -34,10 +35,12 @@ public class DefinitionRepository {
 
     private final Pool pool;
     private final JsonColumns json;
+    private final DefinitionChanges changes;
 
-    public DefinitionRepository(Pool pool, JsonColumns json) {
+    public DefinitionRepository(Pool pool, JsonColumns json, DefinitionChanges changes) {
         this.pool = pool;
         this.json = json;
+        this.changes = changes;
     }
 
     /** @return false when the slug is taken by another definition or was one's slug before a rename */
@@ -82,6 +85,7 @@ public class DefinitionRepository {
     public Uni<Void> archive(UUID definitionId) {
         return pool.preparedQuery("UPDATE gateway.definitions SET archived_at = coalesce(archived_at, now()) WHERE id = $1")
                 .execute(Tuple.of(definitionId))
+                .invoke(changes::changedHere)
                 .replaceWithVoid();
     }
 
@@ -126,7 +130,7 @@ public class DefinitionRepository {
                                             + " SET name = $2, slug = $3, updated_at = now() WHERE id = $1")
                                     .execute(Tuple.of(definitionId, newName, newSlug)))
                             .replaceWith(true);
-                }));
+                })).invoke(changes::changedHere);
     }
 
     /**
@@ -147,7 +151,8 @@ public class DefinitionRepository {
                                 + " RETURNING id, definition_id, version, config::text AS config, change_note,"
                                 + " published_at, '{}'::text[] AS tags")
                         .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, json.write(draft), changeNote)))
-                .map(rows -> TenantRepository.first(rows).map(this::revision)));
+                .map(rows -> TenantRepository.first(rows).map(this::revision)))
+                .invoke(changes::changedHere);
     }
 
     /**
@@ -191,6 +196,7 @@ public class DefinitionRepository {
                         + " ON CONFLICT (definition_id, name) DO UPDATE SET revision_id = excluded.revision_id,"
                         + " moved_at = now()")
                 .execute(Tuple.of(definitionId, tag, revisionId))
+                .invoke(changes::changedHere)
                 .replaceWithVoid();
     }
 
@@ -198,6 +204,7 @@ public class DefinitionRepository {
     public Uni<Boolean> deleteTag(UUID definitionId, String tag) {
         return pool.preparedQuery("DELETE FROM gateway.tags WHERE definition_id = $1 AND name = $2")
                 .execute(Tuple.of(definitionId, tag))
+                .invoke(changes::changedHere)
                 .map(rows -> rows.rowCount() == 1);
     }
 

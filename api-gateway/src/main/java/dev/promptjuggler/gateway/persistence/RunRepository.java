@@ -6,6 +6,7 @@ import dev.promptjuggler.gateway.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,21 @@ public class RunRepository {
 
     private static final String IDEMPOTENCY_WINDOW = "interval '24 hours'";
 
+    /**
+     * The run, its outbox row and its envVars in one statement; with {@code $15} true, its fresh thread too. One
+     * statement is atomic without a transaction around it, and the foreign keys are checked at its end, when every
+     * row is in.
+     */
+    private static final String INSERT_RUN = "WITH thread AS (INSERT INTO gateway.threads (id, tenant_id)"
+            + " SELECT $4, $2 WHERE $15),"
+            + " run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment,"
+            + " revision_id, revision_version, inputs, metadata, traceparent, api_key_id)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $13, $14) RETURNING id),"
+            + " outbox AS (INSERT INTO gateway.run_outbox (run_id, relay_after)"
+            + " SELECT id, now() + make_interval(secs => $12) FROM run)"
+            + " INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) SELECT id, $2, $16 FROM run"
+            + " WHERE $16::text IS NOT NULL";
+
     private final Pool pool;
     private final JsonColumns json;
 
@@ -42,8 +58,9 @@ public class RunRepository {
     }
 
     /**
-     * Inserts the run, its outbox row, its thread, and its idempotency key when there is one, in one transaction:
-     * once it commits, the run is accepted, published or not.
+     * Inserts the run, its outbox row, its thread, and its idempotency key when there is one, atomically: once that
+     * commits, the run is accepted, published or not. A run on a fresh thread without an idempotency key is one
+     * statement, one round trip; the others need a transaction for their checks.
      *
      * @param thread     a fresh thread id of the gateway's, or the one the caller named: created for the run's
      *                   tenant when no tenant has used it yet, refused (404, nothing stored) when another has
@@ -51,27 +68,27 @@ public class RunRepository {
      * @return false when another request took the idempotency key first (nothing was inserted)
      */
     public Uni<Boolean> insert(NewRun run, ThreadUse thread, IdempotencyRecord idempotency, Duration relayAfter) {
+        boolean freshThread = thread == ThreadUse.FRESH;
+        if (idempotency == null && freshThread) {
+            return insertRun(pool, run, true, relayAfter).replaceWith(true);
+        }
         return pool.withTransaction(connection -> claimKey(connection, run, idempotency).chain(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().failure(new KeyTaken());
             }
-            return thread(connection, run, thread).chain(() -> connection
-                    .preparedQuery("WITH run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel,"
-                            + " priority, environment, revision_id, revision_version, inputs, metadata, traceparent,"
-                            + " api_key_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb,"
-                            + " $11::text::jsonb, $13, $14)"
-                            + " RETURNING id)"
-                            + " INSERT INTO gateway.run_outbox (run_id, relay_after)"
-                            + " SELECT id, now() + make_interval(secs => $12) FROM run")
-                    .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
-                            run.channel(), run.priority(), run.environment(), run.revisionId(),
-                            run.revisionVersion(), json.write(run.inputs()), json.write(run.metadata()),
-                            relayAfter.toMillis() / 1000.0, run.traceparent(), run.apiKeyId()})))
-                    .chain(() -> run.encryptedEnvVars() == null ? Uni.createFrom().voidItem() : connection
-                            .preparedQuery("INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) VALUES ($1, $2, $3)")
-                            .execute(Tuple.of(run.id(), run.tenantId(), run.encryptedEnvVars())).replaceWithVoid())
+            return (freshThread ? Uni.createFrom().voidItem() : namedThread(connection, run))
+                    .chain(() -> insertRun(connection, run, freshThread, relayAfter))
                     .replaceWith(true);
         })).onFailure(KeyTaken.class).recoverWithItem(false);
+    }
+
+    private Uni<Void> insertRun(SqlClient client, NewRun run, boolean freshThread, Duration relayAfter) {
+        return client.preparedQuery(INSERT_RUN)
+                .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
+                        run.channel(), run.priority(), run.environment(), run.revisionId(), run.revisionVersion(),
+                        json.write(run.inputs()), json.write(run.metadata()), relayAfter.toMillis() / 1000.0,
+                        run.traceparent(), run.apiKeyId(), freshThread, run.encryptedEnvVars()}))
+                .replaceWithVoid();
     }
 
     /**
@@ -79,11 +96,7 @@ public class RunRepository {
      * name the same new id at once, the second insert waits for the first transaction, and the read (a fresh
      * snapshot under READ COMMITTED) then sees the winner's row, so the loser is refused rather than let in.
      */
-    private static Uni<Void> thread(SqlConnection connection, NewRun run, ThreadUse thread) {
-        if (thread == ThreadUse.FRESH) {
-            return connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)")
-                    .execute(Tuple.of(run.threadId(), run.tenantId())).replaceWithVoid();
-        }
+    private static Uni<Void> namedThread(SqlConnection connection, NewRun run) {
         return connection.preparedQuery("INSERT INTO gateway.threads (id, tenant_id) VALUES ($1, $2)"
                         + " ON CONFLICT (id) DO NOTHING")
                 .execute(Tuple.of(run.threadId(), run.tenantId()))

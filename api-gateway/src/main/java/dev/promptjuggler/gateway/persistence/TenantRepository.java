@@ -31,12 +31,6 @@ public class TenantRepository {
                 .replaceWithVoid();
     }
 
-    public Uni<String> defaultEnvironment(UUID tenantId) {
-        return pool.preparedQuery("SELECT default_environment FROM gateway.tenants WHERE id = $1")
-                .execute(Tuple.of(tenantId))
-                .map(rows -> rows.iterator().next().getString("default_environment"));
-    }
-
     /** Days the tenant's runs, threads, memory and document bytes are kept; empty = for ever. */
     public Uni<Optional<Integer>> retentionDays(UUID tenantId) {
         return pool.preparedQuery("SELECT retention_days FROM gateway.tenants WHERE id = $1")

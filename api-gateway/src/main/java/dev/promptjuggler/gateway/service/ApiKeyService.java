@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.service;
 
 import dev.promptjuggler.gateway.api.ApiException;
 import dev.promptjuggler.gateway.persistence.ApiKeyRepository;
+import dev.promptjuggler.gateway.persistence.ApiKeyRepository.AuthenticatedKey;
 import dev.promptjuggler.gateway.persistence.ApiKeyRepository.StoredKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +38,7 @@ public class ApiKeyService {
         return new NewKey(UUID.randomUUID(), key, key.substring(0, DISPLAY_PREFIX_LENGTH), hash(key));
     }
 
-    public Uni<Optional<StoredKey>> authenticate(String key) {
+    public Uni<Optional<AuthenticatedKey>> authenticate(String key) {
         return keys.findActiveByHash(hash(key));
     }
 

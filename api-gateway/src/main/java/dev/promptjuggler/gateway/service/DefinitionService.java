@@ -30,9 +30,11 @@ public class DefinitionService {
     private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
 
     private final DefinitionRepository definitions;
+    private final RevisionReferenceCache references;
 
-    public DefinitionService(DefinitionRepository definitions) {
+    public DefinitionService(DefinitionRepository definitions, RevisionReferenceCache references) {
         this.definitions = definitions;
+        this.references = references;
     }
 
     public Uni<DefinitionRow> create(UUID tenantId, RunKind kind, String name, Object draft) {
@@ -151,9 +153,14 @@ public class DefinitionService {
 
     /**
      * Resolves a version number, a tag, {@value #LATEST} or a revision id to a published revision. An archived
-     * definition is not found, as {@code gateway.resolve_definition} does not find it.
+     * definition is not found, as {@code gateway.resolve_definition} does not find it. Reused while nothing changed
+     * ({@link RevisionReferenceCache}).
      */
     public Uni<ResolvedRevision> resolve(UUID tenantId, RunKind kind, String slug, String version) {
+        return references.get(tenantId, kind, slug, version, () -> resolveStored(tenantId, kind, slug, version));
+    }
+
+    private Uni<ResolvedRevision> resolveStored(UUID tenantId, RunKind kind, String slug, String version) {
         return find(tenantId, kind, slug).invoke(definition -> {
             if (definition.archived()) {
                 throw ApiException.notFound(noun(kind) + " " + slug + " not found");

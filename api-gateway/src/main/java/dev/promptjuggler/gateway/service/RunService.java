@@ -21,7 +21,6 @@ import dev.promptjuggler.gateway.persistence.RunRepository.IdempotencyRecord;
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
 import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.persistence.RunRepository.ThreadUse;
-import dev.promptjuggler.gateway.persistence.TenantRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository;
 import dev.promptjuggler.gateway.persistence.WorkflowNodeResultRepository.NodeResultRow;
 import dev.promptjuggler.gateway.service.DefinitionService.ResolvedRevision;
@@ -48,7 +47,6 @@ public class RunService {
 
     private final DefinitionService definitions;
     private final RunRepository runs;
-    private final TenantRepository tenants;
     private final RunOutboxRelay publisher;
     private final java.time.Duration publishWait;
     private final JsonColumns json;
@@ -56,28 +54,26 @@ public class RunService {
     private final WorkflowNodeResultRepository nodeResults;
     private final GatewayMetrics metrics;
 
-    public RunService(DefinitionService definitions, RunRepository runs, TenantRepository tenants,
-            RunOutboxRelay publisher, JsonColumns json, SecretCipher cipher,
-            WorkflowNodeResultRepository nodeResults, GatewayConfig config, GatewayMetrics metrics) {
+    public RunService(DefinitionService definitions, RunRepository runs, RunOutboxRelay publisher, JsonColumns json,
+            SecretCipher cipher, WorkflowNodeResultRepository nodeResults, GatewayConfig config, GatewayMetrics metrics) {
         this.metrics = metrics;
         this.publishWait = config.accept().publishWait();
         this.cipher = cipher;
         this.nodeResults = nodeResults;
         this.definitions = definitions;
         this.runs = runs;
-        this.tenants = tenants;
         this.publisher = publisher;
         this.json = json;
     }
 
     /**
-     * @param apiKeyId       the caller's key, recorded with the run (usage per key)
      * @param idempotencyKey the request's Idempotency-Key header, or null: a retry with the same key and
      *                       request within 24 h gets the original run back and creates nothing
      */
-    public Uni<AcceptedRun> createRun(UUID tenantId, UUID apiKeyId, RunKind kind, String slug, String version,
+    public Uni<AcceptedRun> createRun(RunRequester requester, RunKind kind, String slug, String version,
             RunRequest request, String idempotencyKey) {
-        return create(tenantId, apiKeyId, kind, () -> definitions.resolve(tenantId, kind, slug, version).map(ResolvedRevision::revision),
+        return create(requester, kind, () -> definitions.resolve(requester.tenantId(), kind, slug, version)
+                        .map(ResolvedRevision::revision),
                 requestHash(kind, slug, version, request), request, idempotencyKey);
     }
 
@@ -88,31 +84,31 @@ public class RunService {
      *
      * @param check what the draft must pass first, as for publishing it
      */
-    public Uni<AcceptedRun> createDraftRun(UUID tenantId, UUID apiKeyId, RunKind kind, String slug,
+    public Uni<AcceptedRun> createDraftRun(RunRequester requester, RunKind kind, String slug,
             RunRequest request, String idempotencyKey, Function<DefinitionRow, Uni<Void>> check) {
-        return create(tenantId, apiKeyId, kind, () -> definitions.draftRevision(tenantId, kind, slug, check)
+        return create(requester, kind, () -> definitions.draftRevision(requester.tenantId(), kind, slug, check)
                         .map(ResolvedRevision::revision),
                 requestHash(kind, slug, null, request), request, idempotencyKey);
     }
 
-    private Uni<AcceptedRun> create(UUID tenantId, UUID apiKeyId, RunKind kind, Supplier<Uni<RevisionRow>> revision,
+    private Uni<AcceptedRun> create(RunRequester requester, RunKind kind, Supplier<Uni<RevisionRow>> revision,
             String requestHash, RunRequest request, String idempotencyKey) {
         // Taken while the request's span is current: the run keeps it, and every publication of the run continues it.
         String traceparent = TraceParent.current();
         if (idempotencyKey == null) {
-            return accept(tenantId, apiKeyId, kind, revision, request, null, traceparent)
+            return accept(requester, kind, revision, request, null, traceparent)
                     .map(accepted -> accepted.orElseThrow(IllegalStateException::new));
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
             throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters");
         }
         var record = new IdempotencyRecord(idempotencyKey, requestHash);
-        return replay(tenantId, record).chain(replayed -> replayed.isPresent()
+        return replay(requester.tenantId(), record).chain(replayed -> replayed.isPresent()
                 ? Uni.createFrom().item(replayed.get())
-                : accept(tenantId, apiKeyId, kind, revision, request, record, traceparent).chain(accepted -> accepted.isPresent()
+                : accept(requester, kind, revision, request, record, traceparent).chain(accepted -> accepted.isPresent()
                         ? Uni.createFrom().item(accepted.get())
                         // A concurrent request with the same key won the race: answer as its retry.
-                        : replay(tenantId, record).map(again -> again.orElseThrow(IllegalStateException::new))));
+                        : replay(requester.tenantId(), record).map(again -> again.orElseThrow(IllegalStateException::new))));
     }
 
     private Uni<Optional<AcceptedRun>> replay(UUID tenantId, IdempotencyRecord record) {
@@ -125,33 +121,32 @@ public class RunService {
     }
 
     /** @return empty when the idempotency key was taken concurrently (nothing was stored or published) */
-    private Uni<Optional<AcceptedRun>> accept(UUID tenantId, UUID apiKeyId, RunKind kind,
-            Supplier<Uni<RevisionRow>> resolve,
+    private Uni<Optional<AcceptedRun>> accept(RunRequester requester, RunKind kind, Supplier<Uni<RevisionRow>> resolve,
             RunRequest request, IdempotencyRecord idempotency, String traceparent) {
         Priority priority = request.priority();
+        UUID tenantId = requester.tenantId();
         return resolve.get()
                 .invoke(revision -> requireInputsFor(kind, revision, request.inputs()))
                 .chain(revision -> {
                     Thread thread = thread(request.thread());
-                    return environment(tenantId, request.environment()).chain(environment -> {
-                        UUID runId = UUID.randomUUID();
-                        var run = new NewRun(runId, tenantId, kind, thread.id(), request.channel(),
-                                priority.wireName(), environment, revision.id(), revision.version(),
-                                request.inputs(), request.metadata(), encryptedEnvVars(runId, request.envVars()),
-                                traceparent, apiKeyId);
-                        var event = new RunRequested(run.id(), tenantId, thread.id(), kind, priority, revision.id(),
-                                Instant.now());
-                        return runs.insert(run, thread.use(), idempotency, publishWait)
-                                .invoke(inserted -> {
-                                    if (inserted) {
-                                        metrics.runAccepted(kind, priority);
-                                    }
-                                })
-                                .chain(inserted -> inserted
-                                        ? publisher.publish(event, traceparent)
-                                                .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id(), revision.id())))
-                                        : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
-                    });
+                    String environment = request.environment() != null ? request.environment()
+                            : requester.defaultEnvironment();
+                    UUID runId = UUID.randomUUID();
+                    var run = new NewRun(runId, tenantId, kind, thread.id(), request.channel(), priority.wireName(),
+                            environment, revision.id(), revision.version(), request.inputs(), request.metadata(),
+                            encryptedEnvVars(runId, request.envVars()), traceparent, requester.apiKeyId());
+                    var event = new RunRequested(run.id(), tenantId, thread.id(), kind, priority, revision.id(),
+                            Instant.now());
+                    return runs.insert(run, thread.use(), idempotency, publishWait)
+                            .invoke(inserted -> {
+                                if (inserted) {
+                                    metrics.runAccepted(kind, priority);
+                                }
+                            })
+                            .chain(inserted -> inserted
+                                    ? publisher.publish(event, traceparent)
+                                            .replaceWith(Optional.of(new AcceptedRun(run.id(), thread.id(), revision.id())))
+                                    : Uni.createFrom().item(Optional.<AcceptedRun>empty()));
                 });
     }
 
@@ -222,10 +217,6 @@ public class RunService {
     /** A named thread's owner is checked, and the thread created if new, inside the run's transaction. */
     private static Thread thread(UUID requested) {
         return requested == null ? new Thread(UUID.randomUUID(), ThreadUse.FRESH) : new Thread(requested, ThreadUse.NAMED);
-    }
-
-    private Uni<String> environment(UUID tenantId, String requested) {
-        return requested != null ? Uni.createFrom().item(requested) : tenants.defaultEnvironment(tenantId);
     }
 
     /** A run request after the API layer checked its shape. */

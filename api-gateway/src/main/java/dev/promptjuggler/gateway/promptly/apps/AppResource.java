@@ -158,13 +158,12 @@ public class AppResource {
         RunRequest request = body == null ? new RunRequest(null, null, null) : body;
         String sessionText = session != null ? session : request.sessionId();
         UUID sessionId = sessionText == null ? null : PathParams.uuid(sessionText, "session_id", "session");
-        UUID tenantId = caller.tenantId();
         io.vertx.core.Context context = Vertx.currentContext();
         Executor onContext = task -> context.runOnContext(ignored -> task.run());
         Uni<Reply> reply = Boolean.TRUE.equals(request.stream())
-                ? runs.runAndStream(tenantId, caller.keyId(), appId, sessionId, request.input(), onContext)
+                ? runs.runAndStream(caller.requester(), appId, sessionId, request.input(), onContext)
                         .map(lines -> new Reply(lines, NDJSON))
-                : runs.runAndWait(tenantId, caller.keyId(), appId, sessionId, request.input(), onContext)
+                : runs.runAndWait(caller.requester(), appId, sessionId, request.input(), onContext)
                         .map(answer -> new Reply(Multi.createFrom().item(answer), MediaType.APPLICATION_JSON));
         return RestMulti.fromUniResponse(reply, Reply::body,
                 answer -> Map.of(HttpHeaders.CONTENT_TYPE, List.of(answer.type())), answer -> 200);

@@ -10,6 +10,7 @@ import dev.promptjuggler.gateway.persistence.RunRepository.RunRow;
 import dev.promptjuggler.gateway.promptly.PromptlyConfig;
 import dev.promptjuggler.gateway.promptly.apps.AppRepository.AppRow;
 import dev.promptjuggler.gateway.service.DefinitionService;
+import dev.promptjuggler.gateway.service.RunRequester;
 import dev.promptjuggler.gateway.service.RunService;
 import dev.promptjuggler.gateway.service.RunService.AcceptedRun;
 import dev.promptjuggler.gateway.service.RunService.RunRequest;
@@ -60,14 +61,14 @@ public class AppRunService {
      * Starts a run of the app and answers once it ended: {@code {"id", "session": {"id"}, "output": {"output"}}},
      * with {@code errors} instead of an output when the run failed.
      *
-     * @param apiKeyId the key that asked, recorded with the run
+     * @param requester who asks: the run is the tenant's, recorded with the key
      * @param session the session to continue, or null for a new one
      * @param onContext runs a task on the request's own context, where the answer is written
      */
-    public Uni<byte[]> runAndWait(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input, Executor onContext) {
-        return start(tenantId, apiKeyId, appId, session, input, false).chain(started -> started.watch().ended()
+    public Uni<byte[]> runAndWait(RunRequester requester, UUID appId, UUID session, JsonNode input, Executor onContext) {
+        return start(requester, appId, session, input, false).chain(started -> started.watch().ended()
                 .ifNoItem().after(timeout).recoverWithItem((Void) null)
-                .chain(() -> runs.findRun(tenantId, started.kind(), started.run().id()))
+                .chain(() -> runs.findRun(requester.tenantId(), started.kind(), started.run().id()))
                 .emitOn(onContext)
                 .map(run -> {
                     if (!finished(run)) {
@@ -83,10 +84,10 @@ public class AppRunService {
      * "session": {"id"}}}, then {@code {"output": <chunk>}} objects whose texts, joined, are the output, and, when the
      * run failed or did not end in time, a last {@code {"errors": [...]}}.
      */
-    public Uni<Multi<byte[]>> runAndStream(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input,
+    public Uni<Multi<byte[]>> runAndStream(RunRequester requester, UUID appId, UUID session, JsonNode input,
             Executor onContext) {
-        return start(tenantId, apiKeyId, appId, session, input, true).map(started -> Multi.createFrom()
-                .<byte[]>emitter(emitter -> stream(tenantId, started, emitter))
+        return start(requester, appId, session, input, true).map(started -> Multi.createFrom()
+                .<byte[]>emitter(emitter -> stream(requester.tenantId(), started, emitter))
                 .emitOn(onContext)
                 .onTermination().invoke(() -> hub.unlisten(started.run().thread(), started.watch())));
     }
@@ -119,7 +120,8 @@ public class AppRunService {
                 });
     }
 
-    private Uni<Started> start(UUID tenantId, UUID apiKeyId, UUID appId, UUID session, JsonNode input, boolean streaming) {
+    private Uni<Started> start(RunRequester requester, UUID appId, UUID session, JsonNode input, boolean streaming) {
+        UUID tenantId = requester.tenantId();
         return apps.find(tenantId, appId)
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("app " + appId + " not found")))
                 .chain(app -> definitions.findReferenced(tenantId, app.kind(), app.id().toString())
@@ -136,7 +138,7 @@ public class AppRunService {
                             hub.listen(thread, watch);
                             var request = new RunRequest(inputs, thread, Priority.NORMAL, null, Map.of(), Map.of(),
                                     AppPlan.PROMPT_CHANNEL);
-                            return runs.createRun(tenantId, apiKeyId, app.kind(), definition.slug(),
+                            return runs.createRun(requester, app.kind(), definition.slug(),
                                             DefinitionService.LATEST, request, null)
                                     .onFailure().invoke(() -> hub.unlisten(thread, watch))
                                     .invoke(accepted -> watch.accepted(accepted.id()))
