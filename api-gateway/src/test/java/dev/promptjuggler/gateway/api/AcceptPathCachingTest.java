@@ -138,17 +138,17 @@ class AcceptPathCachingTest {
 
     /** Runs the prompt by the reference; returns the version number the run got, as its reader sees it. */
     private static String runVersion(String key, String slug, String version) {
-        String id = as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/{version}/runs", slug, version)
-                .then().statusCode(200).extract().path("id");
-        return as(key).get("/api/v1/promptruns/{id}", id).then().statusCode(200)
-                .extract().header("PromptJuggler-Revision-Version");
+        return runRevisionHeader(key, slug, version, "PromptJuggler-Revision-Version");
     }
 
     private static String revisionOfRun(String key, String slug, String version) {
+        return runRevisionHeader(key, slug, version, "PromptJuggler-Revision-Id");
+    }
+
+    private static String runRevisionHeader(String key, String slug, String version, String header) {
         String id = as(key).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/{version}/runs", slug, version)
                 .then().statusCode(200).extract().path("id");
-        return as(key).get("/api/v1/promptruns/{id}", id).then().statusCode(200)
-                .extract().header("PromptJuggler-Revision-Id");
+        return as(key).get("/api/v1/promptruns/{id}", id).then().statusCode(200).extract().header(header);
     }
 
     private void sql(String statement, Tuple arguments) {
