@@ -78,8 +78,15 @@ public class ChunkSearch {
                         : pool.preparedQuery(sql).execute(arguments).map(ChunkSearch::hits));
     }
 
+    /**
+     * The statement with index scans off. Planned for its own parameters each time: the generic plan PostgreSQL
+     * settles on for a statement prepared once per connection would cast the query's vector from its text for every
+     * chunk it scans (twice: the score and the order), about 25 times the scan's own cost at 100,000 chunks
+     * (docs/benchmarks.md, knowledge); a custom plan casts it once.
+     */
     private Uni<List<Hit>> exactly(String sql, Tuple arguments) {
-        return pool.withTransaction(connection -> connection.query("SET LOCAL enable_indexscan = off").execute()
+        return pool.withTransaction(connection -> connection
+                .query("SET LOCAL enable_indexscan = off; SET LOCAL plan_cache_mode = force_custom_plan").execute()
                 .chain(() -> connection.preparedQuery(sql).execute(arguments))
                 .map(ChunkSearch::hits));
     }
