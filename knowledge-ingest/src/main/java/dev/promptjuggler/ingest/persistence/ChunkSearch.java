@@ -79,10 +79,9 @@ public class ChunkSearch {
     }
 
     /**
-     * The statement with index scans off. Planned for its own parameters each time: the generic plan PostgreSQL
-     * settles on for a statement prepared once per connection would cast the query's vector from its text for every
-     * chunk it scans (twice: the score and the order), about 25 times the scan's own cost at 100,000 chunks
-     * (docs/benchmarks.md, knowledge); a custom plan casts it once.
+     * The statement with index scans off, planned afresh: the statement is prepared once per connection, and the
+     * generic plan PostgreSQL caches for it after a few executions was made with index scans on, which a later
+     * {@code SET} does not change.
      */
     private Uni<List<Hit>> exactly(String sql, Tuple arguments) {
         return pool.withTransaction(connection -> connection
@@ -105,11 +104,20 @@ public class ChunkSearch {
         // The dimension is an integer the base recorded; it is written into the SQL because the partial index
         // matches only a literal expression and predicate.
         String column = "c.embedding::vector(" + dimensions + ")";
-        String query = "$2::text::vector(" + dimensions + ")";
+        // The query's vector as an InitPlan, cast from its text once per execution: written as a plain parameter,
+        // the generic plan of the prepared statement casts it for every chunk it scans outside the index (a
+        // filtered search, an exact scan), about 25 times the scan's own cost at 100,000 chunks.
+        String query = "(SELECT $2::text::vector(" + dimensions + "))";
+        // Ready is read from knowledge.document_states, not from the view's status: the view's status is a
+        // coalesce over an outer join, which the planner takes for one document in 200, so it would fetch "the few
+        // ready chunks" by document and sort them, scanning the whole base, instead of walking the HNSW index. A
+        // ready document has its state row; the view, of which only the file name is read, still leaves out a
+        // document the gateway deleted.
         return "SELECT c.document_id, d.file_name, c.position, c.page, c.heading_path, c.content, c.token_count,"
                 + " 1 - (" + column + " <=> " + query + ") AS score"
-                + " FROM knowledge.chunks c JOIN knowledge.documents d ON d.id = c.document_id"
-                + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND d.status = 'ready'"
+                + " FROM knowledge.chunks c JOIN knowledge.document_states s ON s.document_id = c.document_id"
+                + " JOIN knowledge.documents d ON d.id = c.document_id"
+                + " WHERE c.knowledge_base_id = $1 AND c.dimensions = " + dimensions + " AND s.status = 'ready'"
                 + (byDocument ? " AND c.document_id = ANY($4)" : "")
                 + (filter.isEmpty() ? "" : " AND " + filter.sql("c.metadata", byDocument ? 5 : 4))
                 + " ORDER BY " + column + " <=> " + query + " LIMIT $3";
