@@ -758,7 +758,7 @@ public final class KnowledgeBenchmark {
             }
         }
         try (Statement statement = db.createStatement()) {
-            statement.execute("RESET hnsw.ef_search; RESET hnsw.iterative_scan");
+            statement.execute("RESET hnsw.ef_search; RESET hnsw.iterative_scan; RESET plan_cache_mode");
         }
         Arrays.sort(nanos);
         return new double[] {percentile(nanos, 0.50), percentile(nanos, 0.99)};
@@ -766,7 +766,8 @@ public final class KnowledgeBenchmark {
 
     /** What knowledge-ingest's connections set when they open (its application.properties). */
     private String searchSettings(String set) {
-        return set + " hnsw.ef_search = " + settings.efSearch() + "; " + set + " hnsw.iterative_scan = strict_order";
+        return set + " hnsw.ef_search = " + settings.efSearch() + "; " + set + " hnsw.iterative_scan = strict_order; "
+                + set + " plan_cache_mode = force_custom_plan";
     }
 
     /** The service's own search statement (ChunkSearch), over every document of a base of the model's size. */

@@ -57,8 +57,10 @@ class PgvectorTest {
 
     @Test
     void everyConnectionOpensWithTheSearchSettings() {
-        Row settings = pool.query("SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')")
+        Row settings = pool.query("SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan'),"
+                        + " current_setting('plan_cache_mode')")
                 .execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
-        assertEquals(List.of("200", "strict_order"), List.of(settings.getString(0), settings.getString(1)));
+        assertEquals(List.of("200", "strict_order", "force_custom_plan"),
+                List.of(settings.getString(0), settings.getString(1), settings.getString(2)));
     }
 }

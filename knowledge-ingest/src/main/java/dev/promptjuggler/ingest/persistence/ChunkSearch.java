@@ -46,8 +46,9 @@ public class ChunkSearch {
      * The query's {@code topK} nearest chunks of ready documents, in one statement. Only live documents count (the
      * join with knowledge.documents): a document the gateway deleted is left out from that moment, before its chunks
      * are removed. The index settings ({@code hnsw.ef_search}, iterative scans) are the connection's own, set when it
-     * opens (application.properties); the exact scan, the benchmark's reference, turns index scans off for its own
-     * transaction.
+     * opens (application.properties), and so is planning every execution for its own arguments: how many chunks the
+     * base and the filter leave decides between the HNSW index and an exact scan. The exact scan, the benchmark's
+     * reference, turns index scans off for its own transaction.
      *
      * <p>With a metadata filter, the chunks it leaves are counted first through the metadata index (up to
      * {@code exactScanBelow} + 1): at most {@code exactScanBelow} are scanned exactly, more are searched over the HNSW
@@ -78,14 +79,8 @@ public class ChunkSearch {
                         : pool.preparedQuery(sql).execute(arguments).map(ChunkSearch::hits));
     }
 
-    /**
-     * The statement with index scans off, planned afresh: the statement is prepared once per connection, and the
-     * generic plan PostgreSQL caches for it after a few executions was made with index scans on, which a later
-     * {@code SET} does not change.
-     */
     private Uni<List<Hit>> exactly(String sql, Tuple arguments) {
-        return pool.withTransaction(connection -> connection
-                .query("SET LOCAL enable_indexscan = off; SET LOCAL plan_cache_mode = force_custom_plan").execute()
+        return pool.withTransaction(connection -> connection.query("SET LOCAL enable_indexscan = off").execute()
                 .chain(() -> connection.preparedQuery(sql).execute(arguments))
                 .map(ChunkSearch::hits));
     }
@@ -104,10 +99,7 @@ public class ChunkSearch {
         // The dimension is an integer the base recorded; it is written into the SQL because the partial index
         // matches only a literal expression and predicate.
         String column = "c.embedding::vector(" + dimensions + ")";
-        // The query's vector as an InitPlan, cast from its text once per execution: written as a plain parameter,
-        // the generic plan of the prepared statement casts it for every chunk it scans outside the index (a
-        // filtered search, an exact scan), about 25 times the scan's own cost at 100,000 chunks.
-        String query = "(SELECT $2::text::vector(" + dimensions + "))";
+        String query = "$2::text::vector(" + dimensions + ")";
         // Ready is read from knowledge.document_states, not from the view's status: the view's status is a
         // coalesce over an outer join, which the planner takes for one document in 200, so it would fetch "the few
         // ready chunks" by document and sort them, scanning the whole base, instead of walking the HNSW index. A
