@@ -215,14 +215,15 @@ public final class ExecutorBenchmark {
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
         line("#### Latest run: %s", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
         line("");
+        String scheduling = System.getProperty("bench.scheduling", "");
         line("Command: `%s`. Machine: %d CPUs (%s), Java %s; load average (1/5/15 min) at start %s. Executor: one process,"
-                        + " `EXECUTOR_MAX_IN_FLIGHT=%d`, `EXECUTOR_SCHEDULING_ONSITE_RESERVE=%s`,"
-                        + " `EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=%s`, `QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=%s`, `-Xmx%s`;"
+                        + " `EXECUTOR_MAX_IN_FLIGHT=%d`, `QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE=%s`, `-Xmx%s`; scheduling: %s;"
                         + " simulator latency %s ms (fixed); %,d warm-up runs first.",
                 System.getProperty("bench.command"), Runtime.getRuntime().availableProcessors(), cpuModel,
-                System.getProperty("java.version"), loadAtStart, maxInFlight, System.getProperty("bench.onsiteReserve"),
-                System.getProperty("bench.lowerShareWhileOnsite"), System.getProperty("bench.pgPool"),
-                System.getProperty("bench.executorHeap"), System.getProperty("bench.latencyMs"), warmup);
+                System.getProperty("java.version"), loadAtStart, maxInFlight, System.getProperty("bench.pgPool"),
+                System.getProperty("bench.executorHeap"),
+                scheduling.isBlank() ? "the service's defaults" : scheduling + ", the rest the service's defaults",
+                System.getProperty("bench.latencyMs"), warmup);
         line("");
 
         // Throughput.
@@ -291,20 +292,20 @@ public final class ExecutorBenchmark {
                         + " whole trickle, first seconds included, is in the last columns.",
                 System.getProperty("bench.onsiteRate"), System.getProperty("bench.onsiteSeconds"), settleSeconds);
         line("");
-        line("| Phase | Steady runs | Queue wait p50 | p99 | max | End to end p50 | In flight (gauge, avg) | Low runs waiting (min–max) | Low runs started/s | Whole trickle: runs, p50 / p99 / max |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
-        line("| no backlog | %,d | %s | %s | %s | %s | %,.0f | 0 | 0 | %,d, %s / %s / %s |", quietSteady.size(),
+        line("| Phase | Steady runs | Queue wait p50 | p99 | max | End to end p50 | In flight (gauge, avg) | Lower-work limit (gauge, avg, min–max) | Low runs waiting (min–max) | Low runs started/s | Whole trickle: runs, p50 / p99 / max |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| no backlog | %,d | %s | %s | %s | %s | %,.0f | %s | 0 | 0 | %,d, %s / %s / %s |", quietSteady.size(),
                 millis(percentile(quietWait, 50)), millis(percentile(quietWait, 99)), millis(percentile(quietWait, 100)),
                 seconds(percentile(differences(quietSteady, Times::created, Times::finished), 50)),
-                quietGauges.stream().mapToDouble(Gauges::inFlight).average().orElse(0), quiet.size(),
+                quietGauges.stream().mapToDouble(Gauges::inFlight).average().orElse(0), lowerLimit(quietGauges), quiet.size(),
                 millis(percentile(quietWaitAll, 50)), millis(percentile(quietWaitAll, 99)), millis(percentile(quietWaitAll, 100)));
-        line("| %,d low runs backlogged | %,d | %s | %s | %s | %s | %,.0f | %,d–%,d | %,.0f | %,d, %s / %s / %s |", backlog,
+        line("| %,d low runs backlogged | %,d | %s | %s | %s | %s | %,.0f | %s | %,d–%,d | %,.0f | %,d, %s / %s / %s |", backlog,
                 busySteady.size(), millis(percentile(busyWait, 50)), millis(percentile(busyWait, 99)),
                 millis(percentile(busyWait, 100)), seconds(percentile(differences(busySteady, Times::created, Times::finished), 50)),
-                busyGauges.stream().mapToDouble(Gauges::inFlight).average().orElse(0), busyTrickle.lowWaitingMin,
-                busyTrickle.lowWaitingMax, lowStartedDuring / busySteadySeconds, busy.size(), millis(percentile(busyWaitAll, 50)),
-                millis(percentile(busyWaitAll, 99)), millis(percentile(busyWaitAll, 100)));
-        line("| **Ratio backlog / none** | | **%.2f** | **%.2f** | | | | | | %.2f / %.2f |", ratio50, ratio99,
+                busyGauges.stream().mapToDouble(Gauges::inFlight).average().orElse(0), lowerLimit(busyGauges),
+                busyTrickle.lowWaitingMin, busyTrickle.lowWaitingMax, lowStartedDuring / busySteadySeconds, busy.size(),
+                millis(percentile(busyWaitAll, 50)), millis(percentile(busyWaitAll, 99)), millis(percentile(busyWaitAll, 100)));
+        line("| **Ratio backlog / none** | | **%.2f** | **%.2f** | | | | | | | %.2f / %.2f |", ratio50, ratio99,
                 (double) percentile(busyWaitAll, 50) / Math.max(1, percentile(quietWaitAll, 50)),
                 (double) percentile(busyWaitAll, 99) / Math.max(1, percentile(quietWaitAll, 99)));
         line("");
@@ -429,6 +430,17 @@ public final class ExecutorBenchmark {
 
     private static String met(boolean met) {
         return met ? "met" : "**not met**";
+    }
+
+    /** The {@code executor_scheduling_lower_limit} gauge over a phase: slots lower work might hold, as it moved. */
+    private static String lowerLimit(List<Gauges> samples) {
+        if (samples.isEmpty()) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%,.0f, %,.0f–%,.0f",
+                samples.stream().mapToDouble(Gauges::lowerLimit).average().orElse(0),
+                samples.stream().mapToDouble(Gauges::lowerLimit).min().orElse(0),
+                samples.stream().mapToDouble(Gauges::lowerLimit).max().orElse(0));
     }
 
     private static String millis(long micros) {

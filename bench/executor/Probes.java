@@ -21,7 +21,8 @@ final class Probes {
     }
 
     /** One reading of the executor's gauges; time in microseconds since the epoch. */
-    record Gauges(long at, double inFlight, double waitingOnsite, double waitingNormal, double waitingLow) {
+    record Gauges(long at, double inFlight, double waitingOnsite, double waitingNormal, double waitingLow,
+            double lowerLimit) {
     }
 
     /** Reads {@code /q/metrics} every {@code periodMillis} on its own thread until stopped. */
@@ -58,10 +59,13 @@ final class Probes {
             String body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             double inFlight = 0;
+            double lowerLimit = 0;
             Map<String, Double> waiting = new LinkedHashMap<>();
             for (String line : body.split("\n")) {
                 if (line.startsWith("executor_runs_in_flight ")) {
                     inFlight = value(line);
+                } else if (line.startsWith("executor_scheduling_lower_limit ")) {
+                    lowerLimit = value(line);
                 } else if (line.startsWith("executor_runs_waiting{")) {
                     int start = line.indexOf("priority=\"") + 10;
                     waiting.put(line.substring(start, line.indexOf('"', start)), value(line));
@@ -69,7 +73,7 @@ final class Probes {
             }
             long now = System.currentTimeMillis() * 1000;
             return new Gauges(now, inFlight, waiting.getOrDefault("onsite", 0.0), waiting.getOrDefault("normal", 0.0),
-                    waiting.getOrDefault("low", 0.0));
+                    waiting.getOrDefault("low", 0.0), lowerLimit);
         }
 
         private static double value(String line) {

@@ -149,13 +149,28 @@ public interface ExecutorConfig {
         int onsiteReserve();
 
         /**
-         * Share of the slots normal and low runs may hold while onsite runs are in flight or waiting (0 < share
-         * ≤ 1; 1 = no cap). Slots decide what runs, not what the CPU does: when lower work keeps the machine
-         * saturated, an onsite run still waits for its claim and its fetch behind that work in the database and
-         * the broker. Capping lower work while onsite runs are about leaves the machine headroom for them. Runs
-         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting.
-         * Which shares held the onsite wait under a low backlog, and what they cost lower work, is measured in
-         * docs/benchmarks.md (executor).
+         * The onsite wait the scheduler keeps to, from an onsite run's request being published to its claim by
+         * this worker; {@code 0} turns the adaptation off. Slots decide what runs, not what the CPU does: when
+         * lower work keeps the machine saturated, an onsite run still waits for its fetch and its claim behind that
+         * work in the broker and the database. So while onsite runs are in flight or waiting, the slots normal and
+         * low runs may hold follow the onsite runs' measured wait (scheduling/AdaptiveLowerLimit): an onsite run
+         * that waited longer halves them (once the previous cut took effect), one within it adds a slot back, never
+         * below one in {@code aging-bypasses + 1} of the slots, so lower work still progresses. Runs already started
+         * are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. It bounds about the
+         * 99th percentile of that wait: set it to about what onsite runs wait at the 99th percentile with no lower
+         * work about ({@code executor_runs_queue_wait_seconds{priority="onsite"}}); below that, lower work stays at
+         * its floor whenever onsite runs are about. The default suits the two-core reference machine
+         * (docs/benchmarks.md, executor).
+         */
+        @WithDefault("20ms")
+        Duration onsiteWaitTarget();
+
+        /**
+         * A fixed upper bound on the share of the slots normal and low runs may hold while onsite runs are in
+         * flight or waiting (0 < share ≤ 1; 1 = none), on top of the adaptive limit ({@code onsite-wait-target}),
+         * for operators who want lower work's share pinned. Runs already started are never stopped; the cap lifts
+         * as soon as no onsite run is in flight or waiting. Which shares held the onsite wait under a low backlog,
+         * and what they cost lower work, is measured in docs/benchmarks.md (executor).
          */
         @WithDefault("1.0")
         double lowerShareWhileOnsite();

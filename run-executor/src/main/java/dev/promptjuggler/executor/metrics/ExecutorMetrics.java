@@ -75,10 +75,16 @@ public class ExecutorMetrics {
         }
     }
 
-    /** The scheduler's gauges: runs this worker claimed and has not finished, runs it fetched that wait for a slot. */
-    public void scheduling(IntSupplier inFlight, ToIntFunction<Priority> waiting) {
+    /**
+     * The scheduler's gauges: runs this worker claimed and has not finished, runs it fetched that wait for a slot,
+     * and the slots normal and low runs may hold now (the adaptive cap while onsite runs are about).
+     */
+    public void scheduling(IntSupplier inFlight, ToIntFunction<Priority> waiting, IntSupplier lowerLimit) {
         Gauge.builder("executor.runs.in.flight", inFlight::getAsInt)
                 .description("Runs claimed by this worker and not finished").register(registry);
+        Gauge.builder("executor.scheduling.lower.limit", lowerLimit::getAsInt)
+                .description("Slots normal and low runs may hold now: the adaptive cap while onsite runs are in flight"
+                        + " or waiting, otherwise every slot but the onsite reserve").register(registry);
         for (Priority priority : Priority.values()) {
             Gauge.builder("executor.runs.waiting", () -> waiting.applyAsInt(priority))
                     .tag("priority", priority.wireName())

@@ -69,7 +69,7 @@ public class RunStarter {
         this.drain = config.lease().drain();
         this.metrics = metrics;
         this.vertx = vertx;
-        metrics.scheduling(this::inFlight, this::waiting);
+        metrics.scheduling(this::inFlight, this::waiting, admission::lowerWorkLimit);
     }
 
     /**
@@ -139,7 +139,11 @@ public class RunStarter {
                             runSpans.get(i).end();
                         } else {
                             started++;
-                            metrics.claimed(waiting.priority(), Duration.between(waiting.request().acceptedAt(), Instant.now()));
+                            Instant now = Instant.now();
+                            metrics.claimed(waiting.priority(), Duration.between(waiting.request().acceptedAt(), now));
+                            if (waiting.priority() == Priority.ONSITE) {
+                                admission.onsiteWaited(Duration.between(waiting.publishedAt(), now));
+                            }
                             execute(waiting, run, runSpans.get(i));
                         }
                     }

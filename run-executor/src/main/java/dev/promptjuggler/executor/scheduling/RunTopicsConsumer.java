@@ -219,8 +219,10 @@ public class RunTopicsConsumer {
             partitionProgress.settled(record.offset());
             return;
         }
+        Instant receivedAt = Instant.now();
         starter.queue(new WaitingRun(priority(record.topic()), request, partition, record.offset(), partitionProgress,
-                TraceParent.context(record.headers()), Instant.now()));
+                TraceParent.context(record.headers()), receivedAt,
+                record.timestamp() < 0 ? receivedAt : Instant.ofEpochMilli(record.timestamp())));
     }
 
     private void pauseFullQueues() {

@@ -2,6 +2,7 @@ package dev.promptjuggler.executor.scheduling;
 
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -13,7 +14,8 @@ import java.util.function.Predicate;
  * claim statements of up to {@code claim-batch} runs of one priority, at most {@link #CLAIMS_AT_ONCE} statements at
  * a time, plus one statement of onsite runs only when those are busy, so an onsite run never waits behind a
  * statement of a hundred low runs. Normal and low runs never take the last {@code onsite-reserve} slots, and while
- * an onsite run is in flight or waiting they hold at most {@code lower-share-while-onsite} of the slots.
+ * an onsite run is in flight or waiting they hold at most the {@link AdaptiveLowerLimit}, which follows the onsite
+ * runs' measured wait ({@link #onsiteWaited}), and at most {@code lower-share-while-onsite} of the slots.
  *
  * <p>A run holds its slot from {@link #admit()} until {@link #claimed} says its claim did not take it, or
  * {@link #ended} says it finished. Thread-safe: the consumer thread adds runs while claims and runs end on others.
@@ -27,7 +29,8 @@ final class SlotAdmission<T> {
     static final int CLAIMS_AT_ONCE = 2;
 
     /** The {@code executor.*} settings the policy follows. */
-    record Limits(int maxInFlight, int claimBatch, int onsiteReserve, double lowerShareWhileOnsite, int agingBypasses) {
+    record Limits(int maxInFlight, int claimBatch, int onsiteReserve, double lowerShareWhileOnsite, int agingBypasses,
+            Duration onsiteWaitTarget) {
 
         Limits {
             if (maxInFlight < 1 || claimBatch < 1 || onsiteReserve < 0) {
@@ -38,12 +41,29 @@ final class SlotAdmission<T> {
                 throw new IllegalArgumentException(
                         "executor.scheduling.lower-share-while-onsite must be above 0 and at most 1, not " + lowerShareWhileOnsite);
             }
+            if (onsiteWaitTarget.isNegative()) {
+                throw new IllegalArgumentException(
+                        "executor.scheduling.onsite-wait-target must be 0 (off) or more, not " + onsiteWaitTarget);
+            }
         }
 
         static Limits of(ExecutorConfig config) {
             ExecutorConfig.Scheduling scheduling = config.scheduling();
             return new Limits(config.maxInFlight(), scheduling.claimBatch(), scheduling.onsiteReserve(),
-                    scheduling.lowerShareWhileOnsite(), scheduling.agingBypasses());
+                    scheduling.lowerShareWhileOnsite(), scheduling.agingBypasses(), scheduling.onsiteWaitTarget());
+        }
+
+        /** Slots normal and low runs may hold at most: all but the onsite reserve, and at least one. */
+        int lowerCeiling() {
+            return maxInFlight - Math.min(onsiteReserve, maxInFlight - 1);
+        }
+
+        /**
+         * Slots the adaptive limit leaves lower work however slow onsite runs are: one in {@code aging-bypasses + 1}
+         * of its ceiling, the share of starts aging promises it under a steady onsite load, and at least one.
+         */
+        int lowerFloor() {
+            return Math.max(1, lowerCeiling() / (agingBypasses + 1));
         }
     }
 
@@ -57,6 +77,7 @@ final class SlotAdmission<T> {
 
     private final Limits limits;
     private final PriorityQueues<T> queues;
+    private final AdaptiveLowerLimit adaptive;
     private int inFlight;
     /** Onsite runs among {@link #inFlight}. */
     private int onsiteInFlight;
@@ -66,6 +87,8 @@ final class SlotAdmission<T> {
     SlotAdmission(Limits limits) {
         this.limits = limits;
         this.queues = new PriorityQueues<>(limits.agingBypasses());
+        this.adaptive = new AdaptiveLowerLimit(limits.lowerCeiling(), limits.lowerFloor(), limits.claimBatch(),
+                limits.onsiteWaitTarget());
     }
 
     synchronized void add(Priority priority, T run) {
@@ -80,6 +103,28 @@ final class SlotAdmission<T> {
     /** Runs holding a slot: being claimed, or claimed and not finished. */
     synchronized int inFlight() {
         return inFlight;
+    }
+
+    /**
+     * Slots normal and low runs may hold now: while an onsite run is in flight or waiting, the adaptive limit (and
+     * the fixed share, if set); otherwise every slot but the onsite reserve.
+     */
+    synchronized int lowerWorkLimit() {
+        int limit = limits.lowerCeiling();
+        if (onsiteInFlight > 0 || queues.waiting(Priority.ONSITE) > 0) {
+            limit = Math.min(limit, adaptive.limit());
+            limit = Math.min(limit, (int) (limits.maxInFlight() * limits.lowerShareWhileOnsite()));
+        }
+        return limit;
+    }
+
+    /**
+     * An onsite run this worker started had waited {@code wait} (measured by the caller, from its request's
+     * publication to its claim): the adaptive limit on lower work follows it.
+     */
+    synchronized void onsiteWaited(Duration wait) {
+        adaptive.onsiteWaited(wait, inFlight - onsiteInFlight,
+                queues.waiting(Priority.NORMAL) + queues.waiting(Priority.LOW) > 0);
     }
 
     /** Drops the waiting runs that match, e.g. those of partitions this worker no longer owns. */
@@ -155,14 +200,5 @@ final class SlotAdmission<T> {
             }
         }
         return runs.isEmpty() ? null : new Claim<>(claimPriority, List.copyOf(runs), onsiteOnly);
-    }
-
-    /** Slots normal and low runs may hold now. */
-    private int lowerWorkLimit() {
-        int limit = limits.maxInFlight() - Math.min(limits.onsiteReserve(), limits.maxInFlight() - 1);
-        if (onsiteInFlight > 0 || queues.waiting(Priority.ONSITE) > 0) {
-            limit = Math.min(limit, (int) (limits.maxInFlight() * limits.lowerShareWhileOnsite()));
-        }
-        return limit;
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.executor.scheduling.SlotAdmission.Claim;
 import dev.promptjuggler.executor.scheduling.SlotAdmission.Limits;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,10 +22,14 @@ import org.junit.jupiter.api.Test;
 class SlotAdmissionTest {
 
     private static final int NO_AGING = 1000;
+    /** The onsite wait the adaptive limit keeps to; the tests say how long each onsite run waited. */
+    private static final Duration TARGET = Duration.ofMillis(20);
+    private static final Duration SLOW = Duration.ofMillis(30);
+    private static final Duration FAST = Duration.ofMillis(5);
 
     @Test
     void freedSlotsGoToWaitingOnsiteRunsThenNormalThenTheLowBacklogFetchedEarlier() {
-        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET));
         for (int i = 0; i < 6; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -54,7 +59,7 @@ class SlotAdmissionTest {
 
     @Test
     void lowerWorkNeverTakesTheOnsiteReserve() {
-        var admission = new SlotAdmission<String>(new Limits(3, 10, 1, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(3, 10, 1, 1.0, NO_AGING, TARGET));
         for (int i = 0; i < 4; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -71,7 +76,7 @@ class SlotAdmissionTest {
 
     @Test
     void aReserveOfEverySlotStillLeavesLowerWorkOne() {
-        var admission = new SlotAdmission<String>(new Limits(2, 10, 5, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(2, 10, 5, 1.0, NO_AGING, TARGET));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
 
@@ -81,7 +86,7 @@ class SlotAdmissionTest {
 
     @Test
     void whileAnOnsiteRunIsInFlightLowerWorkHoldsAtMostItsShareAndAllSlotsOnceItEnded() {
-        var admission = new SlotAdmission<String>(new Limits(4, 10, 0, 0.5, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(4, 10, 0, 0.5, NO_AGING, TARGET));
         admission.add(ONSITE, "onsite");
         assertEquals(List.of("onsite"), startAll(admission));
         for (int i = 0; i < 4; i++) {
@@ -100,7 +105,7 @@ class SlotAdmissionTest {
 
     @Test
     void aWaitingOnsiteRunCapsLowerWorkToo() {
-        var admission = new SlotAdmission<String>(new Limits(4, 1, 0, 0.25, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(4, 1, 0, 0.25, NO_AGING, TARGET));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
         admission.add(LOW, "low-2");
@@ -113,7 +118,7 @@ class SlotAdmissionTest {
 
     @Test
     void aClaimHoldsRunsOfOnePriorityAndAtMostClaimBatchOfThemTwoClaimsAtATime() {
-        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET));
         for (int i = 0; i < 5; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -132,7 +137,7 @@ class SlotAdmissionTest {
 
     @Test
     void anOnsiteRunArrivingWhileBothClaimsAreBusyGetsAClaimOfItsOwnButOnlyOne() {
-        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET));
         for (int i = 0; i < 6; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -153,7 +158,7 @@ class SlotAdmissionTest {
 
     @Test
     void runsAClaimDidNotStartGiveTheirSlotsBack() {
-        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
         admission.add(LOW, "low-2");
@@ -167,7 +172,7 @@ class SlotAdmissionTest {
 
     @Test
     void agingBypassesLetsAWaitingLowRunPassAfterThatManyHigherStarts() {
-        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, 2));
+        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, 2, TARGET));
         admission.add(LOW, "low");
         for (int i = 0; i < 4; i++) {
             admission.add(ONSITE, "onsite-" + i);
@@ -183,7 +188,7 @@ class SlotAdmissionTest {
 
     @Test
     void droppedRunsNoLongerWait() {
-        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, NO_AGING));
+        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, NO_AGING, TARGET));
         admission.add(NORMAL, "normal-0");
         admission.add(NORMAL, "normal-1");
         admission.removeIf(run -> run.equals("normal-0"));
@@ -194,8 +199,155 @@ class SlotAdmissionTest {
 
     @Test
     void theLowerShareIsAboveZeroAndAtMostOne() {
-        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 0.0, NO_AGING));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 1.5, NO_AGING));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 0.0, NO_AGING, TARGET));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 1.5, NO_AGING, TARGET));
+    }
+
+    @Test
+    void anOnsiteRunThatWaitedLongerThanTheTargetHalvesWhatLowerWorkMayHold() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        assertEquals(20, startAll(admission).size(), "the onsite run and 19 low runs");
+
+        admission.onsiteWaited(SLOW);
+        assertEquals(9, admission.lowerWorkLimit(), "half of the 19 slots lower work held");
+        for (int i = 0; i < 10; i++) {
+            admission.ended(LOW);
+            assertTrue(admission.admit().isEmpty(), "freed slots stay free while lower work holds more than 9");
+        }
+        admission.ended(LOW);
+        assertEquals(List.of("low-19"), startAll(admission), "below 9, low work starts again");
+        assertEquals(10, admission.inFlight());
+    }
+
+    @Test
+    void aCutTakesEffectBeforeAnotherSlowOnsiteRunCutsAgain() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        startAll(admission);
+        admission.onsiteWaited(SLOW);
+
+        admission.onsiteWaited(SLOW);
+        admission.onsiteWaited(SLOW);
+        assertEquals(9, admission.lowerWorkLimit(), "lower work still holds 19: those onsite runs waited behind them");
+        for (int i = 0; i < 10; i++) {
+            admission.ended(LOW);
+        }
+        admission.onsiteWaited(SLOW);
+        assertEquals(4, admission.lowerWorkLimit(), "down to 9, a slow onsite run cuts again");
+    }
+
+    @Test
+    void onsiteRunsWithinTheTargetGiveLowerWorkItsSlotsBackOneByOne() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        startAll(admission);
+        admission.onsiteWaited(SLOW);
+        for (int i = 0; i < 10; i++) {
+            admission.ended(LOW);
+        }
+        assertTrue(startAll(admission).isEmpty());
+
+        List<String> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            admission.onsiteWaited(FAST);
+            started.addAll(startAll(admission));
+        }
+        assertEquals(List.of("low-19", "low-20", "low-21"), started, "one more low run for each onsite run in time");
+        assertEquals(12, admission.lowerWorkLimit());
+    }
+
+    @Test
+    void aLimitLowerWorkDoesNotFillIsNotRaisedAndACutStartsFromWhatLowerWorkHolds() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 4);
+        assertEquals(5, startAll(admission).size());
+
+        admission.onsiteWaited(FAST);
+        assertEquals(20, admission.lowerWorkLimit(), "no low run waits: nothing to raise it for");
+        admission.onsiteWaited(SLOW);
+        assertEquals(2, admission.lowerWorkLimit(), "half of the 4 slots lower work held, not of the 20 it may");
+    }
+
+    @Test
+    void theFloorKeepsLowerWorkProgressingHoweverSlowOnsiteRunsAre() {
+        // Aging 3: one in four of the 20 slots stays lower work's.
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, 3, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 100);
+        startAll(admission);
+        for (int cut = 0; cut < 5; cut++) {
+            admission.onsiteWaited(SLOW);
+            while (admission.inFlight() - 1 > admission.lowerWorkLimit()) {
+                admission.ended(LOW);
+            }
+        }
+        assertEquals(5, admission.lowerWorkLimit());
+
+        admission.ended(LOW);
+        assertEquals(1, startAll(admission).size(), "a low run still starts in a freed slot");
+    }
+
+    @Test
+    void withoutOnsiteRunsAboutThereIsNoCapAndTheLearnedLimitReturnsWithThem() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        startAll(admission);
+        admission.onsiteWaited(SLOW);
+        for (int i = 0; i < 10; i++) {
+            admission.ended(LOW);
+        }
+
+        admission.ended(ONSITE);
+        assertEquals(20, admission.lowerWorkLimit());
+        assertEquals(11, startAll(admission).size(), "every slot goes to low work again");
+
+        admission.add(ONSITE, "onsite-again");
+        assertEquals(9, admission.lowerWorkLimit(), "an onsite run waiting: the limit learned before");
+    }
+
+    @Test
+    void theFixedShareStillBoundsTheAdaptiveLimit() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 0.25, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        assertEquals(6, startAll(admission).size(), "the onsite run and a quarter of the slots");
+
+        for (int i = 0; i < 30; i++) {
+            admission.onsiteWaited(FAST);
+        }
+        assertEquals(5, admission.lowerWorkLimit());
+        assertTrue(admission.admit().isEmpty(), "onsite runs in time never lift lower work above the share");
+    }
+
+    @Test
+    void aTargetOfZeroTurnsTheAdaptationOff() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, Duration.ZERO));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        startAll(admission);
+
+        admission.onsiteWaited(Duration.ofSeconds(5));
+        assertEquals(20, admission.lowerWorkLimit());
+        admission.ended(LOW);
+        assertEquals(1, startAll(admission).size());
+    }
+
+    @Test
+    void theOnsiteWaitTargetIsNotNegative() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new Limits(4, 1, 0, 1.0, NO_AGING, Duration.ofMillis(-1)));
+    }
+
+    private static void addLow(SlotAdmission<String> admission, int runs) {
+        for (int i = 0; i < runs; i++) {
+            admission.add(LOW, "low-" + i);
+        }
     }
 
     /** Admits what may start and completes its claims with every run started. */
