@@ -16,14 +16,15 @@ import java.time.Duration;
  *       from a limit it may not be using), down to the floor. Runs already started are never stopped, so a cut
  *       takes effect only as lower runs end: until lower work is down to the limit, further slow onsite runs were
  *       delayed by the same excess and cut nothing more (TCP's once per round trip);</li>
- *   <li>an onsite run within the target raises the limit by one slot, while lower runs wait for it: lower work
- *       holds the limit, less what ended during the claim statements in flight (at most one claim statement). A
- *       limit lower work does not reach is not raised on evidence that says nothing about it, and neither is one
- *       that is still being reached from above after a cut.</li>
+ *   <li>an onsite run within the target raises the limit by 1/limit of a slot, so one slot is added for every
+ *       limit's worth of onsite runs in time (TCP's congestion avoidance: one segment per window acknowledged),
+ *       while lower runs wait for it: lower work holds the limit, less what ended during the claim statements in
+ *       flight (at most one claim statement). A limit lower work does not reach is not raised on evidence that
+ *       says nothing about it, and neither is one that is still being reached from above after a cut.</li>
  * </ul>
  *
- * <p>A slow onsite run brings a cut at most once per drain, and it takes about twice the limit's worth of onsite
- * runs within the target to climb back, so the target acts as a bound on roughly the 99th percentile of the onsite
+ * <p>A slow onsite run brings a cut at most once per drain, while climbing back takes many onsite runs within the
+ * target (from 50 slots back to 100: about 3,700), so the target acts as a bound on a high percentile of the onsite
  * wait, not on its mean. The floor keeps lower work progressing however slow onsite runs are. Without onsite runs
  * about there is nothing to measure and no cap (SlotAdmission): the limit keeps what it learned for their return.
  *
@@ -38,7 +39,8 @@ final class AdaptiveLowerLimit {
     private final int floor;
     private final int claimBatch;
     private final Duration target;
-    private int limit;
+    /** The limit with its fraction: a slot is added in parts, 1/limit per onsite run in time. */
+    private double window;
 
     /**
      * @param ceiling    slots lower work may hold at most (max-in-flight less the onsite reserve): the limit's start
@@ -54,12 +56,12 @@ final class AdaptiveLowerLimit {
         this.floor = floor;
         this.claimBatch = claimBatch;
         this.target = target;
-        this.limit = ceiling;
+        this.window = ceiling;
     }
 
     /** Slots normal and low runs may hold now, while onsite runs are about. */
     int limit() {
-        return limit;
+        return (int) window;
     }
 
     /**
@@ -69,14 +71,14 @@ final class AdaptiveLowerLimit {
      * @param lowerWaiting  whether normal or low runs wait for a slot
      */
     void onsiteWaited(Duration wait, int lowerInFlight, boolean lowerWaiting) {
-        if (target.isZero() || lowerInFlight > limit) {
+        if (target.isZero() || lowerInFlight > limit()) {
             // Off, or a cut (or the onsite runs' arrival) has not yet taken effect: lower work still holds more.
             return;
         }
         if (wait.compareTo(target) > 0) {
-            limit = Math.max(floor, (int) (lowerInFlight * DECREASE));
-        } else if (lowerWaiting && lowerInFlight > limit - claimBatch) {
-            limit = Math.min(ceiling, limit + 1);
+            window = Math.max(floor, (int) (lowerInFlight * DECREASE));
+        } else if (lowerWaiting && lowerInFlight > limit() - claimBatch) {
+            window = Math.min(ceiling, window + 1 / window);
         }
     }
 }

@@ -240,7 +240,7 @@ class SlotAdmissionTest {
     }
 
     @Test
-    void onsiteRunsWithinTheTargetGiveLowerWorkItsSlotsBackOneByOne() {
+    void onsiteRunsWithinTheTargetGiveLowerWorkASlotBackForEveryLimitsWorthOfThem() {
         var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
@@ -251,13 +251,20 @@ class SlotAdmissionTest {
         }
         assertTrue(startAll(admission).isEmpty());
 
+        // The limit is 9: each onsite run in time adds 1/9 of a slot (1/9.1 the next, ...), so the tenth adds it.
+        List<Integer> startedAfter = new ArrayList<>();
         List<String> started = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int run = 1; run <= 25; run++) {
             admission.onsiteWaited(FAST);
-            started.addAll(startAll(admission));
+            List<String> now = startAll(admission);
+            if (!now.isEmpty()) {
+                startedAfter.add(run);
+                started.addAll(now);
+            }
         }
-        assertEquals(List.of("low-19", "low-20", "low-21"), started, "one more low run for each onsite run in time");
-        assertEquals(12, admission.lowerWorkLimit());
+        assertEquals(List.of("low-19", "low-20"), started, "one more low run at a time");
+        assertEquals(List.of(10, 20), startedAfter, "after about a limit's worth of onsite runs in time, each");
+        assertEquals(11, admission.lowerWorkLimit());
     }
 
     @Test
