@@ -241,14 +241,7 @@ class SlotAdmissionTest {
 
     @Test
     void onsiteRunsWithinTheTargetGiveLowerWorkASlotBackForEveryLimitsWorthOfThem() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
-        admission.add(ONSITE, "onsite");
-        addLow(admission, 40);
-        startAll(admission);
-        admission.onsiteWaited(SLOW);
-        for (int i = 0; i < 10; i++) {
-            admission.ended(LOW);
-        }
+        var admission = cutOnceAndDrained();
         assertTrue(startAll(admission).isEmpty());
 
         // The limit is 9: each onsite run in time adds 1/9 of a slot (1/9.1 the next, ...), so the tenth adds it.
@@ -301,14 +294,7 @@ class SlotAdmissionTest {
 
     @Test
     void withoutOnsiteRunsAboutThereIsNoCapAndTheLearnedLimitReturnsWithThem() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
-        admission.add(ONSITE, "onsite");
-        addLow(admission, 40);
-        startAll(admission);
-        admission.onsiteWaited(SLOW);
-        for (int i = 0; i < 10; i++) {
-            admission.ended(LOW);
-        }
+        var admission = cutOnceAndDrained();
 
         admission.ended(ONSITE);
         assertEquals(20, admission.lowerWorkLimit());
@@ -370,5 +356,21 @@ class SlotAdmissionTest {
 
     private static Priority priority(String run) {
         return Priority.valueOf(run.substring(0, run.indexOf('-') < 0 ? run.length() : run.indexOf('-')).toUpperCase());
+    }
+
+    /**
+     * 20 slots, an onsite run and 19 low runs started, 21 low runs waiting; a late onsite run halved lower work's
+     * limit to 9 and 10 low runs ended since, so lower work holds 9, its limit.
+     */
+    private static SlotAdmission<String> cutOnceAndDrained() {
+        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        admission.add(ONSITE, "onsite");
+        addLow(admission, 40);
+        startAll(admission);
+        admission.onsiteWaited(SLOW);
+        for (int i = 0; i < 10; i++) {
+            admission.ended(LOW);
+        }
+        return admission;
     }
 }
