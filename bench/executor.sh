@@ -16,8 +16,9 @@
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
 # Executor settings (env, each overridable): EXECUTOR_MAX_IN_FLIGHT (3000: the throughput target needs the slots),
 # QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); the scheduling settings are the service's
-# shipped defaults (onsite reserve, adaptive limit on lower work, no fixed share), so that the priority figures
-# say what an executor does untuned; any EXECUTOR_SCHEDULING_* variable set overrides one and is reported (e.g.
+# shipped defaults (onsite reserve, no fixed share, adaptive limit off), so that the priority figures say what an
+# executor does untuned; any EXECUTOR_SCHEDULING_* variable set overrides one and is reported (e.g.
+# EXECUTOR_SCHEDULING_ONSITE_WAIT_TARGET=20ms, the adaptive limit of runs D1-D2, or
 # EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=0.05, the fixed cap of runs B7-C4 in docs/benchmarks.md). More JVM
 # options for the executor and the simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a
 # profiler or a GC log).

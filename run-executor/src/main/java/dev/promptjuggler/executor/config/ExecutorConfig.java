@@ -150,19 +150,20 @@ public interface ExecutorConfig {
 
         /**
          * The onsite wait the scheduler keeps to, from an onsite run's request being published to its claim by
-         * this worker; {@code 0} turns the adaptation off. Slots decide what runs, not what the CPU does: when
+         * this worker; {@code 0}, the default, turns the adaptation off. Slots decide what runs, not what the CPU does: when
          * lower work keeps the machine saturated, an onsite run still waits for its fetch and its claim behind that
          * work in the broker and the database. So while onsite runs are in flight or waiting, the slots normal and
          * low runs may hold follow the onsite runs' measured wait (scheduling/AdaptiveLowerLimit): an onsite run
          * that waited longer halves them (once the previous cut took effect), one within it adds 1/limit of a slot
          * back, never below one in {@code aging-bypasses + 1} of the slots, so lower work still progresses. Runs
-         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. It bounds about the
-         * 99th percentile of that wait: set it to about what onsite runs wait at the 99th percentile with no lower
-         * work about ({@code executor_runs_queue_wait_seconds{priority="onsite"}}); below that, lower work stays at
-         * its floor whenever onsite runs are about. The default suits the two-core reference machine
-         * (docs/benchmarks.md, executor).
+         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. It bounds
+         * a high percentile of that wait: set it to about what onsite runs wait at the 99th percentile with no lower
+         * work about ({@code executor_runs_queue_wait_seconds{priority="onsite"}}; 20 ms on the two-core reference
+         * machine, docs/benchmarks.md, executor); below that, lower work stays at its floor whenever onsite runs are
+         * about. Off by default: a cut is undone only by onsite runs that start in time, so while long onsite runs
+         * stay in flight and no new one arrives, lower work stays at its floor (run-executor/README.md).
          */
-        @WithDefault("20ms")
+        @WithDefault("0")
         Duration onsiteWaitTarget();
 
         /**
