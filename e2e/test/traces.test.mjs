@@ -44,13 +44,16 @@ const under = (parent) => (span) => span.parentSpanId === parent.spanId;
 
 /**
  * The trace a webhook delivery continues (its traceparent), once it holds `attempts` delivery attempts and every
- * span's parent: spans are exported as they end, so a parent still missing is one still on its way.
+ * span's parent: spans are exported as they end, so a parent still missing is one still on its way. A leaf's spans
+ * (a service called within the run, such as knowledge-ingest) leave no hole while on their way: `alsoHolds` waits
+ * for them.
  */
-async function traceOf(delivery, attempts = 1) {
+async function traceOf(delivery, attempts = 1, alsoHolds = () => true) {
   const complete = (trace) => {
     const ids = new Set(trace.map((s) => s.spanId));
     return trace.filter((s) => s.name === 'webhook delivery').length >= attempts
-      && trace.some((s) => s.parentSpanId === '') && trace.every((s) => s.parentSpanId === '' || ids.has(s.parentSpanId));
+      && trace.some((s) => s.parentSpanId === '') && trace.every((s) => s.parentSpanId === '' || ids.has(s.parentSpanId))
+      && alsoHolds(trace);
   };
   const traceparent = delivery.headers.traceparent;
   assert.match(traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/, 'the webhook request carries a sampled traceparent');
@@ -196,6 +199,10 @@ test('a document upload is one trace to knowledgebase.finished and its webhooks'
   dispatcherHops(spans, baseNotice, 'knowledgebase.finished', webhook.id, deliverySpanId);
 });
 
+/** Whether knowledge-ingest's spans of a search (the request and the query's embedding) have arrived. */
+const searched = (trace) => trace.some((s) => s.service === 'knowledge-ingest' && s.kind === 'server')
+  && trace.some((s) => s.service === 'knowledge-ingest' && s.name.startsWith('embeddings'));
+
 /** knowledge-ingest's search under `caller` (the request that called it), and the query's embedding under that. */
 function searchHops(spans, caller) {
   const served = one(spans, 'the search in knowledge-ingest', (s) => s.service === 'knowledge-ingest' && s.kind === 'server'
@@ -224,7 +231,7 @@ test("knowledge searches continue the run's trace: the knowledge_search tool's a
   assert.equal((await untilFinished((runId) => client.getPromptRun(runId), promptRun.id)).status, 'completed');
   const promptDelivery = await receiver.waitFor((d) => d.headers['promptjuggler-event'] === 'promptrun.finished'
     && JSON.parse(d.rawBody).id === promptRun.id);
-  const prompted = (await traceOf(promptDelivery)).spans;
+  const prompted = (await traceOf(promptDelivery, 1, searched)).spans;
   const { run } = executorHops(prompted, gatewayHops(prompted, 'runs.normal').publish, promptRun.id);
   const tool = one(prompted, 'the tool call', (s) => s.name === 'execute_tool handbook' && under(run)(s));
   const search = one(prompted, "the tool's search", (s) => s.service === 'run-executor' && s.kind === 'client'
@@ -238,7 +245,7 @@ test("knowledge searches continue the run's trace: the knowledge_search tool's a
   assert.equal(done.status, 'completed', JSON.stringify(done.errors));
   const workflowDelivery = await receiver.waitFor((d) => d.headers['promptjuggler-event'] === 'workflowrun.finished'
     && JSON.parse(d.rawBody).id === workflowRun.id);
-  const walked = (await traceOf(workflowDelivery)).spans;
+  const walked = (await traceOf(workflowDelivery, 1, searched)).spans;
   const node = one(walked, 'the KB Search node', (s) => s.name === 'workflow node kb_search'
     && under(executorHops(walked, gatewayHops(walked, 'runs.normal').publish, workflowRun.id).run)(s));
   searchHops(walked, one(walked, "the node's search", (s) => s.name === 'knowledge search' && under(node)(s)));
