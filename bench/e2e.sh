@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end latency and footprint benchmark (issue 19, items 2 and 4), run as `./platform bench e2e`. On a stack
-# of its own (fresh state under .local/bench-e2e, ports 58xxx unless PJ_* variables say otherwise; stopped on exit):
+# of its own (fresh state under .local/bench-e2e, ports 21xxx unless PJ_* variables say otherwise; stopped on exit):
 # Kafka, PostgreSQL, the provider simulator (its default: no delay) and the four services, each started alone and
 # in turn with the local stack's JVM options (deploy/local/lib.sh, service_jvm_options), then
 #   - start-up: each service's time from process start to its first 200 from /q/health/ready;
@@ -19,9 +19,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-e2e}"
-: "${PJ_KAFKA_PORT:=58092}" "${PJ_KAFKA_CONTROLLER_PORT:=58093}" "${PJ_PG_PORT:=58432}"
-: "${PJ_SIMULATOR_PORT:=58090}" "${PJ_GATEWAY_PORT:=58080}" "${PJ_EXECUTOR_PORT:=58081}"
-: "${PJ_DISPATCHER_PORT:=58082}" "${PJ_INGEST_PORT:=58083}" "${PJ_RECEIVER_PORT:=58099}"
+: "${PJ_KAFKA_PORT:=21092}" "${PJ_KAFKA_CONTROLLER_PORT:=21093}" "${PJ_PG_PORT:=21432}"
+: "${PJ_SIMULATOR_PORT:=21090}" "${PJ_GATEWAY_PORT:=21080}" "${PJ_EXECUTOR_PORT:=21081}"
+: "${PJ_DISPATCHER_PORT:=21082}" "${PJ_INGEST_PORT:=21083}" "${PJ_RECEIVER_PORT:=21099}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT PJ_SIMULATOR_PORT PJ_GATEWAY_PORT \
   PJ_EXECUTOR_PORT PJ_DISPATCHER_PORT PJ_INGEST_PORT PJ_RECEIVER_PORT
 source "$root/deploy/local/env.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Accept-runs benchmark (issue: api-gateway). Runs the gateway in a JVM against a real Kafka broker and
-# PostgreSQL of its own (state under .local/bench-gateway, ports 53xxx unless PJ_* variables say
+# PostgreSQL of its own (state under .local/bench-gateway, ports 23xxx unless PJ_* variables say
 # otherwise) and prints a table: accepted runs/s and latency percentiles at 64 requests in flight for
 # two minutes, beside a bare harness (the same rows inserted through the same reactive pool, then an
 # equivalent record produced with the same acks) measured in the same run.
@@ -10,7 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-gateway}"
-: "${PJ_KAFKA_PORT:=53092}" "${PJ_KAFKA_CONTROLLER_PORT:=53093}" "${PJ_PG_PORT:=53432}"
+: "${PJ_KAFKA_PORT:=23092}" "${PJ_KAFKA_CONTROLLER_PORT:=23093}" "${PJ_PG_PORT:=23432}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT
 source "$root/deploy/local/env.sh"
 trap '"$root/deploy/local/infra.sh" stop' EXIT

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two builds of api-gateway compared on the webhook-endpoint management API (ADR 0001's revisit of
 # Hibernate Reactive): each git revision is built once, then the builds are started in turn, ROUNDS times,
-# against the same Kafka and PostgreSQL (state under .local/bench-crud, ports 56xxx unless PJ_* variables say
+# against the same Kafka and PostgreSQL (state under .local/bench-crud, ports 26xxx unless PJ_* variables say
 # otherwise). Per start: time to ready, RSS when ready and after the load, PostgreSQL connections held, and
 # bench/management-crud.mjs at concurrency 1 and 16. Alternating the builds spreads the machine's noise over
 # both; the spread between rounds is part of the result.
@@ -12,7 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [[ $# -eq 2 ]] || { echo "usage: $0 REVISION_A REVISION_B" >&2; exit 2; }
 : "${PJ_STATE_DIR:=$root/.local/bench-crud/stack}"
-: "${PJ_KAFKA_PORT:=56092}" "${PJ_KAFKA_CONTROLLER_PORT:=56093}" "${PJ_PG_PORT:=56432}" "${PJ_GATEWAY_PORT:=56080}"
+: "${PJ_KAFKA_PORT:=26092}" "${PJ_KAFKA_CONTROLLER_PORT:=26093}" "${PJ_PG_PORT:=26432}" "${PJ_GATEWAY_PORT:=26080}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT PJ_GATEWAY_PORT
 source "$root/deploy/local/env.sh"
 work=$root/.local/bench-crud

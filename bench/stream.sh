@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Streaming benchmark (issue 15), run as `./platform bench stream`. Three parts, in one run:
-#   (a) and (b) on a local stack of its own (fresh state under .local/bench-stream, ports 57xxx unless PJ_* variables
+#   (a) and (b) on a local stack of its own (fresh state under .local/bench-stream, ports 27xxx unless PJ_* variables
 #       say otherwise; stopped on exit), the provider simulator streaming with BENCH_CHUNK_DELAY_MS (20) between its
 #       events and run-executor calling it in streaming mode (the default): bench/stream-client.mjs measures
 #       (a) provider chunk -> SSE frame at the client, p50/p99, with BENCH_STREAM_RUNS (100) runs streaming at once,
@@ -19,14 +19,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-stream}"
-: "${PJ_KAFKA_PORT:=57092}" "${PJ_KAFKA_CONTROLLER_PORT:=57093}" "${PJ_KAFKA_SASL_PORT:=57094}" "${PJ_PG_PORT:=57432}"
-: "${PJ_SIMULATOR_PORT:=57090}" "${PJ_GATEWAY_PORT:=57080}" "${PJ_EXECUTOR_PORT:=57081}"
-: "${PJ_DISPATCHER_PORT:=57082}" "${PJ_INGEST_PORT:=57083}"
+: "${PJ_KAFKA_PORT:=27092}" "${PJ_KAFKA_CONTROLLER_PORT:=27093}" "${PJ_KAFKA_SASL_PORT:=27094}" "${PJ_PG_PORT:=27432}"
+: "${PJ_SIMULATOR_PORT:=27090}" "${PJ_GATEWAY_PORT:=27080}" "${PJ_EXECUTOR_PORT:=27081}"
+: "${PJ_DISPATCHER_PORT:=27082}" "${PJ_INGEST_PORT:=27083}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_KAFKA_SASL_PORT PJ_PG_PORT PJ_SIMULATOR_PORT \
   PJ_GATEWAY_PORT PJ_EXECUTOR_PORT PJ_DISPATCHER_PORT PJ_INGEST_PORT
 # The executor benchmark's stacks: ports of their own (it wipes and stops its stack), the same for both passes.
-: "${PJ_EXECUTOR_BENCH_KAFKA_PORT:=57192}" "${PJ_EXECUTOR_BENCH_PG_PORT:=57532}"
-: "${PJ_EXECUTOR_BENCH_SIMULATOR_PORT:=57190}" "${PJ_EXECUTOR_BENCH_EXECUTOR_PORT:=57181}"
+: "${PJ_EXECUTOR_BENCH_KAFKA_PORT:=27192}" "${PJ_EXECUTOR_BENCH_PG_PORT:=27532}"
+: "${PJ_EXECUTOR_BENCH_SIMULATOR_PORT:=27190}" "${PJ_EXECUTOR_BENCH_EXECUTOR_PORT:=27181}"
 source "$root/deploy/local/env.sh"
 export BENCH_CHUNK_DELAY_MS=${BENCH_CHUNK_DELAY_MS:-20}
 readonly OUT="$PJ_STATE_DIR/stream-benchmark.md"

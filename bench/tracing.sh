@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Each benchmark's own state dir (they wipe it): one given here would be shared.
 unset PJ_STATE_DIR
-: "${PJ_OTLP_PORT:=53318}"
+: "${PJ_OTLP_PORT:=23318}"
 out="$root/.local/bench-tracing"
 mkdir -p "$out"
 node "$root/bench/otlp-sink.mjs" "$PJ_OTLP_PORT" >"$out/sink.log" 2>&1 &

@@ -14,7 +14,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench}"
-: "${PJ_KAFKA_PORT:=39092}" "${PJ_KAFKA_CONTROLLER_PORT:=39093}" "${PJ_PG_PORT:=35432}"
+: "${PJ_KAFKA_PORT:=20092}" "${PJ_KAFKA_CONTROLLER_PORT:=20093}" "${PJ_PG_PORT:=20432}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT
 source "$root/deploy/local/env.sh"
 trap '"$root/deploy/local/infra.sh" stop' EXIT
