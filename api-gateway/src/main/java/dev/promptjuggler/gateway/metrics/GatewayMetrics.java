@@ -5,7 +5,9 @@ import dev.promptjuggler.contracts.RunKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -18,11 +20,18 @@ public class GatewayMetrics {
 
     private final MeterRegistry registry;
     private final Counter relayed;
+    private final Timer streamFrameDelay;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.relayed = Counter.builder("pj.gateway.runs.relayed")
                 .description("Run requests published by the outbox relay because the request path could not")
+                .register(registry);
+        this.streamFrameDelay = Timer.builder("gateway.stream.frame.delay")
+                .description("From run-executor publishing a stream frame to this replica handing it to the open"
+                        + " streams of its thread")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1))
                 .register(registry);
         for (RunKind kind : RunKind.values()) {
             for (Priority priority : Priority.values()) {
@@ -71,6 +80,14 @@ public class GatewayMetrics {
         Gauge.builder("gateway.stream.subscribers", hub, open)
                 .description("Thread streams (server-sent events) open on this replica")
                 .register(registry);
+    }
+
+    /**
+     * A frame of {@code runs.stream} handed to open streams, {@code delay} after run-executor published it (the
+     * record's timestamp, the broker's and this host's clocks assumed in step).
+     */
+    public void streamFrameHandedOut(Duration delay) {
+        streamFrameDelay.record(delay.isNegative() ? Duration.ZERO : delay);
     }
 
     private Counter accepted(RunKind kind, Priority priority) {

@@ -60,6 +60,7 @@ public class StreamHub {
     private final StreamConfig config;
     private final ObjectMapper json;
     private final Vertx vertx;
+    private final GatewayMetrics metrics;
     private final Map<UUID, Set<Subscription>> byThread = new ConcurrentHashMap<>();
     private final Map<UUID, Set<FrameListener>> listeners = new ConcurrentHashMap<>();
     private final BlockingQueue<CatchUp> catchUps = new LinkedBlockingQueue<>();
@@ -78,6 +79,7 @@ public class StreamHub {
         this.config = config;
         this.json = json;
         this.vertx = vertx;
+        this.metrics = metrics;
         metrics.streamSubscribers(this, StreamHub::openStreams);
     }
 
@@ -214,6 +216,7 @@ public class StreamHub {
                     Optional<UUID> thread = thread(record);
                     Set<Subscription> subscriptions = thread.map(byThread::get).orElse(null);
                     if (subscriptions != null && !subscriptions.isEmpty()) {
+                        metrics.streamFrameHandedOut(Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
                         frame(record).ifPresent(frame -> subscriptions.forEach(s -> s.live(frame)));
                     }
                     Set<FrameListener> watching = thread.map(listeners::get).orElse(null);

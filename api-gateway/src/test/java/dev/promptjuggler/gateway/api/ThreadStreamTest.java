@@ -231,6 +231,20 @@ class ThreadStreamTest {
     }
 
     @Test
+    void theMetricsPageTimesTheFramesHandedToStreams() throws Exception {
+        SseClient stream = open(null, "");
+        String count = "gateway_stream_frame_delay_seconds_count";
+        String bucketed = "gateway_stream_frame_delay_seconds_bucket{le=\"+Inf\"";
+        double countBefore = metric(count);
+        double bucketedBefore = metric(bucketed);
+        frames.publish(StreamFrames.reset(tenant, thread, run, ""));
+        frames.publish(StreamFrames.token(tenant, thread, run, "", 1, "timed"));
+        stream.next(2);
+        assertTrue(metric(count) >= countBefore + 2, "each frame handed to an open stream is timed");
+        assertTrue(metric(bucketed) >= bucketedBefore + 2, "the delay has buckets to alert on");
+    }
+
+    @Test
     void browsersOnAnyOriginMayCallTheStream() {
         given().header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization,last-event-id")
@@ -255,10 +269,15 @@ class ThreadStreamTest {
     }
 
     private static double openStreams() {
+        return metric("gateway_stream_subscribers");
+    }
+
+    /** The value of the first line of /q/metrics that starts with {@code series}. */
+    private static double metric(String series) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("gateway_stream_subscribers"))
+        return metrics.lines().filter(line -> line.startsWith(series))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no gateway_stream_subscribers on /q/metrics"));
+                .findFirst().orElseThrow(() -> new AssertionError("no " + series + " on /q/metrics"));
     }
 
     private static List<String> texts(List<SseClient.Event> events) throws Exception {
