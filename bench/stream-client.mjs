@@ -8,7 +8,7 @@
 //       (a stream token, a subscription, then the run, as the browser SDK's flow goes), each answer
 //       BENCH_STREAM_WORDS (200) pieces BENCH_CHUNK_DELAY_MS (20) apart; the workers' first runs start spread over
 //       one answer's length, so runs start and end at an even rate rather than all at once. Measured over
-//       BENCH_STREAM_SECONDS (30) after BENCH_STREAM_WARMUP_SECONDS (60) of the same load (the JVMs compile the
+//       BENCH_STREAM_SECONDS (30) after BENCH_STREAM_WARMUP_SECONDS (180) of the same load (the JVMs compile the
 //       path first); the runs streaming at once are counted every 100 ms;
 //   (a') the same latency for a burst: BENCH_STREAM_RUNS runs of BENCH_BURST_WORDS (40) pieces posted at the same
 //       instant, after (a), each subscribed before;
@@ -24,7 +24,7 @@ import { gatewayUrl, newTenant, publishPrompt } from '../e2e/support/platform.mj
 const RUNS = Number(process.env.BENCH_STREAM_RUNS ?? 100);
 const WORDS = Number(process.env.BENCH_STREAM_WORDS ?? 200);
 const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 20);
-const WARMUP_SECONDS = Number(process.env.BENCH_STREAM_WARMUP_SECONDS ?? 60);
+const WARMUP_SECONDS = Number(process.env.BENCH_STREAM_WARMUP_SECONDS ?? 180);
 const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 30);
 const BURST_WORDS = Number(process.env.BENCH_BURST_WORDS ?? 40);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 2000);

@@ -5,7 +5,7 @@
 #       events and run-executor calling it in streaming mode (the default): bench/stream-client.mjs measures
 #       (a) provider chunk -> SSE frame at the client, p50/p99, with BENCH_STREAM_RUNS (100) runs streaming at once,
 #           steadily (BENCH_STREAM_WORDS, 200, stamped pieces each; BENCH_STREAM_SECONDS, 30, measured after
-#           BENCH_STREAM_WARMUP_SECONDS, 60, of the same load), then the same latency when as many runs
+#           BENCH_STREAM_WARMUP_SECONDS, 180, of the same load), then the same latency when as many runs
 #           (BENCH_BURST_WORDS, 40, pieces each) are posted at once, and
 #       (b) BENCH_SUBSCRIBERS (2000) subscribers open on one gateway over BENCH_SUBSCRIBER_THREADS (200) threads, with
 #           the gateway's RSS;
@@ -15,7 +15,7 @@
 #       BENCH_ONSITE_SECONDS 15, BENCH_ONSITE_SETTLE_SECONDS 5); runs/s of each, side by side.
 # Prints the tables and the load average at each step (the machine may be shared: say so beside the figures) and
 # leaves them in .local/bench-stream/stream-benchmark.md; copy them to docs/benchmarks.md ("Streaming").
-# BENCH_SKIP_BUILD=1 runs the jars as packaged. Takes about 12 minutes on 2 cores.
+# BENCH_SKIP_BUILD=1 runs the jars as packaged. Takes about 15 minutes on 2 cores.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-stream}"
