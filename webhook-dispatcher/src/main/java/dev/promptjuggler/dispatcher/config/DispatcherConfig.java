@@ -123,8 +123,11 @@ public interface DispatcherConfig {
         @WithDefault("8")
         int maxInFlightPerEndpoint();
 
-        /** Requests per second to one endpoint at most, per dispatcher replica. */
-        @WithDefault("50")
+        /**
+         * Requests per second to one endpoint at most, per dispatcher replica; 0 (the default): no rate, the
+         * in-flight limit alone paces an endpoint, as fast as it answers.
+         */
+        @WithDefault("0")
         double ratePerEndpoint();
 
         /** Endpoints served per claim, oldest due work first; bounds how long one claim takes. */

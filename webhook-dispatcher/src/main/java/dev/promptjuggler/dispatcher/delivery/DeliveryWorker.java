@@ -65,7 +65,15 @@ public class DeliveryWorker {
     private final List<Long> timers = new CopyOnWriteArrayList<>();
     private final GroupCommit<Success, Void> successes;
     private volatile boolean running;
+    /** Whether the last claim found due deliveries. */
     private volatile boolean backlog;
+    /**
+     * Recorded attempts that each look for due work at once. An endpoint's slot frees when an attempt to it is
+     * recorded, and a claim before that finds nothing for it however much of its work is due: so the attempts in
+     * flight when a fan-out left work queued, and every claimed one, owe a claim when recorded. A claim that finds
+     * nothing adds nothing, so the owing ends a limit's worth of attempts after the due work does.
+     */
+    private final AtomicInteger claimsOnRecord = new AtomicInteger();
 
     public DeliveryWorker(DeliveryQueue queue, RetentionStore retention, WebhookClient client, DispatcherConfig config,
             Vertx vertx, DispatcherMetrics metrics, Tracer tracer) {
@@ -156,6 +164,7 @@ public class DeliveryWorker {
         inFlight.addAndGet(leased.size() - reserved);
         leased.forEach(this::deliverWhenAllowed);
         if (queuedOthers) {
+            claimsOnRecord.accumulateAndGet(inFlight.get(), Math::max);
             kick();
         }
     }
@@ -176,6 +185,7 @@ public class DeliveryWorker {
                         config.queue().lease())
                 .subscribe().with(claimed -> {
                     inFlight.addAndGet(claimed.size());
+                    claimsOnRecord.addAndGet(claimed.size());
                     backlog = !claimed.isEmpty();
                     claiming.set(false);
                     claimed.forEach(this::deliverWhenAllowed);
@@ -215,15 +225,25 @@ public class DeliveryWorker {
     }
 
     /**
-     * An answered attempt frees its slot; recording the answer does not hold it, or a slow database would
-     * throttle sending (the delivery stays leased until recorded, and counts against its endpoint's limit).
-     * Claiming again at once pays only while the queue has due work (the last claim found some): then a
-     * batch's worth of free slots is refilled right away. Otherwise new work arrives through fan-outs,
-     * which lease it directly, and retries through the poll.
+     * An answered attempt frees its slot in this process; recording the answer does not hold it, or a slow
+     * database would throttle sending.
      */
     private void answered() {
-        int free = config.queue().maxInFlight() - inFlight.decrementAndGet();
-        if (backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || inFlight.get() == 0)) {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * A recorded attempt frees its endpoint's slot: the delivery was leased until then, and counted against its
+     * endpoint's limit. Claiming again at once pays only while due work waits: when the last claim found some
+     * (then a batch's worth of free slots is refilled right away), and for the attempts owed a claim because a
+     * fan-out queued work behind their endpoints ({@link #claimsOnRecord}), so that an endpoint at its limit gets
+     * its next deliveries as its attempts are recorded, not at the next poll. Otherwise new work arrives through
+     * fan-outs, which lease it directly, and retries through the poll.
+     */
+    private void recorded() {
+        boolean owed = claimsOnRecord.getAndUpdate(owing -> Math.max(0, owing - 1)) > 0;
+        int free = config.queue().maxInFlight() - inFlight.get();
+        if (owed || backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || inFlight.get() == 0)) {
             kick();
         }
     }
@@ -270,7 +290,8 @@ public class DeliveryWorker {
                     metrics.attempted(delivery, result);
                     answered();
                 })
-                .chain(result -> result.succeeded() ? recordSuccess(delivery, result) : recordFailure(delivery, result));
+                .chain(result -> result.succeeded() ? recordSuccess(delivery, result) : recordFailure(delivery, result))
+                .invoke(this::recorded);
     }
 
     /**
