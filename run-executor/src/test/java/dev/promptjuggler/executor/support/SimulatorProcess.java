@@ -25,10 +25,14 @@ public final class SimulatorProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    /** Ends the process with the test JVM when nothing closed it first (a test resource whose stop never came). */
+    private final Thread reaper;
 
     private SimulatorProcess(Process process, int port) {
         this.process = process;
         this.port = port;
+        this.reaper = new Thread(process::destroyForcibly, "simulator-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     public static SimulatorProcess start() throws IOException, InterruptedException {
@@ -120,6 +124,11 @@ public final class SimulatorProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook ends the process
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

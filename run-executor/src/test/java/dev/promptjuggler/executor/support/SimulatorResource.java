@@ -15,6 +15,10 @@ public class SimulatorResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        if (simulator != null) {
+            // One simulator at a time, whatever order application restarts call start and stop in.
+            simulator.close();
+        }
         try {
             simulator = SimulatorProcess.start();
         } catch (Exception e) {
