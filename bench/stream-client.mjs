@@ -133,7 +133,9 @@ const latencyRows = (latencies) => [
         }
       });
       await client.runPrompt(prompt.slug, prompt.version, { text: stamped(WORDS) }, { thread, priority: 'onsite' });
-      await end;
+      await Promise.race([end, sleep(PATIENCE_MS).then(() => {
+        throw new Error(`a run on thread ${thread} did not end within ${PATIENCE_MS / 1000} s`);
+      })]);
       close();
     }
   }
