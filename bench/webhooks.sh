@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Webhook delivery benchmark (issue: webhook-dispatcher). Runs webhook-dispatcher in a JVM beside a
 # local receiver, against a real Kafka broker and PostgreSQL of its own (state under .local/bench,
-# ports 3xxxx unless PJ_* variables say otherwise), and prints a table:
+# ports 20xxx unless PJ_* variables say otherwise), and prints a table:
 #   - deliveries/s from runs.finished to a local receiver, 16 endpoints of 16 tenants;
 #   - first-attempt latency (p50/p99) from runs.finished to receipt at a steady 1,000 events/s;
 #   - beside both, a bare Vert.x Web Client POST loop to the same receiver, in the same run.
