@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -83,11 +84,11 @@ public class GatewayMetrics {
     }
 
     /**
-     * A frame of {@code runs.stream} handed to open streams, {@code delay} after run-executor published it (the
-     * record's timestamp, the broker's and this host's clocks assumed in step).
+     * A frame of {@code runs.stream} handed to open streams now, run-executor having published it at
+     * {@code publishedAtMillis} (the record's timestamp; the broker's and this host's clocks assumed in step).
      */
-    public void streamFrameHandedOut(Duration delay) {
-        streamFrameDelay.record(delay.isNegative() ? Duration.ZERO : delay);
+    public void streamFrameHandedOut(long publishedAtMillis) {
+        streamFrameDelay.record(Math.max(0, System.currentTimeMillis() - publishedAtMillis), TimeUnit.MILLISECONDS);
     }
 
     private Counter accepted(RunKind kind, Priority priority) {

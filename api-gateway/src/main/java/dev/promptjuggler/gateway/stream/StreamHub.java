@@ -216,7 +216,7 @@ public class StreamHub {
                     Optional<UUID> thread = thread(record);
                     Set<Subscription> subscriptions = thread.map(byThread::get).orElse(null);
                     if (subscriptions != null && !subscriptions.isEmpty()) {
-                        metrics.streamFrameHandedOut(Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
+                        metrics.streamFrameHandedOut(record.timestamp());
                         frame(record).ifPresent(frame -> subscriptions.forEach(s -> s.live(frame)));
                     }
                     Set<FrameListener> watching = thread.map(listeners::get).orElse(null);

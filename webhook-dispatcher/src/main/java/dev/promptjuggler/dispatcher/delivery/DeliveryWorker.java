@@ -242,8 +242,9 @@ public class DeliveryWorker {
      */
     private void recorded() {
         boolean owed = claimsOnRecord.getAndUpdate(owing -> Math.max(0, owing - 1)) > 0;
-        int free = config.queue().maxInFlight() - inFlight.get();
-        if (owed || backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || inFlight.get() == 0)) {
+        int held = inFlight.get();
+        int free = config.queue().maxInFlight() - held;
+        if (owed || backlog && (free >= Math.max(1, config.queue().maxInFlight() / 8) || held == 0)) {
             kick();
         }
     }
