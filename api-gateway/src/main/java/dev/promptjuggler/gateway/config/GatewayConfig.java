@@ -95,7 +95,7 @@ public interface GatewayConfig {
         /**
          * How long a resolved version reference (slug and version, tag or {@code __latest__}) is reused by this
          * replica at most (service/RevisionReferenceCache). Every change of a definition, from any replica, clears it
-         * within milliseconds (persistence/DefinitionChanges); this bounds what a lost notification could leave
+         * within milliseconds (persistence/ChangeNotices); this bounds what a lost notification could leave
          * stale. 0 resolves every request in the database.
          */
         @WithDefault("30s")
@@ -104,6 +104,20 @@ public interface GatewayConfig {
         /** Version references cached at most; past it the cache starts over. */
         @WithDefault("10000")
         int revisionCacheSize();
+
+        /**
+         * How long an authenticated API key (with its tenant's defaults) is reused by this replica at most
+         * (service/ApiKeyService). A key revoked here is refused from its next request; revoked on another replica,
+         * or its tenant changed, from when the database's notification arrives, within milliseconds
+         * (persistence/ChangeNotices); this bounds what a lost notification could leave stale. 0 reads the key in
+         * the database on every request.
+         */
+        @WithDefault("30s")
+        Duration apiKeyCacheTtl();
+
+        /** API keys cached at most; past it the cache starts over. */
+        @WithDefault("10000")
+        int apiKeyCacheSize();
     }
 
     /** Requests per API key, counted by each gateway replica on its own. */

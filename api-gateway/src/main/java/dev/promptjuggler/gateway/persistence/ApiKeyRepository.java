@@ -39,10 +39,7 @@ public class ApiKeyRepository {
                 .map(rows -> key(rows.iterator().next()));
     }
 
-    /**
-     * The active key with that digest, with what every request of its tenant needs: one statement, read on every
-     * request (never cached), so a revoked key is refused from the next request on.
-     */
+    /** The active key with that digest, with what every request of its tenant needs: one statement. */
     public Uni<Optional<AuthenticatedKey>> findActiveByHash(String hash) {
         return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(hash))
                 .map(rows -> TenantRepository.first(rows)

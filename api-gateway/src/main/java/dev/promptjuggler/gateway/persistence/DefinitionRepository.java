@@ -2,6 +2,7 @@ package dev.promptjuggler.gateway.persistence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptjuggler.contracts.RunKind;
+import dev.promptjuggler.gateway.persistence.ChangeNotices.Subject;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,7 +20,7 @@ import java.util.UUID;
  * Prompts and workflows: a draft, immutable published revisions, movable tags, and the slugs they
  * were known by before a rename. A revision with version 0 is a snapshot of a draft a draft run executes, never a
  * published one: the queries of published revisions skip it. Its writes that change what a version reference
- * resolves to tell {@link DefinitionChanges} at once; other replicas hear of them from the database.
+ * resolves to tell {@link ChangeNotices} at once; other replicas hear of them from the database.
  */
 @ApplicationScoped
 public class DefinitionRepository {
@@ -35,9 +36,9 @@ public class DefinitionRepository {
 
     private final Pool pool;
     private final JsonColumns json;
-    private final DefinitionChanges changes;
+    private final ChangeNotices changes;
 
-    public DefinitionRepository(Pool pool, JsonColumns json, DefinitionChanges changes) {
+    public DefinitionRepository(Pool pool, JsonColumns json, ChangeNotices changes) {
         this.pool = pool;
         this.json = json;
         this.changes = changes;
@@ -85,7 +86,7 @@ public class DefinitionRepository {
     public Uni<Void> archive(UUID definitionId) {
         return pool.preparedQuery("UPDATE gateway.definitions SET archived_at = coalesce(archived_at, now()) WHERE id = $1")
                 .execute(Tuple.of(definitionId))
-                .invoke(changes::changedHere)
+                .invoke(() -> changes.changedHere(Subject.DEFINITIONS))
                 .replaceWithVoid();
     }
 
@@ -130,7 +131,7 @@ public class DefinitionRepository {
                                             + " SET name = $2, slug = $3, updated_at = now() WHERE id = $1")
                                     .execute(Tuple.of(definitionId, newName, newSlug)))
                             .replaceWith(true);
-                })).invoke(changes::changedHere);
+                })).invoke(() -> changes.changedHere(Subject.DEFINITIONS));
     }
 
     /**
@@ -152,7 +153,7 @@ public class DefinitionRepository {
                                 + " published_at, '{}'::text[] AS tags")
                         .execute(Tuple.of(UUID.randomUUID(), tenantId, definitionId, json.write(draft), changeNote)))
                 .map(rows -> TenantRepository.first(rows).map(this::revision)))
-                .invoke(changes::changedHere);
+                .invoke(() -> changes.changedHere(Subject.DEFINITIONS));
     }
 
     /**
@@ -196,7 +197,7 @@ public class DefinitionRepository {
                         + " ON CONFLICT (definition_id, name) DO UPDATE SET revision_id = excluded.revision_id,"
                         + " moved_at = now()")
                 .execute(Tuple.of(definitionId, tag, revisionId))
-                .invoke(changes::changedHere)
+                .invoke(() -> changes.changedHere(Subject.DEFINITIONS))
                 .replaceWithVoid();
     }
 
@@ -204,7 +205,7 @@ public class DefinitionRepository {
     public Uni<Boolean> deleteTag(UUID definitionId, String tag) {
         return pool.preparedQuery("DELETE FROM gateway.tags WHERE definition_id = $1 AND name = $2")
                 .execute(Tuple.of(definitionId, tag))
-                .invoke(changes::changedHere)
+                .invoke(() -> changes.changedHere(Subject.DEFINITIONS))
                 .map(rows -> rows.rowCount() == 1);
     }
 

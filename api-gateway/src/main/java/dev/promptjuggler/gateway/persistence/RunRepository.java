@@ -6,7 +6,6 @@ import dev.promptjuggler.gateway.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,27 +26,14 @@ public class RunRepository {
 
     private static final String IDEMPOTENCY_WINDOW = "interval '24 hours'";
 
-    /**
-     * The run, its outbox row and its envVars in one statement; with {@code $15} true, its fresh thread too. One
-     * statement is atomic without a transaction around it, and the foreign keys are checked at its end, when every
-     * row is in.
-     */
-    private static final String INSERT_RUN = "WITH thread AS (INSERT INTO gateway.threads (id, tenant_id)"
-            + " SELECT $4, $2 WHERE $15),"
-            + " run AS (INSERT INTO gateway.runs (id, tenant_id, kind, thread_id, channel, priority, environment,"
-            + " revision_id, revision_version, inputs, metadata, traceparent, api_key_id)"
-            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $11::text::jsonb, $13, $14) RETURNING id),"
-            + " outbox AS (INSERT INTO gateway.run_outbox (run_id, relay_after)"
-            + " SELECT id, now() + make_interval(secs => $12) FROM run)"
-            + " INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) SELECT id, $2, $16 FROM run"
-            + " WHERE $16::text IS NOT NULL";
-
     private final Pool pool;
     private final JsonColumns json;
+    private final RunInserts inserts;
 
     public RunRepository(Pool pool, JsonColumns json) {
         this.pool = pool;
         this.json = json;
+        this.inserts = new RunInserts(pool, json);
     }
 
     /** The tenant a thread belongs to; empty when no tenant has used that thread id yet. */
@@ -59,8 +45,9 @@ public class RunRepository {
 
     /**
      * Inserts the run, its outbox row, its thread, and its idempotency key when there is one, atomically: once that
-     * commits, the run is accepted, published or not. A run on a fresh thread without an idempotency key is one
-     * statement, one round trip; the others need a transaction for their checks.
+     * commits, the run is accepted, published or not. A run on a fresh thread without an idempotency key is stored
+     * in one statement, shared with the runs of concurrent requests ({@link RunInserts}); the others need a
+     * transaction of their own for their checks.
      *
      * @param thread     a fresh thread id of the gateway's, or the one the caller named: created for the run's
      *                   tenant when no tenant has used it yet, refused (404, nothing stored) when another has
@@ -70,25 +57,16 @@ public class RunRepository {
     public Uni<Boolean> insert(NewRun run, ThreadUse thread, IdempotencyRecord idempotency, Duration relayAfter) {
         boolean freshThread = thread == ThreadUse.FRESH;
         if (idempotency == null && freshThread) {
-            return insertRun(pool, run, true, relayAfter).replaceWith(true);
+            return inserts.insert(run, true, relayAfter).replaceWith(true);
         }
         return pool.withTransaction(connection -> claimKey(connection, run, idempotency).chain(claimed -> {
             if (!claimed) {
                 return Uni.createFrom().failure(new KeyTaken());
             }
             return (freshThread ? Uni.createFrom().voidItem() : namedThread(connection, run))
-                    .chain(() -> insertRun(connection, run, freshThread, relayAfter))
+                    .chain(() -> inserts.insertNow(connection, run, freshThread, relayAfter))
                     .replaceWith(true);
         })).onFailure(KeyTaken.class).recoverWithItem(false);
-    }
-
-    private Uni<Void> insertRun(SqlClient client, NewRun run, boolean freshThread, Duration relayAfter) {
-        return client.preparedQuery(INSERT_RUN)
-                .execute(Tuple.from(new Object[] {run.id(), run.tenantId(), run.kind().wireName(), run.threadId(),
-                        run.channel(), run.priority(), run.environment(), run.revisionId(), run.revisionVersion(),
-                        json.write(run.inputs()), json.write(run.metadata()), relayAfter.toMillis() / 1000.0,
-                        run.traceparent(), run.apiKeyId(), freshThread, run.encryptedEnvVars()}))
-                .replaceWithVoid();
     }
 
     /**

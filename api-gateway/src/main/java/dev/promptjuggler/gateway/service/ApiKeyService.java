@@ -1,9 +1,12 @@
 package dev.promptjuggler.gateway.service;
 
 import dev.promptjuggler.gateway.api.ApiException;
+import dev.promptjuggler.gateway.config.GatewayConfig;
 import dev.promptjuggler.gateway.persistence.ApiKeyRepository;
 import dev.promptjuggler.gateway.persistence.ApiKeyRepository.AuthenticatedKey;
 import dev.promptjuggler.gateway.persistence.ApiKeyRepository.StoredKey;
+import dev.promptjuggler.gateway.persistence.ChangeNotices;
+import dev.promptjuggler.gateway.persistence.ChangeNotices.Subject;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +28,15 @@ public class ApiKeyService {
 
     private final SecureRandom random = new SecureRandom();
     private final ApiKeyRepository keys;
+    private final ChangeNotices changes;
+    /** Keys found, by their digest: an entry is the key's own, so no tenant can be answered with another's. */
+    private final NoticedCache<String, AuthenticatedKey> authenticated;
 
-    public ApiKeyService(ApiKeyRepository keys) {
+    public ApiKeyService(ApiKeyRepository keys, ChangeNotices changes, GatewayConfig config) {
         this.keys = keys;
+        this.changes = changes;
+        this.authenticated = new NoticedCache<>(changes, Subject.API_KEYS, config.accept().apiKeyCacheTtl(),
+                config.accept().apiKeyCacheSize());
     }
 
     /** A fresh key and what is stored of it. */
@@ -38,8 +47,14 @@ public class ApiKeyService {
         return new NewKey(UUID.randomUUID(), key, key.substring(0, DISPLAY_PREFIX_LENGTH), hash(key));
     }
 
+    /**
+     * The active key, read once and reused until any key or tenant changes (see {@link NoticedCache}); unknown and
+     * revoked keys are read every time.
+     */
     public Uni<Optional<AuthenticatedKey>> authenticate(String key) {
-        return keys.findActiveByHash(hash(key));
+        String hash = hash(key);
+        return authenticated.get(hash, () -> keys.findActiveByHash(hash).map(found -> found.orElse(null)))
+                .map(Optional::ofNullable);
     }
 
     /** @return the stored key and, once, its secret */
@@ -54,6 +69,8 @@ public class ApiKeyService {
 
     public Uni<Void> revoke(UUID tenantId, UUID id) {
         return keys.revoke(tenantId, id).invoke(revoked -> {
+            // Before the answer: from it on, no request here is let in with the key.
+            changes.changedHere(Subject.API_KEYS);
             if (!revoked) {
                 throw ApiException.notFound("API key " + id + " not found");
             }

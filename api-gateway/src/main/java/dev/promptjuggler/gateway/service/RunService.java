@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,6 +46,8 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class RunService {
 
+    private static final int EXPECTED_INPUTS_KEPT = 10_000;
+
     private final DefinitionService definitions;
     private final RunRepository runs;
     private final RunOutboxRelay publisher;
@@ -53,6 +56,11 @@ public class RunService {
     private final SecretCipher cipher;
     private final WorkflowNodeResultRepository nodeResults;
     private final GatewayMetrics metrics;
+    /**
+     * The inputs each revision expects, by revision id, read from its configuration once: a revision never changes
+     * (a draft run's snapshot is a revision of its own).
+     */
+    private final Map<UUID, List<String>> expectedInputs = new ConcurrentHashMap<>();
 
     public RunService(DefinitionService definitions, RunRepository runs, RunOutboxRelay publisher, JsonColumns json,
             SecretCipher cipher, WorkflowNodeResultRepository nodeResults, GatewayConfig config, GatewayMetrics metrics) {
@@ -198,20 +206,27 @@ public class RunService {
 
     /** A prompt's inputs are its placeholders, a workflow's its Input nodes' names; extra inputs are allowed. */
     private void requireInputsFor(RunKind kind, RevisionRow revision, Map<String, String> inputs) {
-        String config = revision.config().toString();
-        List<String> expected = switch (kind) {
-            case PROMPT -> List.copyOf(PromptTemplate.placeholders(json.read(config, PromptConfig.class)));
-            case WORKFLOW -> json.read(config, WorkflowDefinition.class).nodes().stream()
-                    .filter(node -> NodeType.INPUT.wireName().equals(node.type()))
-                    .map(WorkflowDefinition.Node::name)
-                    .toList();
-        };
+        if (expectedInputs.size() >= EXPECTED_INPUTS_KEPT) {
+            expectedInputs.clear();
+        }
+        List<String> expected = expectedInputs.computeIfAbsent(revision.id(), id -> expectedInputs(kind, revision));
         List<String> missing = expected.stream().filter(name -> !inputs.containsKey(name)).toList();
         if (!missing.isEmpty()) {
             throw ApiException.invalid("inputs is missing " + String.join(", ", missing) + " ("
                     + (kind == RunKind.PROMPT ? "placeholders" : "Input nodes") + " of "
                     + (revision.draft() ? "the draft" : "version " + revision.version()) + ")");
         }
+    }
+
+    private List<String> expectedInputs(RunKind kind, RevisionRow revision) {
+        String config = revision.config().toString();
+        return switch (kind) {
+            case PROMPT -> List.copyOf(PromptTemplate.placeholders(json.read(config, PromptConfig.class)));
+            case WORKFLOW -> json.read(config, WorkflowDefinition.class).nodes().stream()
+                    .filter(node -> NodeType.INPUT.wireName().equals(node.type()))
+                    .map(WorkflowDefinition.Node::name)
+                    .toList();
+        };
     }
 
     /** A named thread's owner is checked, and the thread created if new, inside the run's transaction. */

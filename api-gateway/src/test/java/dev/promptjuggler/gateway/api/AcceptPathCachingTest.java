@@ -17,10 +17,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the accept path reuses between requests, and what it must not: resolved version references are cached
- * (service/RevisionReferenceCache), API keys never are. In the test profile a cached reference lives an hour
- * ({@code gateway.accept.revision-cache-ttl}), so a change made behind this gateway's back — by SQL here, as another
- * replica's would be — can only be seen through the database's change notices.
+ * What the accept path reuses between requests, and what it must not: resolved version references
+ * (service/RevisionReferenceCache) and authenticated API keys (service/ApiKeyService) are cached, never across tenants,
+ * and never past a change. In the test profile a cached reference or key lives an hour
+ * ({@code gateway.accept.revision-cache-ttl}, {@code gateway.accept.api-key-cache-ttl}), so a change made behind this
+ * gateway's back — by SQL here, as another replica's would be — can only be seen through the database's change
+ * notices.
  */
 @QuarkusTest
 class AcceptPathCachingTest {
@@ -45,6 +47,26 @@ class AcceptPathCachingTest {
 
         as(runner).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", slug)
                 .then().statusCode(401).body("error", equalTo("invalid or revoked API key"));
+    }
+
+    @Test
+    void aKeyRevokedOnAnotherReplicaIsRefusedOnceTheNoticeArrives() {
+        String admin = Api.newTenant();
+        String slug = Api.createPrompt(admin, "Revoked elsewhere", Api.promptDraft("Hi"));
+        Api.publish(admin, "prompts", slug);
+        JsonPath created = as(admin).body(Map.of("name", "runner", "scope", "api")).post("/manage/v1/api-keys")
+                .then().statusCode(201).extract().jsonPath();
+        String runner = created.getString("secret");
+        runVersion(runner, slug, "1");
+        runVersion(runner, slug, "1");
+
+        sql("UPDATE gateway.api_keys SET revoked_at = now() WHERE id = $1",
+                Tuple.of(UUID.fromString(created.getString("key.id"))));
+
+        await().atMost(NOTICE_ARRIVES).until(() -> as(runner).body(Map.of("inputs", Map.of()))
+                .post("/api/v1/prompts/{slug}/1/runs", slug).statusCode() == 401);
+        // The notice cleared every cached key; the tenant's other key is read afresh and still let in.
+        as(admin).get("/manage/v1/api-keys").then().statusCode(200);
     }
 
     @Test
