@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Executor benchmark (issue 4), run as `./platform bench executor`. On a stack of its own (fresh state under
-# .local/bench-executor, ports 540xx unless PJ_* variables say otherwise; stopped on exit) it starts Kafka,
+# .local/bench-executor, ports 24xxx unless PJ_* variables say otherwise; stopped on exit) it starts Kafka,
 # PostgreSQL, the provider simulator answering every call after a fixed BENCH_LATENCY_MS (1000) and ONE
 # run-executor process (packaged jar, as deploy/local/services.sh starts it), then measures:
 #   - throughput, after BENCH_WARMUP_RUNS (10000) normal runs to warm the JVMs up: BENCH_RUNS (30000) normal runs
@@ -16,9 +16,9 @@
 # Tables go to stdout and replace the generated block of docs/benchmarks.md.
 # Executor settings (env, each overridable): EXECUTOR_MAX_IN_FLIGHT (3000: the throughput target needs the slots),
 # QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE (32), BENCH_EXECUTOR_HEAP (768m); the scheduling settings are the service's
-# shipped defaults (onsite reserve, no fixed share, adaptive limit off), so that the priority figures say what an
-# executor does untuned; any EXECUTOR_SCHEDULING_* variable set overrides one and is reported (e.g.
-# EXECUTOR_SCHEDULING_ONSITE_WAIT_TARGET=20ms, the adaptive limit of runs D1-D2, or
+# shipped defaults (onsite reserve, no fixed share, the adaptive limit's 20 ms target), so that the priority figures
+# say what an executor does untuned; any EXECUTOR_SCHEDULING_* variable set overrides one and is reported (e.g.
+# EXECUTOR_SCHEDULING_ONSITE_WAIT_TARGET=0, no adaptive limit, or
 # EXECUTOR_SCHEDULING_LOWER_SHARE_WHILE_ONSITE=0.05, the fixed cap of runs B7-C4 in docs/benchmarks.md). More JVM
 # options for the executor and the simulator in BENCH_EXECUTOR_JVM_OPTS and BENCH_SIMULATOR_JVM_OPTS (e.g. a
 # profiler or a GC log).

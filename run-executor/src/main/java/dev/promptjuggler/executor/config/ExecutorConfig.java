@@ -150,27 +150,37 @@ public interface ExecutorConfig {
 
         /**
          * The onsite wait the scheduler keeps to, from an onsite run's request being published to its claim by
-         * this worker; {@code 0}, the default, turns the adaptation off. Slots decide what runs, not what the CPU does: when
-         * lower work keeps the machine saturated, an onsite run still waits for its fetch and its claim behind that
-         * work in the broker and the database. So while onsite runs are in flight or waiting, the slots normal and
-         * low runs may hold follow the onsite runs' measured wait (scheduling/AdaptiveLowerLimit): an onsite run
-         * that waited longer halves them (once the previous cut took effect), one within it adds 1/limit of a slot
-         * back, never below one in {@code aging-bypasses + 1} of the slots, so lower work still progresses. Runs
-         * already started are never stopped; the cap lifts as soon as no onsite run is in flight or waiting. It bounds
-         * a high percentile of that wait: set it to about what onsite runs wait at the 99th percentile with no lower
-         * work about ({@code executor_runs_queue_wait_seconds{priority="onsite"}}; 20 ms on the two-core reference
-         * machine, docs/benchmarks.md, executor); below that, lower work stays at its floor whenever onsite runs are
-         * about. Off by default: a cut is undone only by onsite runs that start in time, so while long onsite runs
-         * stay in flight and no new one arrives, lower work stays at its floor (run-executor/README.md).
+         * this worker; {@code 0} turns the adaptation off. Slots decide what runs, not what the CPU does: when lower
+         * work keeps the machine saturated, an onsite run still waits for its fetch and its claim behind that work in
+         * the broker and the database. So while onsite runs are about ({@code onsite-about-for}), the slots normal and
+         * low runs may hold follow the onsite runs' measured wait
+         * (scheduling/AdaptiveLowerLimit): an onsite run that waited longer halves them (once the previous cut took
+         * effect), one within it adds 1/limit of a slot back, never below one in {@code aging-bypasses + 1} of the
+         * slots, so lower work still progresses. Runs already started are never stopped; the cap lifts
+         * {@code onsite-about-for} after the last onsite run started, however long onsite runs stay in flight. It bounds a high percentile of that
+         * wait: about what onsite runs wait at the 99th percentile with no lower work about
+         * ({@code executor_runs_queue_wait_seconds{priority="onsite"}}; 20 ms on the two-core reference machine,
+         * docs/benchmarks.md, executor); below that, lower work stays at its floor whenever onsite runs are about.
          */
-        @WithDefault("0")
+        @WithDefault("20ms")
         Duration onsiteWaitTarget();
 
         /**
-         * A fixed upper bound on the share of the slots normal and low runs may hold while onsite runs are in
-         * flight or waiting (0 < share ≤ 1; 1 = none), on top of the adaptive limit ({@code onsite-wait-target}),
-         * for operators who want lower work's share pinned. Runs already started are never stopped; the cap lifts
-         * as soon as no onsite run is in flight or waiting. Which shares held the onsite wait under a low backlog,
+         * How long after the last onsite run started this worker counts onsite runs as about, and lower work as
+         * capped ({@code onsite-wait-target}, {@code lower-share-while-onsite}); an onsite run waiting counts too. Long
+         * enough to span the gaps of an onsite trickle, such as one user's runs; onsite runs only in flight do not
+         * count, since they hold their slots already: when none has started for this long, lower work gets every
+         * slot back however long they run (a restarted worker's burst of held onsite runs, say), and the limit keeps
+         * what it learned for the next onsite runs.
+         */
+        @WithDefault("10s")
+        Duration onsiteAboutFor();
+
+        /**
+         * A fixed upper bound on the share of the slots normal and low runs may hold while onsite runs are about
+         * ({@code onsite-about-for}) (0 < share ≤ 1; 1 = none), on top of the adaptive limit
+         * ({@code onsite-wait-target}), for operators who want lower work's share pinned. Runs already started are
+         * never stopped. Which shares held the onsite wait under a low backlog,
          * and what they cost lower work, is measured in docs/benchmarks.md (executor).
          */
         @WithDefault("1.0")

@@ -65,7 +65,7 @@ public class RunStarter {
         this.stops = stops;
         this.tracer = tracer;
         this.leases = leases;
-        this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config));
+        this.admission = new SlotAdmission<>(SlotAdmission.Limits.of(config), System::nanoTime);
         this.drain = config.lease().drain();
         this.metrics = metrics;
         this.vertx = vertx;

@@ -5,17 +5,20 @@ import dev.promptjuggler.executor.config.ExecutorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * Which waiting runs take the free slots, and when: the scheduler's policy, without Kafka, database or clock.
+ * Which waiting runs take the free slots, and when: the scheduler's policy, without Kafka or database, on a clock it is
+ * given.
  *
  * <p>Runs wait in {@link PriorityQueues} (onsite before normal before low, with aging). Free slots are filled by
  * claim statements of up to {@code claim-batch} runs of one priority, at most {@link #CLAIMS_AT_ONCE} statements at
  * a time, plus one statement of onsite runs only when those are busy, so an onsite run never waits behind a
  * statement of a hundred low runs. Normal and low runs never take the last {@code onsite-reserve} slots, and while
- * an onsite run is in flight or waiting they hold at most the {@link AdaptiveLowerLimit}, which follows the onsite
- * runs' measured wait ({@link #onsiteWaited}), and at most {@code lower-share-while-onsite} of the slots.
+ * onsite runs are about (one waits, or one started within {@code onsite-about-for}) they hold at most the
+ * {@link AdaptiveLowerLimit}, which follows the onsite runs' measured wait ({@link #onsiteWaited}), and at most
+ * {@code lower-share-while-onsite} of the slots.
  *
  * <p>A run holds its slot from {@link #admit()} until {@link #claimed} says its claim did not take it, or
  * {@link #ended} says it finished. Thread-safe: the consumer thread adds runs while claims and runs end on others.
@@ -28,9 +31,10 @@ final class SlotAdmission<T> {
      */
     static final int CLAIMS_AT_ONCE = 2;
 
+
     /** The {@code executor.*} settings the policy follows. */
     record Limits(int maxInFlight, int claimBatch, int onsiteReserve, double lowerShareWhileOnsite, int agingBypasses,
-            Duration onsiteWaitTarget) {
+            Duration onsiteWaitTarget, Duration onsiteAboutFor) {
 
         Limits {
             if (maxInFlight < 1 || claimBatch < 1 || onsiteReserve < 0) {
@@ -41,6 +45,10 @@ final class SlotAdmission<T> {
                 throw new IllegalArgumentException(
                         "executor.scheduling.lower-share-while-onsite must be above 0 and at most 1, not " + lowerShareWhileOnsite);
             }
+            if (onsiteAboutFor.isNegative() || onsiteAboutFor.isZero()) {
+                throw new IllegalArgumentException(
+                        "executor.scheduling.onsite-about-for must be more than 0, not " + onsiteAboutFor);
+            }
             if (onsiteWaitTarget.isNegative()) {
                 throw new IllegalArgumentException(
                         "executor.scheduling.onsite-wait-target must be 0 (off) or more, not " + onsiteWaitTarget);
@@ -50,7 +58,8 @@ final class SlotAdmission<T> {
         static Limits of(ExecutorConfig config) {
             ExecutorConfig.Scheduling scheduling = config.scheduling();
             return new Limits(config.maxInFlight(), scheduling.claimBatch(), scheduling.onsiteReserve(),
-                    scheduling.lowerShareWhileOnsite(), scheduling.agingBypasses(), scheduling.onsiteWaitTarget());
+                    scheduling.lowerShareWhileOnsite(), scheduling.agingBypasses(), scheduling.onsiteWaitTarget(),
+                    scheduling.onsiteAboutFor());
         }
 
         /** Slots normal and low runs may hold at most: all but the onsite reserve, and at least one. */
@@ -78,14 +87,20 @@ final class SlotAdmission<T> {
     private final Limits limits;
     private final PriorityQueues<T> queues;
     private final AdaptiveLowerLimit adaptive;
+    private final LongSupplier nanoClock;
     private int inFlight;
     /** Onsite runs among {@link #inFlight}. */
     private int onsiteInFlight;
     private int claiming;
     private boolean expressClaiming;
+    /** When the last onsite run started (its claim began), on {@link #nanoClock}; valid once one did. */
+    private long lastOnsiteStart;
+    private boolean onsiteStarted;
 
-    SlotAdmission(Limits limits) {
+    /** @param nanoClock {@link System#nanoTime} but in tests */
+    SlotAdmission(Limits limits, LongSupplier nanoClock) {
         this.limits = limits;
+        this.nanoClock = nanoClock;
         this.queues = new PriorityQueues<>(limits.agingBypasses());
         this.adaptive = new AdaptiveLowerLimit(limits.lowerCeiling(), limits.lowerFloor(), limits.claimBatch(),
                 limits.onsiteWaitTarget());
@@ -106,12 +121,12 @@ final class SlotAdmission<T> {
     }
 
     /**
-     * Slots normal and low runs may hold now: while an onsite run is in flight or waiting, the adaptive limit (and
-     * the fixed share, if set); otherwise every slot but the onsite reserve.
+     * Slots normal and low runs may hold now: while onsite runs are about, the adaptive limit (and the fixed share,
+     * if set); otherwise every slot but the onsite reserve.
      */
     synchronized int lowerWorkLimit() {
         int limit = limits.lowerCeiling();
-        if (onsiteInFlight > 0 || queues.waiting(Priority.ONSITE) > 0) {
+        if (onsiteAbout()) {
             limit = Math.min(limit, adaptive.limit());
             limit = Math.min(limit, (int) (limits.maxInFlight() * limits.lowerShareWhileOnsite()));
         }
@@ -125,6 +140,11 @@ final class SlotAdmission<T> {
     synchronized void onsiteWaited(Duration wait) {
         adaptive.onsiteWaited(wait, inFlight - onsiteInFlight,
                 queues.waiting(Priority.NORMAL) + queues.waiting(Priority.LOW) > 0);
+    }
+
+    private boolean onsiteAbout() {
+        return queues.waiting(Priority.ONSITE) > 0
+                || onsiteStarted && nanoClock.getAsLong() - lastOnsiteStart < limits.onsiteAboutFor().toNanos();
     }
 
     /** Drops the waiting runs that match, e.g. those of partitions this worker no longer owns. */
@@ -197,6 +217,8 @@ final class SlotAdmission<T> {
             inFlight++;
             if (priority == Priority.ONSITE) {
                 onsiteInFlight++;
+                onsiteStarted = true;
+                lastOnsiteStart = nanoClock.getAsLong();
             }
         }
         return runs.isEmpty() ? null : new Claim<>(claimPriority, List.copyOf(runs), onsiteOnly);

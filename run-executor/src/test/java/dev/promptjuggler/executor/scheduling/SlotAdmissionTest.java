@@ -13,23 +13,29 @@ import dev.promptjuggler.executor.scheduling.SlotAdmission.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * The admission policy alone: runs are names, a claim statement completes when the test says, a run ends when
- * the test says. Every decision the scheduler takes on slots is one {@link SlotAdmission#admit()} here.
+ * the test says, and time passes when the test says. Every decision the scheduler takes on slots is one
+ * {@link SlotAdmission#admit()} here.
  */
 class SlotAdmissionTest {
+
+    private final AtomicLong nanoClock = new AtomicLong();
 
     private static final int NO_AGING = 1000;
     /** The onsite wait the adaptive limit keeps to; the tests say how long each onsite run waited. */
     private static final Duration TARGET = Duration.ofMillis(20);
     private static final Duration SLOW = Duration.ofMillis(30);
     private static final Duration FAST = Duration.ofMillis(5);
+    /** How long after an onsite run started onsite runs count as about. */
+    private static final Duration ABOUT = Duration.ofSeconds(10);
 
     @Test
     void freedSlotsGoToWaitingOnsiteRunsThenNormalThenTheLowBacklogFetchedEarlier() {
-        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET, ABOUT));
         for (int i = 0; i < 6; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -59,7 +65,7 @@ class SlotAdmissionTest {
 
     @Test
     void lowerWorkNeverTakesTheOnsiteReserve() {
-        var admission = new SlotAdmission<String>(new Limits(3, 10, 1, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(3, 10, 1, 1.0, NO_AGING, TARGET, ABOUT));
         for (int i = 0; i < 4; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -76,7 +82,7 @@ class SlotAdmissionTest {
 
     @Test
     void aReserveOfEverySlotStillLeavesLowerWorkOne() {
-        var admission = new SlotAdmission<String>(new Limits(2, 10, 5, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(2, 10, 5, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
 
@@ -85,27 +91,29 @@ class SlotAdmissionTest {
     }
 
     @Test
-    void whileAnOnsiteRunIsInFlightLowerWorkHoldsAtMostItsShareAndAllSlotsOnceItEnded() {
-        var admission = new SlotAdmission<String>(new Limits(4, 10, 0, 0.5, NO_AGING, TARGET));
+    void forAWhileAfterAnOnsiteRunStartedLowerWorkHoldsAtMostItsShareAndThenAllSlots() {
+        var admission = admission(new Limits(5, 10, 0, 0.4, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         assertEquals(List.of("onsite"), startAll(admission));
         for (int i = 0; i < 4; i++) {
             admission.add(LOW, "low-" + i);
         }
 
-        assertEquals(List.of("low-0", "low-1"), startAll(admission), "half of the four slots");
-        assertTrue(admission.admit().isEmpty(), "a slot is free, yet the low runs wait while the onsite run is in flight");
+        assertEquals(List.of("low-0", "low-1"), startAll(admission), "two fifths of the five slots");
+        elapse(ABOUT.minusMillis(1));
+        assertTrue(admission.admit().isEmpty(), "slots are free, yet the low runs wait: an onsite run just started");
         assertEquals(3, admission.inFlight());
         assertEquals(2, admission.waiting(LOW));
 
-        admission.ended(ONSITE);
-        assertEquals(List.of("low-2", "low-3"), startAll(admission), "no onsite run about: no cap");
-        assertEquals(4, admission.inFlight());
+        elapse(Duration.ofMillis(1));
+        assertEquals(List.of("low-2", "low-3"), startAll(admission),
+                "no onsite run started for a while: no cap, though the onsite run is still in flight");
+        assertEquals(5, admission.inFlight());
     }
 
     @Test
     void aWaitingOnsiteRunCapsLowerWorkToo() {
-        var admission = new SlotAdmission<String>(new Limits(4, 1, 0, 0.25, NO_AGING, TARGET));
+        var admission = admission(new Limits(4, 1, 0, 0.25, NO_AGING, TARGET, ABOUT));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
         admission.add(LOW, "low-2");
@@ -118,7 +126,7 @@ class SlotAdmissionTest {
 
     @Test
     void aClaimHoldsRunsOfOnePriorityAndAtMostClaimBatchOfThemTwoClaimsAtATime() {
-        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET, ABOUT));
         for (int i = 0; i < 5; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -137,7 +145,7 @@ class SlotAdmissionTest {
 
     @Test
     void anOnsiteRunArrivingWhileBothClaimsAreBusyGetsAClaimOfItsOwnButOnlyOne() {
-        var admission = new SlotAdmission<String>(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(100, 3, 0, 1.0, NO_AGING, TARGET, ABOUT));
         for (int i = 0; i < 6; i++) {
             admission.add(LOW, "low-" + i);
         }
@@ -158,7 +166,7 @@ class SlotAdmissionTest {
 
     @Test
     void runsAClaimDidNotStartGiveTheirSlotsBack() {
-        var admission = new SlotAdmission<String>(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(2, 1, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(LOW, "low-0");
         admission.add(LOW, "low-1");
         admission.add(LOW, "low-2");
@@ -172,7 +180,7 @@ class SlotAdmissionTest {
 
     @Test
     void agingBypassesLetsAWaitingLowRunPassAfterThatManyHigherStarts() {
-        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, 2, TARGET));
+        var admission = admission(new Limits(1, 1, 0, 1.0, 2, TARGET, ABOUT));
         admission.add(LOW, "low");
         for (int i = 0; i < 4; i++) {
             admission.add(ONSITE, "onsite-" + i);
@@ -188,7 +196,7 @@ class SlotAdmissionTest {
 
     @Test
     void droppedRunsNoLongerWait() {
-        var admission = new SlotAdmission<String>(new Limits(1, 1, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(1, 1, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(NORMAL, "normal-0");
         admission.add(NORMAL, "normal-1");
         admission.removeIf(run -> run.equals("normal-0"));
@@ -199,13 +207,13 @@ class SlotAdmissionTest {
 
     @Test
     void theLowerShareIsAboveZeroAndAtMostOne() {
-        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 0.0, NO_AGING, TARGET));
-        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 1.5, NO_AGING, TARGET));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 0.0, NO_AGING, TARGET, ABOUT));
+        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 1.5, NO_AGING, TARGET, ABOUT));
     }
 
     @Test
     void anOnsiteRunThatWaitedLongerThanTheTargetHalvesWhatLowerWorkMayHold() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
         assertEquals(20, startAll(admission).size(), "the onsite run and 19 low runs");
@@ -223,7 +231,7 @@ class SlotAdmissionTest {
 
     @Test
     void aCutTakesEffectBeforeAnotherSlowOnsiteRunCutsAgain() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
         startAll(admission);
@@ -262,7 +270,7 @@ class SlotAdmissionTest {
 
     @Test
     void aLimitLowerWorkDoesNotFillIsNotRaisedAndACutStartsFromWhatLowerWorkHolds() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+        var admission = admission(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 4);
         assertEquals(5, startAll(admission).size());
@@ -276,7 +284,7 @@ class SlotAdmissionTest {
     @Test
     void theFloorKeepsLowerWorkProgressingHoweverSlowOnsiteRunsAre() {
         // Aging 3: one in four of the 20 slots stays lower work's.
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, 3, TARGET));
+        var admission = admission(new Limits(20, 20, 0, 1.0, 3, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 100);
         startAll(admission);
@@ -297,6 +305,7 @@ class SlotAdmissionTest {
         var admission = cutOnceAndDrained();
 
         admission.ended(ONSITE);
+        elapse(ABOUT);
         assertEquals(20, admission.lowerWorkLimit());
         assertEquals(11, startAll(admission).size(), "every slot goes to low work again");
 
@@ -305,8 +314,32 @@ class SlotAdmissionTest {
     }
 
     @Test
+    void longOnsiteRunsStillInFlightDoNotKeepLowerWorkAtItsFloor() {
+        // A restarted worker takes a burst of held runs: 30 onsite runs that waited long, then lower work.
+        var admission = admission(new Limits(100, 100, 0, 1.0, 3, TARGET, ABOUT));
+        for (int i = 0; i < 30; i++) {
+            admission.add(ONSITE, "onsite-" + i);
+        }
+        addLow(admission, 200);
+        startUntilFull(admission);
+        assertEquals(100, admission.inFlight());
+        for (int cut = 0; cut < 10; cut++) {
+            admission.onsiteWaited(SLOW);
+            while (admission.inFlight() - 30 > admission.lowerWorkLimit()) {
+                admission.ended(LOW);
+            }
+        }
+        assertEquals(25, admission.lowerWorkLimit(), "at the floor: one in four of the slots");
+        assertTrue(admission.admit().isEmpty());
+
+        elapse(ABOUT);
+        startUntilFull(admission);
+        assertEquals(100, admission.inFlight(), "every slot the onsite runs do not hold goes to lower work");
+    }
+
+    @Test
     void theFixedShareStillBoundsTheAdaptiveLimit() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 0.25, NO_AGING, TARGET));
+        var admission = admission(new Limits(20, 20, 0, 0.25, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
         assertEquals(6, startAll(admission).size(), "the onsite run and a quarter of the slots");
@@ -320,7 +353,7 @@ class SlotAdmissionTest {
 
     @Test
     void aTargetOfZeroTurnsTheAdaptationOff() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, Duration.ZERO));
+        var admission = admission(new Limits(20, 20, 0, 1.0, NO_AGING, Duration.ZERO, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
         startAll(admission);
@@ -332,9 +365,22 @@ class SlotAdmissionTest {
     }
 
     @Test
+    void onsiteRunsAreAboutForSomeTime() {
+        assertThrows(IllegalArgumentException.class, () -> new Limits(4, 1, 0, 1.0, NO_AGING, TARGET, Duration.ZERO));
+    }
+
+    @Test
     void theOnsiteWaitTargetIsNotNegative() {
         assertThrows(IllegalArgumentException.class,
-                () -> new Limits(4, 1, 0, 1.0, NO_AGING, Duration.ofMillis(-1)));
+                () -> new Limits(4, 1, 0, 1.0, NO_AGING, Duration.ofMillis(-1), ABOUT));
+    }
+
+    private SlotAdmission<String> admission(Limits limits) {
+        return new SlotAdmission<>(limits, nanoClock::get);
+    }
+
+    private void elapse(Duration time) {
+        nanoClock.addAndGet(time.toNanos());
     }
 
     private static void addLow(SlotAdmission<String> admission, int runs) {
@@ -350,6 +396,12 @@ class SlotAdmissionTest {
         return names(claims);
     }
 
+    private static void startUntilFull(SlotAdmission<String> admission) {
+        while (!startAll(admission).isEmpty()) {
+            // admitted claims started; the next admit decides on the slots left
+        }
+    }
+
     private static List<String> names(List<Claim<String>> claims) {
         return claims.stream().flatMap(claim -> claim.runs().stream()).toList();
     }
@@ -362,8 +414,8 @@ class SlotAdmissionTest {
      * 20 slots, an onsite run and 19 low runs started, 21 low runs waiting; a late onsite run halved lower work's
      * limit to 9 and 10 low runs ended since, so lower work holds 9, its limit.
      */
-    private static SlotAdmission<String> cutOnceAndDrained() {
-        var admission = new SlotAdmission<String>(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET));
+    private SlotAdmission<String> cutOnceAndDrained() {
+        var admission = admission(new Limits(20, 20, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
         addLow(admission, 40);
         startAll(admission);
