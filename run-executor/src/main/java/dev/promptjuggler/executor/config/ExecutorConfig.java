@@ -153,14 +153,14 @@ public interface ExecutorConfig {
          * this worker; {@code 0} turns the adaptation off. Slots decide what runs, not what the CPU does: when lower
          * work keeps the machine saturated, an onsite run still waits for its fetch and its claim behind that work in
          * the broker and the database. So while onsite runs are about ({@code onsite-about-for}), the slots normal and
-         * low runs may hold follow the onsite runs' measured wait
-         * (scheduling/AdaptiveLowerLimit): an onsite run that waited longer halves them (once the previous cut took
-         * effect), one within it adds 1/limit of a slot back, never below one in {@code aging-bypasses + 1} of the
-         * slots, so lower work still progresses. Runs already started are never stopped; the cap lifts
-         * {@code onsite-about-for} after the last onsite run started, however long onsite runs stay in flight. It bounds a high percentile of that
-         * wait: about what onsite runs wait at the 99th percentile with no lower work about
-         * ({@code executor_runs_queue_wait_seconds{priority="onsite"}}; 20 ms on the two-core reference machine,
-         * docs/benchmarks.md, executor); below that, lower work stays at its floor whenever onsite runs are about.
+         * low runs may hold follow the onsite runs' measured wait (scheduling/AdaptiveLowerLimit): an onsite run that
+         * waited longer halves them (once the previous cut took effect), one within it adds 1/limit of a slot back,
+         * never below one in 100 of the slots, so lower work still progresses. Runs already started are never
+         * stopped; the cap lifts {@code onsite-about-for} after the last onsite run started, however long onsite runs
+         * stay in flight. It bounds a high percentile of that wait: about what onsite runs wait at the 99th percentile
+         * with no lower work about ({@code executor_runs_queue_wait_seconds{priority="onsite"}}; 20 ms on the
+         * two-core reference machine, docs/benchmarks.md, executor); below that, lower work stays at its floor
+         * whenever onsite runs are about.
          */
         @WithDefault("20ms")
         Duration onsiteWaitTarget();

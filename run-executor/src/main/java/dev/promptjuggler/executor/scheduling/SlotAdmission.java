@@ -31,6 +31,14 @@ final class SlotAdmission<T> {
      */
     static final int CLAIMS_AT_ONCE = 2;
 
+    /**
+     * Lower work keeps at least one in this many of its slots while onsite runs are late, so it progresses, at that
+     * many slots over its runs' duration. One in 33 (the share of starts aging promises it) kept the machine busy
+     * enough that onsite runs still waited twice as long at the 99th percentile under a low backlog
+     * (docs/benchmarks.md, executor, journal of 2026-12-04 20:03–20:24).
+     */
+    static final int LOWER_FLOOR_ONE_IN = 100;
+
 
     /** The {@code executor.*} settings the policy follows. */
     record Limits(int maxInFlight, int claimBatch, int onsiteReserve, double lowerShareWhileOnsite, int agingBypasses,
@@ -68,11 +76,11 @@ final class SlotAdmission<T> {
         }
 
         /**
-         * Slots the adaptive limit leaves lower work however slow onsite runs are: one in {@code aging-bypasses + 1}
-         * of its ceiling, the share of starts aging promises it under a steady onsite load, and at least one.
+         * Slots the adaptive limit leaves lower work however slow onsite runs are: one in
+         * {@value #LOWER_FLOOR_ONE_IN} of its ceiling, and at least one.
          */
         int lowerFloor() {
-            return Math.max(1, lowerCeiling() / (agingBypasses + 1));
+            return Math.max(1, lowerCeiling() / LOWER_FLOOR_ONE_IN);
         }
     }
 

@@ -283,18 +283,18 @@ class SlotAdmissionTest {
 
     @Test
     void theFloorKeepsLowerWorkProgressingHoweverSlowOnsiteRunsAre() {
-        // Aging 3: one in four of the 20 slots stays lower work's.
-        var admission = admission(new Limits(20, 20, 0, 1.0, 3, TARGET, ABOUT));
+        // One in a hundred of the 400 slots stays lower work's.
+        var admission = admission(new Limits(400, 400, 0, 1.0, NO_AGING, TARGET, ABOUT));
         admission.add(ONSITE, "onsite");
-        addLow(admission, 100);
-        startAll(admission);
-        for (int cut = 0; cut < 5; cut++) {
+        addLow(admission, 1000);
+        startUntilFull(admission);
+        for (int cut = 0; cut < 10; cut++) {
             admission.onsiteWaited(SLOW);
             while (admission.inFlight() - 1 > admission.lowerWorkLimit()) {
                 admission.ended(LOW);
             }
         }
-        assertEquals(5, admission.lowerWorkLimit());
+        assertEquals(4, admission.lowerWorkLimit());
 
         admission.ended(LOW);
         assertEquals(1, startAll(admission).size(), "a low run still starts in a freed slot");
@@ -316,7 +316,7 @@ class SlotAdmissionTest {
     @Test
     void longOnsiteRunsStillInFlightDoNotKeepLowerWorkAtItsFloor() {
         // A restarted worker takes a burst of held runs: 30 onsite runs that waited long, then lower work.
-        var admission = admission(new Limits(100, 100, 0, 1.0, 3, TARGET, ABOUT));
+        var admission = admission(new Limits(100, 100, 0, 1.0, NO_AGING, TARGET, ABOUT));
         for (int i = 0; i < 30; i++) {
             admission.add(ONSITE, "onsite-" + i);
         }
@@ -329,7 +329,7 @@ class SlotAdmissionTest {
                 admission.ended(LOW);
             }
         }
-        assertEquals(25, admission.lowerWorkLimit(), "at the floor: one in four of the slots");
+        assertEquals(1, admission.lowerWorkLimit(), "at the floor: one in a hundred of the slots");
         assertTrue(admission.admit().isEmpty());
 
         elapse(ABOUT);
