@@ -35,7 +35,7 @@ final class SlotAdmission<T> {
      * Lower work keeps at least one in this many of its slots while onsite runs are late, so it progresses, at that
      * many slots over its runs' duration. One in 33 (the share of starts aging promises it) kept the machine busy
      * enough that onsite runs still waited twice as long at the 99th percentile under a low backlog
-     * (docs/benchmarks.md, executor, journal of 2026-12-04 20:03–20:24).
+     * (docs/benchmarks.md, executor, journal of 2026-12-04 20:03–20:15).
      */
     static final int LOWER_FLOOR_ONE_IN = 100;
 
