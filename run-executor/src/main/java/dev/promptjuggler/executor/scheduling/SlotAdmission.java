@@ -39,7 +39,6 @@ final class SlotAdmission<T> {
      */
     static final int LOWER_FLOOR_ONE_IN = 100;
 
-
     /** The {@code executor.*} settings the policy follows. */
     record Limits(int maxInFlight, int claimBatch, int onsiteReserve, double lowerShareWhileOnsite, int agingBypasses,
             Duration onsiteWaitTarget, Duration onsiteAboutFor) {
