@@ -70,7 +70,7 @@ final class RunInserts {
         });
     }
 
-    /** Stores the runs in one statement of {@code client}'s (a transaction's connection, say), now. */
+    /** Stores the run in a statement of its own on {@code client} (a transaction's connection, say), now. */
     Uni<Void> insertNow(SqlClient client, NewRun run, boolean freshThread, Duration relayAfter) {
         return client.preparedQuery(INSERT).execute(arguments(List.of(new Row(run, freshThread, relayAfter))))
                 .replaceWithVoid();

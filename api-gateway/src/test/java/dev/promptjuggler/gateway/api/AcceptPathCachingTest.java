@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -34,39 +35,22 @@ class AcceptPathCachingTest {
 
     @Test
     void aRevokedKeyIsRefusedFromItsNextRequest() {
-        String admin = Api.newTenant();
-        String slug = Api.createPrompt(admin, "Revoked", Api.promptDraft("Hi"));
-        Api.publish(admin, "prompts", slug);
-        JsonPath created = as(admin).body(Map.of("name", "runner", "scope", "api")).post("/manage/v1/api-keys")
-                .then().statusCode(201).extract().jsonPath();
-        String runner = created.getString("secret");
-        runVersion(runner, slug, "1");
-        runVersion(runner, slug, "1");
+        CachedKey runner = cachedRunnerKey("Revoked");
 
-        as(admin).delete("/manage/v1/api-keys/{id}", created.getString("key.id")).then().statusCode(204);
+        as(runner.admin()).delete("/manage/v1/api-keys/{id}", runner.id()).then().statusCode(204);
 
-        as(runner).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", slug)
-                .then().statusCode(401).body("error", equalTo("invalid or revoked API key"));
+        runner.run().then().statusCode(401).body("error", equalTo("invalid or revoked API key"));
     }
 
     @Test
     void aKeyRevokedOnAnotherReplicaIsRefusedOnceTheNoticeArrives() {
-        String admin = Api.newTenant();
-        String slug = Api.createPrompt(admin, "Revoked elsewhere", Api.promptDraft("Hi"));
-        Api.publish(admin, "prompts", slug);
-        JsonPath created = as(admin).body(Map.of("name", "runner", "scope", "api")).post("/manage/v1/api-keys")
-                .then().statusCode(201).extract().jsonPath();
-        String runner = created.getString("secret");
-        runVersion(runner, slug, "1");
-        runVersion(runner, slug, "1");
+        CachedKey runner = cachedRunnerKey("Revoked elsewhere");
 
-        sql("UPDATE gateway.api_keys SET revoked_at = now() WHERE id = $1",
-                Tuple.of(UUID.fromString(created.getString("key.id"))));
+        sql("UPDATE gateway.api_keys SET revoked_at = now() WHERE id = $1", Tuple.of(UUID.fromString(runner.id())));
 
-        await().atMost(NOTICE_ARRIVES).until(() -> as(runner).body(Map.of("inputs", Map.of()))
-                .post("/api/v1/prompts/{slug}/1/runs", slug).statusCode() == 401);
+        await().atMost(NOTICE_ARRIVES).until(() -> runner.run().statusCode() == 401);
         // The notice cleared every cached key; the tenant's other key is read afresh and still let in.
-        as(admin).get("/manage/v1/api-keys").then().statusCode(200);
+        as(runner.admin()).get("/manage/v1/api-keys").then().statusCode(200);
     }
 
     @Test
@@ -150,6 +134,31 @@ class AcceptPathCachingTest {
             revisionOfRun(mine, onlyMine, "1");
             as(theirs).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", onlyMine)
                     .then().statusCode(404);
+        }
+    }
+
+    /**
+     * A new tenant's published prompt and an api-scoped key of its, which ran the prompt twice: the key is in the
+     * cache.
+     */
+    private static CachedKey cachedRunnerKey(String promptName) {
+        String admin = Api.newTenant();
+        String slug = Api.createPrompt(admin, promptName, Api.promptDraft("Hi"));
+        Api.publish(admin, "prompts", slug);
+        JsonPath created = as(admin).body(Map.of("name", "runner", "scope", "api")).post("/manage/v1/api-keys")
+                .then().statusCode(201).extract().jsonPath();
+        var runner = new CachedKey(admin, slug, created.getString("secret"), created.getString("key.id"));
+        runVersion(runner.secret(), slug, "1");
+        runVersion(runner.secret(), slug, "1");
+        return runner;
+    }
+
+    /** @param admin the tenant's admin key; {@code secret} and {@code id}: the runner key's */
+    private record CachedKey(String admin, String slug, String secret, String id) {
+
+        /** Runs version 1 of the prompt with the runner key. */
+        Response run() {
+            return as(secret).body(Map.of("inputs", Map.of())).post("/api/v1/prompts/{slug}/1/runs", slug);
         }
     }
 
