@@ -33,7 +33,8 @@ readonly SERVICES=(
   "webhook-dispatcher:$PJ_DISPATCHER_PORT"
   "knowledge-ingest:$PJ_INGEST_PORT"
 )
-readonly JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAVA=$(service_java)
+readonly JAVA
 readonly RUN_DIR="$PJ_STATE_DIR/services"
 readonly LOG_DIR="$PJ_STATE_DIR/logs"
 readonly READY_TIMEOUT=120
@@ -141,7 +142,7 @@ start_one() {
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)") -Dquarkus.http.port="$port" -jar "$jar" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)" "$JAVA") -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -173,6 +174,7 @@ start() {
   ensure_secrets
   local name
   migrate
+  info "the services run on JDK $(java_major "$JAVA") ($JAVA; PJ_SERVICE_JAVA chooses another)"
   for name in $(wanted_replicas); do start_one "$name"; done
   for name in $(wanted_replicas); do wait_ready "$name"; done
 }
