@@ -122,8 +122,9 @@ service_java() {
 }
 
 # The JVM options of a service process on the local stack ($1: its quarkus-app directory; $2 = create: see below;
-# $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it: a 384 MB heap
-# unless PJ_JAVA_OPTS says otherwise, and a class-data archive of the classes the service loads (PJ_APPCDS=0:
+# $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it: a heap that
+# starts at 64 MB and grows to 384 MB at most, unless PJ_JAVA_OPTS says otherwise (an idle service then holds the
+# memory it uses, not young space sized for 384 MB: about 65 MB less each), and a class-data archive of the classes the service loads (PJ_APPCDS=0:
 # none). On JDK 25 and later that is an ahead-of-time cache (JEP 483 and 514: the classes loaded and linked, with
 # the method profiles of the start); on earlier JDKs an AppCDS archive (the classes parsed and verified). Either
 # is mapped instead of read from the jars; together with the newer JDK the cache brings every service under 2 s
@@ -135,7 +136,7 @@ service_java() {
 service_jvm_options() {
   local app=$1 create=${2:-} java=$3 major build archive magic
   major=$(java_major "$java")
-  echo "${PJ_JAVA_OPTS:--Xmx384m}"
+  echo "${PJ_JAVA_OPTS:--Xms64m -Xmx384m}"
   # From JDK 24 on, a library's native code (knowledge-ingest's ONNX Runtime) is allowed only when it is enabled.
   ((major < 24)) || echo "--enable-native-access=ALL-UNNAMED"
   [[ "${PJ_APPCDS:-1}" == 1 ]] || return 0

@@ -12,6 +12,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -21,12 +23,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Embeds texts with the model a knowledge base recorded: the in-process MiniLM on its own bounded pool
  * (never on the event loop), or an OpenAI-compatible endpoint. Each call is a span of the trace it serves (a search
  * request's, a document's processing); an endpoint's request carries its {@code traceparent}.
+ *
+ * <p>MiniLM loads on a thread of its own from the start, beside the rest of the service's start on the other core;
+ * the service is ready once it has loaded ({@link EmbeddingModelHealthCheck}), and whatever needs it before then
+ * (a document fetched from Kafka at once) waits for it on its worker thread.
  */
 @Startup
 @ApplicationScoped
 public class Embeddings {
 
-    private final MiniLmModel local;
+    private final CompletableFuture<MiniLmModel> local;
     private final ExecutorService pool;
     private final ExecutorService queries;
     private final OpenAiEmbeddingClient openai;
@@ -34,7 +40,9 @@ public class Embeddings {
     private final Tracer tracer;
 
     public Embeddings(IngestConfig config, OpenAiEmbeddingClient openai, Tracer tracer) {
-        this.local = new MiniLmModel(config.embedding().intraOpThreads());
+        int intraOpThreads = config.embedding().intraOpThreads();
+        this.local = CompletableFuture.supplyAsync(() -> new MiniLmModel(intraOpThreads),
+                task -> threads("embedding-model-load-").newThread(task).start());
         this.openai = openai;
         this.tracer = tracer;
         this.batchSize = config.embedding().batchSize();
@@ -60,7 +68,21 @@ public class Embeddings {
      * is an estimate (no BPE tokenizer ships with the service).
      */
     public TokenCounter tokenizer() {
-        return local;
+        return texts -> local().count(texts);
+    }
+
+    /** Whether MiniLM has loaded; a failure to load it is thrown. */
+    public boolean localModelLoaded() {
+        return local.isDone() && local() != null;
+    }
+
+    /** MiniLM, once loaded (blocking until then: worker threads only). */
+    private MiniLmModel local() {
+        try {
+            return local.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**
@@ -103,7 +125,7 @@ public class Embeddings {
                     yield Uni.createFrom().failure(new OpenAiEmbeddingClient.EmbeddingFailedException(
                             "no in-process model named " + model.name()));
                 }
-                yield Uni.createFrom().item(() -> local.embed(texts)).runSubscriptionOn(threads);
+                yield Uni.createFrom().item(() -> local().embed(texts)).runSubscriptionOn(threads);
             }
             case "openai" -> openai.embed(model.name(), model.dimensions(), texts, trace);
             default -> Uni.createFrom().failure(new OpenAiEmbeddingClient.EmbeddingFailedException(
@@ -113,14 +135,16 @@ public class Embeddings {
 
     /** The bare model on its pool, for the benchmark's reference figure. */
     public Uni<List<float[]>> embedLocally(List<String> texts) {
-        return Uni.createFrom().item(() -> local.embed(texts)).runSubscriptionOn(pool);
+        return Uni.createFrom().item(() -> local().embed(texts)).runSubscriptionOn(pool);
     }
 
     @PreDestroy
     void close() throws Exception {
         pool.shutdownNow();
         queries.shutdownNow();
-        local.close();
+        if (local.isDone() && !local.isCompletedExceptionally()) {
+            local.join().close();
+        }
     }
 
     /** The embedding model a knowledge base recorded. */

@@ -1,5 +1,8 @@
 package dev.promptjuggler.ingest.embedding;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +59,16 @@ class MiniLmModelTest {
         }
         assertEquals(whole, sum, "chunking sums word counts, so they must add up to the text's count");
         assertEquals(2, embeddings.tokenizer().count(List.of("hello world"))[0]);
+    }
+
+    /** The model loads beside the service's start; readiness waits for it (and says so while it loads). */
+    @Test
+    void readinessWaitsForTheModel() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> embeddings.localModelLoaded());
+        given().when().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.find { it.name == 'embedding model' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.name", hasItem("embedding model"));
     }
 
     private List<float[]> embed(List<String> texts) {
