@@ -122,17 +122,17 @@ service_java() {
 }
 
 # The JVM options of a service process on the local stack ($1: its quarkus-app directory; $2 = create: see below;
-# $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it: a heap that
-# starts at 64 MB and grows to 384 MB at most, unless PJ_JAVA_OPTS says otherwise (an idle service then holds the
-# memory it uses, not young space sized for 384 MB: about 65 MB less each), and a class-data archive of the classes the service loads (PJ_APPCDS=0:
-# none). On JDK 25 and later that is an ahead-of-time cache (JEP 483 and 514: the classes loaded and linked, with
-# the method profiles of the start); on earlier JDKs an AppCDS archive (the classes parsed and verified). Either
-# is mapped instead of read from the jars; together with the newer JDK the cache brings every service under 2 s
-# to ready (docs/benchmarks.md, "End to end"). The archive is the service's own, beside its jars, for that build
-# and that JDK only (either changing names a new one): when there is none, the process that $2 = create lets make
-# it writes it when it exits (on a normal stop), and starts after that use it. One whose writing was cut short
-# (killed) lacks its magic number and is made again; one the JVM cannot use is ignored by it. Never committed: it
-# lives under target/.
+# $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it:
+# - a heap that starts at 64 MB and grows to 384 MB at most, unless PJ_JAVA_OPTS says otherwise: an idle service
+#   then holds what it uses, not a young space sized for 384 MB (about 65 MB less each);
+# - a class-data archive of the classes the service's start loads (PJ_APPCDS=0: none), mapped instead of read from
+#   the jars: on JDK 25 and later an ahead-of-time cache (JEP 483 and 514: the classes loaded and linked, with the
+#   method profiles of the start), on earlier JDKs an AppCDS archive (the classes parsed and verified). Start-up
+#   figures: docs/benchmarks.md, "End to end".
+# The archive is the service's own, beside its jars, for that build and that JDK only (either changing names a new
+# one): when there is none, the process that $2 = create lets make it writes it when it exits (on a normal stop),
+# and starts after that use it. One whose writing was cut short (killed) lacks its magic number and is made again;
+# one the JVM cannot use is ignored by it. Never committed: it lives under target/.
 service_jvm_options() {
   local app=$1 create=${2:-} java=$3 major build archive magic
   major=$(java_major "$java")
@@ -144,7 +144,7 @@ service_jvm_options() {
   build=$({ find "$app" -name '*.jar' -printf '%P %s %T@\n'; readlink -f "$java"
     cat "$(dirname "$(dirname "$(readlink -f "$java")")")/release" 2>/dev/null; } | LC_ALL=C sort | md5sum | cut -c1-12)
   if ((major >= 25)); then
-    # A cache is a static archive: 0xf00baba2, its header written last.
+    # A cache is a static archive: it starts with 0xf00baba2.
     archive="$app/app-aot-$build.aot" magic=f00baba2
   else
     # JDK 17's dynamic archives start with 0xf00baba8; the header is written last.
