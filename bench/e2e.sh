@@ -9,7 +9,7 @@
 #   - end to end (bench/e2e/driver.mjs): a tenant, key, prompt and webhook endpoint made through the APIs, then
 #     create-run POSTs at a steady rate with keep-alive, for each rate of BENCH_RATES (50,500: the low rate first, so that
 #     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS
-#     (20) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to BENCH_DRAIN_SECONDS (120). Each webhook's
+#     (60: the JIT compilers of five fresh JVMs are busy longer than 20 s) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to BENCH_DRAIN_SECONDS (120). Each webhook's
 #     signature is verified with the official SDK by a loopback receiver (PJ_RECEIVER_PORT). Latency is POST sent ->
 #     webhook verified, for every measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
@@ -172,7 +172,7 @@ sleep "${BENCH_IDLE_SETTLE_SECONDS:-10}"
 sample_footprint idle >>"$SAMPLES"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "== End to end: rates ${BENCH_RATES:-50,500} runs/s, ${BENCH_WARMUP_SECONDS:-20} s warm-up, ${BENCH_SECONDS:-60} s measured each =="
+echo "== End to end: rates ${BENCH_RATES:-50,500} runs/s, ${BENCH_WARMUP_SECONDS:-60} s warm-up, ${BENCH_SECONDS:-60} s measured each =="
 # Memory under the load, every 2 s while the driver runs.
 (while sleep 2; do sample_footprint load >>"$SAMPLES"; done) &
 sampler=$!

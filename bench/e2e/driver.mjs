@@ -15,7 +15,7 @@ const gateway = new URL(process.env.BENCH_GATEWAY_URL);
 const bootstrapToken = process.env.BENCH_BOOTSTRAP_TOKEN;
 const receiverPort = Number(process.env.BENCH_RECEIVER_PORT);
 const rates = (process.env.BENCH_RATES ?? '50,500').split(',').map(Number);
-const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
+const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
 
