@@ -8,9 +8,10 @@
 #     PostgreSQL (the postmaster and its children), idle after the start and at its highest under the load;
 #   - end to end (bench/e2e/driver.mjs): a tenant, key, prompt and webhook endpoint made through the APIs, then
 #     create-run POSTs at a steady rate with keep-alive, for each rate of BENCH_RATES (50,500: the low rate first, so that
-#     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS
-#     (60: the JIT compilers of five fresh JVMs are busy longer than 20 s) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to BENCH_DRAIN_SECONDS (120). Each webhook's
-#     signature is verified with the official SDK by a loopback receiver (PJ_RECEIVER_PORT). Latency is POST sent ->
+#     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS (60: the JIT compilers of five fresh
+#     JVMs are busy longer than 20 s) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to
+#     BENCH_DRAIN_SECONDS (120). Each webhook's signature is verified with the official SDK by a loopback receiver
+#     (PJ_RECEIVER_PORT). Latency is POST sent ->
 #     webhook verified, for every measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
 #     bounds which hop).

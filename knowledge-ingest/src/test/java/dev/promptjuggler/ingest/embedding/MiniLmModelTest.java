@@ -2,6 +2,7 @@ package dev.promptjuggler.ingest.embedding;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,8 +68,8 @@ class MiniLmModelTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> embeddings.localModelLoaded());
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
-                .body("checks.find { it.name == 'embedding model' }.status", org.hamcrest.Matchers.equalTo("UP"))
-                .body("checks.name", hasItem("embedding model"));
+                .body("checks.name", hasItem("embedding model"))
+                .body("checks.find { it.name == 'embedding model' }.status", equalTo("UP"));
     }
 
     private List<float[]> embed(List<String> texts) {
