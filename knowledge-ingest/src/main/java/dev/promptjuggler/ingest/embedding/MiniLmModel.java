@@ -13,6 +13,7 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The quantized all-MiniLM-L6-v2 sentence encoder, run in-process and offline from the ONNX model and
@@ -44,13 +45,16 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
         if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
             System.setProperty("DJL_OFFLINE", "true");
         }
-        try (InputStream model = resource(MODEL)) {
+        // The model is read (inflated from its jar) on a thread of its own while ONNX Runtime loads its native library.
+        CompletableFuture<byte[]> model = CompletableFuture.supplyAsync(MiniLmModel::modelBytes,
+                task -> new Thread(task, "embedding-model-read").start());
+        try {
             environment = OrtEnvironment.getEnvironment();
             var options = new OrtSession.SessionOptions();
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            session = environment.createSession(model.readAllBytes(), options);
+            session = environment.createSession(model.join(), options);
             wantsTokenTypes = session.getInputNames().contains("token_type_ids");
             encoder = tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128"));
             counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
@@ -58,6 +62,14 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
             throw new UncheckedIOException("loading " + NAME, e);
         } catch (OrtException e) {
             throw new IllegalStateException("loading " + NAME, e);
+        }
+    }
+
+    private static byte[] modelBytes() {
+        try (InputStream model = resource(MODEL)) {
+            return model.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("loading " + NAME, e);
         }
     }
 
