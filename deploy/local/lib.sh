@@ -123,8 +123,8 @@ service_java() {
 
 # The option that points ONNX Runtime (knowledge-ingest's in-process embedding model; $1: a quarkus-app directory,
 # $2: the java binary) at its native libraries extracted once per build, beside the jars: without it the library
-# extracts them into a temporary directory at every start (28 MB, about 0.3 s of the start's critical path). Nothing
-# for an app without ONNX Runtime, or when the JDK has no jar tool.
+# extracts them (28 MB) into a temporary directory at every start, on the way to readiness (loading ONNX Runtime
+# took 0.3–0.5 s of the start). Nothing for an app without ONNX Runtime, or when the JDK has no jar tool.
 onnxruntime_native_path() {
   local app=$1 jar_tool platform native library
   library=$(compgen -G "$app/lib/main/com.microsoft.onnxruntime.onnxruntime-*.jar" | head -n 1 || true)
@@ -164,7 +164,7 @@ service_jvm_options() {
   local app=$1 create=${2:-} java=$3 major build archive magic
   major=$(java_major "$java")
   echo "${PJ_JAVA_OPTS:--Xms64m -Xmx384m}"
-  # From JDK 24 on, a library's native code (knowledge-ingest's ONNX Runtime) is allowed only when it is enabled.
+  # From JDK 24 on, a library that loads native code (knowledge-ingest's ONNX Runtime) is warned about unless enabled.
   ((major < 24)) || echo "--enable-native-access=ALL-UNNAMED"
   onnxruntime_native_path "$app" "$java"
   [[ "${PJ_APPCDS:-1}" == 1 ]] || return 0
