@@ -99,6 +99,7 @@ stop_service() {
   [[ -n "$pid" ]] || return 0
   kill "$pid"
   while kill -0 "$pid" 2>/dev/null && ((waited++ < 1200)); do sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null || keep_service_archive "$root/$1/target/quarkus-app"
   rm -f "$RUN_DIR/$1.pid"
 }
 

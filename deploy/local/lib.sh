@@ -157,9 +157,11 @@ onnxruntime_native_path() {
 #   method profiles of the start), on earlier JDKs an AppCDS archive (the classes parsed and verified). Start-up
 #   figures: docs/benchmarks.md, "End to end".
 # The archive is the service's own, beside its jars, for that build and that JDK only (either changing names a new
-# one): when there is none, the process that $2 = create lets make it writes it when it exits (on a normal stop),
-# and starts after that use it. One whose writing was cut short (killed) lacks its magic number and is made again;
-# one the JVM cannot use is ignored by it. Never committed: it lives under target/.
+# one): when there is none, the process that $2 = create lets make it writes it as <archive>.partial when it exits,
+# and keep_service_archive makes that the archive once the process has stopped normally; starts after that use it.
+# So no process ever maps an archive still being written: a process killed while it (or the JVM's helper that
+# assembles an AOT cache) writes leaves a partial file, which the next process that makes one deletes. One the JVM
+# cannot use is ignored by it. Never committed: it lives under target/.
 service_jvm_options() {
   local app=$1 create=${2:-} java=$3 major build archive magic
   major=$(java_major "$java")
@@ -185,11 +187,27 @@ service_jvm_options() {
       echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off,cds+dynamic=off"
     fi
   elif [[ "$create" == create ]]; then
-    rm -f "$app"/app-cds-*.jsa "$app"/app-aot-*.aot
+    rm -f "$app"/app-cds-*.jsa* "$app"/app-aot-*.aot*
     if ((major >= 25)); then
-      echo "-XX:AOTCacheOutput=$archive -Xlog:aot=off,cds=off"
+      echo "-XX:AOTCacheOutput=$archive.partial -Xlog:aot=off,cds=off"
     else
-      echo "-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off,cds+dynamic=off"
+      echo "-XX:ArchiveClassesAtExit=$archive.partial -Xlog:cds=off,cds+dynamic=off"
     fi
   fi
+}
+
+# After a service process that may have made its class-data archive stopped normally ($1: its quarkus-app
+# directory): the archive it wrote becomes the build's (service_jvm_options); one without its magic number (cut
+# short) is deleted.
+keep_service_archive() {
+  local partial magic
+  for partial in "$1"/app-aot-*.aot.partial "$1"/app-cds-*.jsa.partial; do
+    [[ -f "$partial" ]] || continue
+    case "$partial" in *.aot.partial) magic=f00baba2 ;; *) magic=f00baba8 ;; esac
+    if [[ "$(od -An -tx4 -N4 "$partial" | tr -d ' ')" == "$magic" ]]; then
+      mv -f "$partial" "${partial%.partial}"
+    else
+      rm -f "$partial"
+    fi
+  done
 }

@@ -197,7 +197,12 @@ stop() {
   for name in "${!stopping[@]}"; do
     pid=${stopping[$name]} waited=0
     while kill -0 "$pid" 2>/dev/null && ((waited++ < 30)); do sleep 1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -9 "$pid"
+    elif [[ "$name" == "$(service_of "$name")" ]]; then
+      # Stopped normally: the class-data archive the first replica may have written is complete.
+      keep_service_archive "$PJ_ROOT/$name/target/quarkus-app"
+    fi
   done
   return 0
 }
