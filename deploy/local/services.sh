@@ -33,8 +33,7 @@ readonly SERVICES=(
   "webhook-dispatcher:$PJ_DISPATCHER_PORT"
   "knowledge-ingest:$PJ_INGEST_PORT"
 )
-JAVA=$(service_java)
-readonly JAVA
+readonly JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 readonly RUN_DIR="$PJ_STATE_DIR/services"
 readonly LOG_DIR="$PJ_STATE_DIR/logs"
 readonly READY_TIMEOUT=120
@@ -142,7 +141,7 @@ start_one() {
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)" "$JAVA") -Dquarkus.http.port="$port" -jar "$jar" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)") -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
@@ -174,7 +173,6 @@ start() {
   ensure_secrets
   local name
   migrate
-  info "the services run on JDK $(java_major "$JAVA") ($JAVA; PJ_SERVICE_JAVA chooses another)"
   for name in $(wanted_replicas); do start_one "$name"; done
   for name in $(wanted_replicas); do wait_ready "$name"; done
 }
@@ -197,12 +195,7 @@ stop() {
   for name in "${!stopping[@]}"; do
     pid=${stopping[$name]} waited=0
     while kill -0 "$pid" 2>/dev/null && ((waited++ < 30)); do sleep 1; done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -9 "$pid"
-    elif [[ "$name" == "$(service_of "$name")" ]]; then
-      # Stopped normally: the class-data archive the first replica may have written is complete.
-      keep_service_archive "$PJ_ROOT/$name/target/quarkus-app"
-    fi
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   done
   return 0
 }
