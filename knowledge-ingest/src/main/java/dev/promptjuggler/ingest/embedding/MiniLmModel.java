@@ -13,7 +13,6 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The quantized all-MiniLM-L6-v2 sentence encoder, run in-process and offline from the ONNX model and
@@ -45,16 +44,13 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
         if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
             System.setProperty("DJL_OFFLINE", "true");
         }
-        // The model is read (inflated from its jar) on a thread of its own while ONNX Runtime loads its native library.
-        CompletableFuture<byte[]> model = CompletableFuture.supplyAsync(MiniLmModel::modelBytes,
-                task -> new Thread(task, "embedding-model-read").start());
-        try {
+        try (InputStream model = resource(MODEL)) {
             environment = OrtEnvironment.getEnvironment();
             var options = new OrtSession.SessionOptions();
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            session = environment.createSession(model.join(), options);
+            session = environment.createSession(model.readAllBytes(), options);
             wantsTokenTypes = session.getInputNames().contains("token_type_ids");
             encoder = tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128"));
             counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
@@ -62,14 +58,6 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
             throw new UncheckedIOException("loading " + NAME, e);
         } catch (OrtException e) {
             throw new IllegalStateException("loading " + NAME, e);
-        }
-    }
-
-    private static byte[] modelBytes() {
-        try (InputStream model = resource(MODEL)) {
-            return model.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("loading " + NAME, e);
         }
     }
 
