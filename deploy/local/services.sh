@@ -129,7 +129,7 @@ ensure_secrets() {
 }
 
 start_one() {
-  local name=$1 port jar="$PJ_ROOT/$(service_of "$1")/target/quarkus-app/quarkus-run.jar"
+  local name=$1 port options jar="$PJ_ROOT/$(service_of "$1")/target/quarkus-app/quarkus-run.jar"
   port=$(replica_port "$name")
   if [[ -n "$(service_pid "$name")" ]]; then
     info "$name already running on port $port"
@@ -138,12 +138,23 @@ start_one() {
   [[ -f "$jar" ]] || die "$jar is missing; build first: ./mvnw -B package -DskipTests"
   port_in_use "$port" && die "port $port (for $name) is in use by another process; free it or change its PJ_*_PORT variable"
   info "starting $name on 127.0.0.1:$port"
+  # The options are worked out here, before the fork: until the forked shell has exec'd the JVM, the pid is that
+  # shell's, and the longer that takes the longer a check of the pid's command line would miss the service.
+  options=$(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)")
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)") -Dquarkus.http.port="$port" -jar "$jar" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $options -Dquarkus.http.port="$port" -jar "$jar" \
     >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+}
+
+# Whether the process of replica $1 (started by this script, or found running by start_one) still runs. Its pid,
+# not its command line: a replica this script just forked may not have exec'd its JVM yet.
+still_running() {
+  local pid
+  pid=$(<"$RUN_DIR/$1.pid")
+  [[ -r "/proc/$pid/stat" && "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]]
 }
 
 # Every schema's migrations, one history, before any service starts (idempotent: nothing to do is quick).
@@ -160,7 +171,7 @@ wait_ready() {
   local name=$1 port waited=0
   port=$(replica_port "$name")
   until ready "$port"; do
-    [[ -n "$(service_pid "$name")" ]] || die "$name exited during start; see $LOG_DIR/$name.log"
+    still_running "$name" || die "$name exited during start; see $LOG_DIR/$name.log"
     ((waited++ < READY_TIMEOUT)) || die "$name not ready after ${READY_TIMEOUT}s; see $LOG_DIR/$name.log"
     sleep 1
   done
