@@ -96,25 +96,118 @@ maven_with_progress() {
   rm -f "$log.status"
 }
 
-# The JVM options of a service process on the local stack ($1: its quarkus-app directory), as
-# deploy/local/services.sh starts it and bench/e2e.sh measures it: a 384 MB heap unless PJ_JAVA_OPTS says otherwise,
-# and an AppCDS archive of the classes the service loads (PJ_APPCDS=0: none). Class data sharing maps those classes
-# parsed and verified instead of loading them from the jars: about a fifth less CPU to start a service
-# (docs/benchmarks.md, "End to end"). The archive is the service's own, beside its jars, for that build only (a
-# rebuild names a new one): when there is none, the process that $2 = create lets make it writes it when it exits
-# (-XX:ArchiveClassesAtExit, on a normal stop), and starts after that use it. One whose writing was cut short
-# (killed) lacks the dynamic archive's magic number and is made again; one the JVM cannot use (another JDK) is
-# ignored by it (-Xshare:auto). Never committed: it lives under target/.
-service_jvm_options() {
-  local app=$1 create=${2:-} archive
-  echo "${PJ_JAVA_OPTS:--Xmx384m}"
-  [[ "${PJ_APPCDS:-1}" == 1 ]] || return 0
-  archive="$app/app-cds-$(find "$app" -name '*.jar' -printf '%P %s %T@\n' | LC_ALL=C sort | md5sum | cut -c1-12).jsa"
-  # JDK 17's dynamic archives start with 0xf00baba8; the header is written last.
-  if [[ -f "$archive" && "$(od -An -tx4 -N4 "$archive" | tr -d ' ')" == f00baba8 ]]; then
-    echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off,cds+dynamic=off"
-  elif [[ "$create" == create ]]; then
-    rm -f "$app"/app-cds-*.jsa
-    echo "-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off,cds+dynamic=off"
+# Major version of the JDK whose java binary is $1, from its release file (0 when it has none).
+java_major() {
+  local home major
+  home=$(dirname "$(dirname "$(readlink -f "$1")")")
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
+  echo "${major:-0}"
+}
+
+# The java binary the local stack's services run on: PJ_SERVICE_JAVA when set, otherwise the newest JDK among
+# JAVA_HOME's, the one on PATH and those under /usr/lib/jvm (the services are built for 17 and run on any later
+# JDK). The newest, because from JDK 25 on a service starts from an ahead-of-time cache (service_jvm_options).
+service_java() {
+  if [[ -n "${PJ_SERVICE_JAVA:-}" ]]; then
+    echo "$PJ_SERVICE_JAVA"
+    return
   fi
+  local candidate best=java best_major=-1 major
+  for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    major=$(java_major "$candidate")
+    if ((major > best_major)); then best=$candidate best_major=$major; fi
+  done
+  echo "$best"
+}
+
+# The option that points ONNX Runtime (knowledge-ingest's in-process embedding model; $1: a quarkus-app directory,
+# $2: the java binary) at its native libraries extracted once per build, beside the jars: without it the library
+# extracts them (28 MB) into a temporary directory at every start, on the way to readiness (loading ONNX Runtime
+# took 0.3–0.5 s of the start). Nothing for an app without ONNX Runtime, or when the JDK has no jar tool.
+onnxruntime_native_path() {
+  local app=$1 jar_tool platform native library
+  library=$(compgen -G "$app/lib/main/com.microsoft.onnxruntime.onnxruntime-*.jar" | head -n 1 || true)
+  [[ -n "$library" ]] && library=$(realpath "$library")
+  jar_tool="$(dirname "$(readlink -f "$2")")/jar"
+  [[ -n "$library" && -x "$jar_tool" ]] || return 0
+  case "$(uname -m)" in
+    x86_64) platform=linux-x64 ;;
+    aarch64) platform=linux-aarch64 ;;
+    *) return 0 ;;
+  esac
+  native="$(realpath -m "$app")/onnxruntime-native"
+  if [[ ! -f "$native/$platform/extracted" ]]; then
+    rm -rf "$native.tmp" && mkdir -p "$native.tmp"
+    (cd "$native.tmp" && "$jar_tool" xf "$library" "ai/onnxruntime/native/$platform") >/dev/null 2>&1
+    [[ -d "$native.tmp/ai/onnxruntime/native/$platform" ]] || { rm -rf "$native.tmp"; return 0; }
+    rm -rf "$native" && mkdir -p "$native"
+    mv "$native.tmp/ai/onnxruntime/native/$platform" "$native/$platform" && touch "$native/$platform/extracted"
+    rm -rf "$native.tmp"
+  fi
+  echo "-Donnxruntime.native.path=$native/$platform"
+}
+
+# The JVM options of a service process on the local stack ($1: its quarkus-app directory; $2 = create: see below;
+# $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it:
+# - a heap that starts at 64 MB and grows to 384 MB at most, unless PJ_JAVA_OPTS says otherwise: an idle service
+#   then holds what it uses, not a young space sized for 384 MB (about 65 MB less each);
+# - a class-data archive of the classes the service's start loads (PJ_APPCDS=0: none), mapped instead of read from
+#   the jars: on JDK 25 and later an ahead-of-time cache (JEP 483 and 514: the classes loaded and linked, with the
+#   method profiles of the start), on earlier JDKs an AppCDS archive (the classes parsed and verified). Start-up
+#   figures: docs/benchmarks.md, "End to end".
+# The archive is the service's own, beside its jars, for that build and that JDK only (either changing names a new
+# one): when there is none, the process that $2 = create lets make it writes it as <archive>.partial when it exits,
+# and keep_service_archive makes that the archive once the process has stopped normally; starts after that use it.
+# So no process ever maps an archive still being written: a process killed while it (or the JVM's helper that
+# assembles an AOT cache) writes leaves a partial file, which the next process that makes one deletes. One the JVM
+# cannot use is ignored by it. Never committed: it lives under target/.
+service_jvm_options() {
+  local app=$1 create=${2:-} java=$3 major build archive magic
+  major=$(java_major "$java")
+  echo "${PJ_JAVA_OPTS:--Xms64m -Xmx384m}"
+  # From JDK 24 on, a library that loads native code (knowledge-ingest's ONNX Runtime) is warned about unless enabled.
+  ((major < 24)) || echo "--enable-native-access=ALL-UNNAMED"
+  onnxruntime_native_path "$app" "$java"
+  [[ "${PJ_APPCDS:-1}" == 1 ]] || return 0
+  # The build's jars and the JDK (its path and release file) name the archive.
+  build=$({ find "$app" -name '*.jar' -printf '%P %s %T@\n'; readlink -f "$java"
+    cat "$(dirname "$(dirname "$(readlink -f "$java")")")/release" 2>/dev/null; } | LC_ALL=C sort | md5sum | cut -c1-12)
+  if ((major >= 25)); then
+    # A cache is a static archive: it starts with 0xf00baba2.
+    archive="$app/app-aot-$build.aot" magic=f00baba2
+  else
+    # JDK 17's dynamic archives start with 0xf00baba8; the header is written last.
+    archive="$app/app-cds-$build.jsa" magic=f00baba8
+  fi
+  if [[ -f "$archive" && "$(od -An -tx4 -N4 "$archive" | tr -d ' ')" == "$magic" ]]; then
+    if ((major >= 25)); then
+      echo "-XX:AOTCache=$archive -Xlog:aot=off,cds=off"
+    else
+      echo "-XX:SharedArchiveFile=$archive -Xshare:auto -Xlog:cds=off,cds+dynamic=off"
+    fi
+  elif [[ "$create" == create ]]; then
+    rm -f "$app"/app-cds-*.jsa* "$app"/app-aot-*.aot*
+    if ((major >= 25)); then
+      echo "-XX:AOTCacheOutput=$archive.partial -Xlog:aot=off,cds=off"
+    else
+      echo "-XX:ArchiveClassesAtExit=$archive.partial -Xlog:cds=off,cds+dynamic=off"
+    fi
+  fi
+}
+
+# After a service process that may have made its class-data archive stopped normally ($1: its quarkus-app
+# directory): the archive it wrote becomes the build's (service_jvm_options); one without its magic number (cut
+# short) is deleted.
+keep_service_archive() {
+  local partial magic
+  for partial in "$1"/app-aot-*.aot.partial "$1"/app-cds-*.jsa.partial; do
+    [[ -f "$partial" ]] || continue
+    case "$partial" in *.aot.partial) magic=f00baba2 ;; *) magic=f00baba8 ;; esac
+    if [[ "$(od -An -tx4 -N4 "$partial" | tr -d ' ')" == "$magic" ]]; then
+      mv -f "$partial" "${partial%.partial}"
+    else
+      rm -f "$partial"
+    fi
+  done
 }

@@ -33,7 +33,8 @@ readonly SERVICES=(
   "webhook-dispatcher:$PJ_DISPATCHER_PORT"
   "knowledge-ingest:$PJ_INGEST_PORT"
 )
-readonly JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAVA=$(service_java)
+readonly JAVA
 readonly RUN_DIR="$PJ_STATE_DIR/services"
 readonly LOG_DIR="$PJ_STATE_DIR/logs"
 readonly READY_TIMEOUT=120
@@ -140,7 +141,7 @@ start_one() {
   info "starting $name on 127.0.0.1:$port"
   # The options are worked out here, before the fork: until the forked shell has exec'd the JVM, the pid is that
   # shell's, and the longer that takes the longer a check of the pid's command line would miss the service.
-  options=$(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)")
+  options=$(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)" "$JAVA")
   # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
   # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
@@ -184,6 +185,7 @@ start() {
   ensure_secrets
   local name
   migrate
+  info "the services run on JDK $(java_major "$JAVA") ($JAVA; PJ_SERVICE_JAVA chooses another)"
   for name in $(wanted_replicas); do start_one "$name"; done
   for name in $(wanted_replicas); do wait_ready "$name"; done
 }
@@ -206,7 +208,12 @@ stop() {
   for name in "${!stopping[@]}"; do
     pid=${stopping[$name]} waited=0
     while kill -0 "$pid" 2>/dev/null && ((waited++ < 30)); do sleep 1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -9 "$pid"
+    elif [[ "$name" == "$(service_of "$name")" ]]; then
+      # Stopped normally: the class-data archive the first replica may have written is complete.
+      keep_service_archive "$PJ_ROOT/$name/target/quarkus-app"
+    fi
   done
   return 0
 }
