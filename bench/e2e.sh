@@ -179,7 +179,11 @@ echo "== End to end: rates ${BENCH_RATES:-50,500} runs/s, ${BENCH_WARMUP_SECONDS
 # Memory under the load, every 2 s while the driver runs.
 (while sleep 2; do sample_footprint load >>"$SAMPLES"; done) &
 sampler=$!
-BENCH_GATEWAY_URL="http://127.0.0.1:$PJ_GATEWAY_PORT" BENCH_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" \
+# The processes whose CPU time the driver accounts per run (with their descendants: PostgreSQL's backends).
+cpu_pids="kafka=$(<"$PJ_STATE_DIR/kafka/kafka.pid"),postgresql=$(head -n 1 "$PJ_STATE_DIR/postgres/data/postmaster.pid")"
+for entry in "${SERVICES[@]}"; do cpu_pids+=",${entry%%:*}=$(own_pid "${entry%%:*}")"; done
+BENCH_CPU_PIDS="$cpu_pids" BENCH_CLK_TCK="$(getconf CLK_TCK)" \
+  BENCH_GATEWAY_URL="http://127.0.0.1:$PJ_GATEWAY_PORT" BENCH_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" \
   BENCH_RECEIVER_PORT="$PJ_RECEIVER_PORT" BENCH_OUT="$PJ_STATE_DIR/runs.csv" BENCH_SUMMARY="$PJ_STATE_DIR/summary.jsonl" \
   node "$root/bench/e2e/driver.mjs"
 kill "$sampler"
@@ -251,6 +255,23 @@ driver_rows() {
     }' "$PJ_STATE_DIR/summary.jsonl"
 }
 
+# Where the CPU goes: per component, ms of CPU per run of each rate (warm-up start to drain end, every run of the
+# rate), the total, and the machine's busy share while the measured POSTs were sent.
+cpu_rows() {
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+    const cores = require("os").cpus().length;
+    const row = (label, cell) => console.log(`| ${label} | ${lines.map(cell).join(" | ")} |`);
+    const sum = (s) => Object.values(s.cpuMsPerRun).reduce((a, b) => a + b, 0);
+    row("component", (s) => `at ${s.rate} runs/s`);
+    row("---", () => "---:");
+    for (const name of Object.keys(lines[0].cpuMsPerRun)) row(name, (s) => s.cpuMsPerRun[name].toFixed(2));
+    row("**all of them**", (s) => `**${sum(s).toFixed(2)}**`);
+    row(`*aside:* the runs/s that CPU allows on ${cores} cores`, (s) => Math.round((cores * 1000) / sum(s)));
+    row("*aside:* machine busy while measured", (s) => `${Math.round(s.machineBusyMeasured * 100)} %`);
+  ' "$PJ_STATE_DIR/summary.jsonl"
+}
+
 # Per component: idle, and highest under the load; then the stack's totals (the highest total of one sample).
 footprint_rows() {
   awk -F '\t' '
@@ -279,6 +300,11 @@ footprint_rows() {
   echo "| offered runs/s | measured runs | POSTs/s sent | POSTs sent > 5 ms late | not accepted | webhook never verified | backlog at end of sending | peak backlog | drain (s) | signatures rejected |"
   echo "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
   driver_rows
+  echo
+  echo "CPU per run (user + system, ms), each component with its descendants, from the warm-up's start to the drain's end"
+  echo "over every run of the rate:"
+  echo
+  cpu_rows
   echo
   echo "| runs/s | hop | n | p50 ms | p90 ms | p99 ms | max ms |"
   echo "|---:|---|---:|---:|---:|---:|---:|"

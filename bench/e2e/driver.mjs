@@ -8,7 +8,7 @@
 // e2e.sh joins with the timestamps the platform stores, and one JSON line per rate (BENCH_SUMMARY) with what only
 // the driver knows: the rate achieved, answers other than 202, deliveries not received, the backlog.
 import { createServer, Agent, request } from 'node:http';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { verifyWebhookSignature } from '@promptjuggler/sdk';
 
 const gateway = new URL(process.env.BENCH_GATEWAY_URL);
@@ -18,6 +18,42 @@ const rates = (process.env.BENCH_RATES ?? '50,500').split(',').map(Number);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
+
+// The stack's processes whose CPU time is accounted (name=pid,…: each with its descendants, e.g. PostgreSQL's
+// backends under the postmaster), and the kernel's clock ticks per second.
+const components = (process.env.BENCH_CPU_PIDS ?? '').split(',').filter(Boolean)
+  .map((entry) => ({ name: entry.split('=')[0], pid: Number(entry.split('=')[1]) }));
+const ticksPerSecond = Number(process.env.BENCH_CLK_TCK ?? 100);
+
+/**
+ * CPU time so far, in ms: per component (user + system of the process and its descendants, with what their
+ * exited children spent), this process's own (the driver and the receiver), and the machine's busy and total time.
+ */
+function cpuSnapshot() {
+  const processes = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      processes.set(Number(entry), { parent: Number(fields[1]), ms: (ticks * 1000) / ticksPerSecond });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const total = (pid) => (processes.get(pid)?.ms ?? 0)
+    + [...processes].filter(([, p]) => p.parent === pid).reduce((sum, [child]) => sum + total(child), 0);
+  const usage = process.cpuUsage();
+  const machine = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = machine;
+  return {
+    components: Object.fromEntries([...components.map(({ name, pid }) => [name, total(pid)]),
+      ['driver and receiver (Node)', (usage.user + usage.system) / 1000]]),
+    busyMs: ((user + nice + system + irq + softirq + steal) * 1000) / ticksPerSecond,
+    allMs: ((user + nice + system + idle + iowait + irq + softirq + steal) * 1000) / ticksPerSecond,
+  };
+}
 
 // Wall-clock time with the monotonic clock's resolution: comparable with PostgreSQL's now() on the same machine.
 const now = () => performance.timeOrigin + performance.now();
@@ -136,15 +172,19 @@ async function main() {
       lastSample = now();
       peakBacklog = Math.max(peakBacklog, sent.filter((r) => !(r.runId && deliveries.has(r.runId))).length);
     };
+    const cpuAtStart = cpuSnapshot();
     const warmup = await steady(target, rate, warmupSeconds, 'warmup', undefined, sent);
+    const cpuAtMeasuring = cpuSnapshot();
     const measured = await steady(target, rate, measuredSeconds, 'measured', sample, sent);
     const sendingEnded = now();
+    const cpuAtSendingEnd = cpuSnapshot();
     const records = [...warmup.records, ...measured.records];
     const backlogAtEnd = records.filter((r) => !(r.runId && deliveries.has(r.runId))).length;
     await Promise.all([warmup.answered, measured.answered]);
     const drainUntil = now() + drainSeconds * 1000;
     while (now() < drainUntil && records.some((r) => r.runId && !deliveries.has(r.runId))) await sleep(50);
     const drained = now();
+    const cpuAtEnd = cpuSnapshot();
     for (const r of records) {
       const d = r.runId ? deliveries.get(r.runId) : undefined;
       out.write([rate, r.phase, r.scheduled.toFixed(3), r.sent.toFixed(3), r.answered.toFixed(3), r.status,
@@ -164,6 +204,11 @@ async function main() {
       peakBacklog,
       drainSeconds: (drained - sendingEnded) / 1000,
       rejectedSignatures: rejected,
+      // CPU per run all told: from the warm-up's start to the drain's end, over every run of this rate.
+      cpuMsPerRun: Object.fromEntries(Object.keys(cpuAtEnd.components).map((name) =>
+        [name, (cpuAtEnd.components[name] - cpuAtStart.components[name]) / records.length])),
+      // The machine's busy share of its CPU time while the measured POSTs were sent (1 = every core busy).
+      machineBusyMeasured: (cpuAtSendingEnd.busyMs - cpuAtMeasuring.busyMs) / (cpuAtSendingEnd.allMs - cpuAtMeasuring.allMs),
     });
     console.log(JSON.stringify(summaries.at(-1)));
   }
