@@ -7,6 +7,7 @@
 #   - footprint: resident memory (VmRSS; PSS beside it, which counts shared pages once) of each service, Kafka and
 #     PostgreSQL (the postmaster and its children), idle after the start and at its highest under the load;
 #   - end to end (bench/e2e/driver.mjs): a tenant, key, prompt and webhook endpoint made through the APIs, then
+#     BENCH_JIT_SECONDS (60) at BENCH_JIT_RATE (200) runs/s for the JIT compilers, not measured and drained, then
 #     create-run POSTs at a steady rate with keep-alive, for each rate of BENCH_RATES (50,500: the low rate first, so that
 #     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS (60: the JIT compilers of five fresh
 #     JVMs are busy longer than 20 s) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to
@@ -14,7 +15,8 @@
 #     (PJ_RECEIVER_PORT). Latency is POST sent ->
 #     webhook verified, for every measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
-#     bounds which hop).
+#     bounds which hop); the CPU each component spent per run (with its descendants) and how busy the machine was
+#     tell whether the cores bound a rate.
 # The tables go to stdout and replace the generated block of docs/benchmarks.md (BENCH_WRITE_DOC=0: not).
 # BENCH_SKIP_BUILD=1 runs the jars as packaged. The per-run CSV stays in .local/bench-e2e/runs.csv.
 set -euo pipefail
@@ -155,7 +157,7 @@ echo "== Migrating the database =="
 echo "== Starting the simulator and the four services on $JAVA, one at a time, without and with $ARCHIVE =="
 # Per service: "wall_ms cpu_ms" to ready without a class-data archive, and with one (made by a start and stop of its
 # own when the build has none yet: not measured). With PJ_APPCDS=0 the first start is the one kept.
-declare -A plain=() shared=()
+declare -A plain=() shared=() starts=()
 for entry in "${SERVICES[@]}"; do
   name=${entry%%:*} port=${entry##*:}
   plain[$name]=$(PJ_APPCDS=0 start_service "$name" "$port")
@@ -167,8 +169,16 @@ for entry in "${SERVICES[@]}"; do
     start_service "$name" "$port" create >/dev/null
     stop_service "$name"
   fi
-  shared[$name]=$(start_service "$name" "$port")
-  info "$name ready in ${shared[$name]% *} ms (CPU ${shared[$name]#* } ms) with $ARCHIVE"
+  # BENCH_STARTS starts with the archive (3; one start's time is at the mercy of the moment), the last left running.
+  samples=()
+  for ((start = 1; start <= ${BENCH_STARTS:-3}; start++)); do
+    ((start == 1)) || stop_service "$name"
+    samples+=("$(start_service "$name" "$port")")
+    info "$name ready in ${samples[-1]% *} ms (CPU ${samples[-1]#* } ms) with $ARCHIVE"
+  done
+  # The median start ("wall cpu"), and every start's wall time.
+  shared[$name]=$(printf '%s\n' "${samples[@]}" | sort -n | sed -n "$(((${#samples[@]} + 1) / 2))p")
+  starts[$name]=$(printf '%s\n' "${samples[@]}" | cut -d' ' -f1 | paste -sd, | sed 's/,/, /g')
 done
 sleep "${BENCH_IDLE_SETTLE_SECONDS:-10}"
 : >"$SAMPLES"
@@ -295,7 +305,7 @@ footprint_rows() {
 {
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))," \
     "$(free -g | awk '/^Mem:/ { print $2 }') GB RAM; load average (1/5/15 min) $load_before before the load, $load_after after it."
-  echo "Command: \`$({ env | grep -E '^BENCH_(RATES|WARMUP_SECONDS|SECONDS|DRAIN_SECONDS)=' || true; } | sort | tr '\n' ' ')./platform bench e2e\`."
+  echo "Command: \`$({ env | grep -E '^BENCH_(RATES|WARMUP_SECONDS|SECONDS|DRAIN_SECONDS|JIT_RATE|JIT_SECONDS)=' || true; } | sort | tr '\n' ' ')./platform bench e2e\`."
   echo
   echo "| offered runs/s | measured runs | POSTs/s sent | POSTs sent > 5 ms late | not accepted | webhook never verified | backlog at end of sending | peak backlog | drain (s) | signatures rejected |"
   echo "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"
@@ -314,12 +324,12 @@ footprint_rows() {
   echo "other work included) on JDK $(java_major "$JAVA") ($JAVA); CPU = the process's user + system time until then."
   echo "Resident memory in MB."
   echo
-  echo "| service | without $ARCHIVE: start to ready (ms) | CPU (ms) | with $ARCHIVE: start to ready (ms) | CPU (ms) |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| service | without $ARCHIVE: start to ready (ms) | CPU (ms) | with $ARCHIVE: start to ready, median (ms) | CPU (ms) | with $ARCHIVE: each start (ms) |"
+  echo "|---|---:|---:|---:|---:|---|"
   for entry in "${SERVICES[@]}"; do
     name=${entry%%:*}
-    echo "| $name | ${plain[$name]% *} | ${plain[$name]#* } | ${shared[$name]:-(off)} | |" \
-      | sed -E 's/\| ([0-9]+) ([0-9]+) \| \|$/| \1 | \2 |/'
+    echo "| $name | ${plain[$name]% *} | ${plain[$name]#* } | ${shared[$name]:-(off)} | | ${starts[$name]:-} |" \
+      | sed -E 's/\| ([0-9]+) ([0-9]+) \| \| /| \1 | \2 | /'
   done
   echo
   echo "| component | idle RSS | idle PSS | under load: highest RSS | highest PSS |"

@@ -18,6 +18,11 @@ const rates = (process.env.BENCH_RATES ?? '50,500').split(',').map(Number);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
+// Before the first rate, BENCH_JIT_SECONDS at BENCH_JIT_RATE runs/s, not measured and drained: at 50 runs/s the JIT
+// compilers of five fresh JVMs kept the two cores 55–71 % busy for two minutes (docs/benchmarks.md, e2e journal),
+// and a single user of a platform that has been up a while meets compiled code.
+const jitRate = Number(process.env.BENCH_JIT_RATE ?? 200);
+const jitSeconds = Number(process.env.BENCH_JIT_SECONDS ?? 60);
 
 // The stack's processes whose CPU time is accounted (name=pid,…: each with its descendants, e.g. PostgreSQL's
 // backends under the postmaster), and the kernel's clock ticks per second.
@@ -162,6 +167,15 @@ async function main() {
   const out = createWriteStream(process.env.BENCH_OUT);
   out.write('rate,phase,scheduled_ms,sent_ms,answered_ms,status,run_id,arrived_ms,verified_ms\n');
   const summaries = [];
+  if (jitSeconds > 0) {
+    const sent = [];
+    const jit = await steady(target, jitRate, jitSeconds, 'jit', undefined, sent);
+    await jit.answered;
+    const until = now() + drainSeconds * 1000;
+    while (now() < until && sent.some((r) => r.runId && !deliveries.has(r.runId))) await sleep(50);
+    console.log(JSON.stringify({ jitWarmup: { rate: jitRate, seconds: jitSeconds, runs: sent.length,
+      undelivered: sent.filter((r) => !(r.runId && deliveries.has(r.runId))).length } }));
+  }
   for (const rate of rates) {
     // The backlog while measuring, once a second: POSTs of this rate sent whose webhook was not verified yet.
     let peakBacklog = 0;
