@@ -18,9 +18,10 @@ const rates = (process.env.BENCH_RATES ?? '50,500').split(',').map(Number);
 const warmupSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 60);
 const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
-// Before the first rate, BENCH_JIT_SECONDS at BENCH_JIT_RATE runs/s, not measured and drained: at 50 runs/s the JIT
-// compilers of five fresh JVMs kept the two cores 55–71 % busy for two minutes (docs/benchmarks.md, e2e journal),
-// and a single user of a platform that has been up a while meets compiled code.
+// Before the first rate, BENCH_JIT_SECONDS at BENCH_JIT_RATE runs/s, not measured and drained, for the JIT compilers
+// of five fresh JVMs: at 50 runs/s alone the stack spent 30 ms of CPU per run in its first two minutes, 20 ms after
+// such a minute (docs/benchmarks.md, e2e journal), and a user of a platform that has been up a while meets compiled
+// code.
 const jitRate = Number(process.env.BENCH_JIT_RATE ?? 200);
 const jitSeconds = Number(process.env.BENCH_JIT_SECONDS ?? 60);
 
