@@ -9,11 +9,10 @@
 #   - end to end (bench/e2e/driver.mjs): a tenant, key, prompt and webhook endpoint made through the APIs, then
 #     BENCH_JIT_SECONDS (60) at BENCH_JIT_RATE (200) runs/s for the JIT compilers, not measured and drained, then
 #     create-run POSTs at a steady rate with keep-alive, for each rate of BENCH_RATES (50,500: the low rate first, so that
-#     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS (60: the JIT compilers of five fresh
-#     JVMs are busy longer than 20 s) of warm-up, BENCH_SECONDS (60) measured, then a drain of up to
-#     BENCH_DRAIN_SECONDS (120). Each webhook's signature is verified with the official SDK by a loopback receiver
-#     (PJ_RECEIVER_PORT). Latency is POST sent ->
-#     webhook verified, for every measured run (a run whose webhook never came is counted, not dropped); the per-hop
+#     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS (60) of warm-up, BENCH_SECONDS (60)
+#     measured, then a drain of up to BENCH_DRAIN_SECONDS (120). Each webhook's signature is verified with the
+#     official SDK by a loopback receiver (PJ_RECEIVER_PORT). Latency is POST sent -> webhook verified, for every
+#     measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
 #     bounds which hop); the CPU each component spent per run (with its descendants) and how busy the machine was
 #     tell whether the cores bound a rate.

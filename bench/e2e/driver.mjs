@@ -137,6 +137,17 @@ const receiver = createServer((req, res) => {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A POST whose webhook was not verified (yet): not accepted, or accepted and still awaited. */
+const unverified = (record) => !(record.runId && deliveries.has(record.runId));
+/** An accepted POST whose webhook is still awaited. */
+const awaited = (record) => Boolean(record.runId) && !deliveries.has(record.runId);
+
+/** Waits until no accepted POST of `records` awaits its webhook, or BENCH_DRAIN_SECONDS passed. */
+async function drain(records) {
+  const until = now() + drainSeconds * 1000;
+  while (now() < until && records.some(awaited)) await sleep(50);
+}
+
 /** POSTs at `rate` per second for `seconds`, each at its scheduled time; resolves with one record per POST. */
 async function steady(target, rate, seconds, phase, samples, sent) {
   const total = Math.round(rate * seconds);
@@ -172,10 +183,9 @@ async function main() {
     const sent = [];
     const jit = await steady(target, jitRate, jitSeconds, 'jit', undefined, sent);
     await jit.answered;
-    const until = now() + drainSeconds * 1000;
-    while (now() < until && sent.some((r) => r.runId && !deliveries.has(r.runId))) await sleep(50);
+    await drain(sent);
     console.log(JSON.stringify({ jitWarmup: { rate: jitRate, seconds: jitSeconds, runs: sent.length,
-      undelivered: sent.filter((r) => !(r.runId && deliveries.has(r.runId))).length } }));
+      undelivered: sent.filter(unverified).length } }));
   }
   for (const rate of rates) {
     // The backlog while measuring, once a second: POSTs of this rate sent whose webhook was not verified yet.
@@ -185,7 +195,7 @@ async function main() {
     const sample = () => {
       if (now() - lastSample < 1000) return;
       lastSample = now();
-      peakBacklog = Math.max(peakBacklog, sent.filter((r) => !(r.runId && deliveries.has(r.runId))).length);
+      peakBacklog = Math.max(peakBacklog, sent.filter(unverified).length);
     };
     const cpuAtStart = cpuSnapshot();
     const warmup = await steady(target, rate, warmupSeconds, 'warmup', undefined, sent);
@@ -194,10 +204,9 @@ async function main() {
     const sendingEnded = now();
     const cpuAtSendingEnd = cpuSnapshot();
     const records = [...warmup.records, ...measured.records];
-    const backlogAtEnd = records.filter((r) => !(r.runId && deliveries.has(r.runId))).length;
+    const backlogAtEnd = records.filter(unverified).length;
     await Promise.all([warmup.answered, measured.answered]);
-    const drainUntil = now() + drainSeconds * 1000;
-    while (now() < drainUntil && records.some((r) => r.runId && !deliveries.has(r.runId))) await sleep(50);
+    await drain(records);
     const drained = now();
     const cpuAtEnd = cpuSnapshot();
     for (const r of records) {
@@ -214,7 +223,7 @@ async function main() {
       lateSends: m.filter((r) => r.sent - r.scheduled > 5).length,
       notAccepted: m.filter((r) => !(r.status >= 200 && r.status < 300)).length,
       statuses: [...new Set(m.map((r) => r.status))],
-      notDelivered: m.filter((r) => r.runId && !deliveries.has(r.runId)).length,
+      notDelivered: m.filter(awaited).length,
       backlogAtEndOfSending: backlogAtEnd,
       peakBacklog,
       drainSeconds: (drained - sendingEnded) / 1000,
