@@ -27,13 +27,29 @@ import java.util.function.Function;
 @ApplicationScoped
 public class DeliveryQueue {
 
-    /* $5: how many attempts an open circuit lets through once its probe is due. */
+    /*
+     * $5: how many attempts an open circuit lets through once its probe is due. The endpoints with pending
+     * deliveries and each one's oldest are found by index probes (a loose scan of deliveries_due), so a claim costs
+     * the same with 10 or 100,000 deliveries waiting; a grouping of the pending rows read them all at every claim,
+     * which made a backlog slow to drain (docs/benchmarks.md, e2e journal of 2026-12-05).
+     */
     private static final String CLAIM = """
-            WITH ready AS (
-                SELECT d.endpoint_id, min(d.next_attempt_at) AS oldest
-                FROM dispatch.deliveries d
-                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                GROUP BY d.endpoint_id
+            WITH RECURSIVE pending_endpoints AS (
+                (SELECT d.endpoint_id FROM dispatch.deliveries d
+                 WHERE d.status = 'pending' ORDER BY d.endpoint_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.endpoint_id FROM dispatch.deliveries d
+                        WHERE d.status = 'pending' AND d.endpoint_id > p.endpoint_id ORDER BY d.endpoint_id LIMIT 1)
+                FROM pending_endpoints p
+                WHERE p.endpoint_id IS NOT NULL
+            ), ready AS (
+                SELECT p.endpoint_id, o.oldest
+                FROM pending_endpoints p
+                CROSS JOIN LATERAL (
+                    SELECT d.next_attempt_at AS oldest FROM dispatch.deliveries d
+                    WHERE d.endpoint_id = p.endpoint_id AND d.status = 'pending'
+                    ORDER BY d.next_attempt_at LIMIT 1) o
+                WHERE o.oldest <= now()
             ), open_endpoints AS (
                 SELECT r.endpoint_id, coalesce(h.circuit = 'open', false) AS probe,
                        CASE WHEN h.circuit = 'open' THEN $5::int ELSE $1 END
