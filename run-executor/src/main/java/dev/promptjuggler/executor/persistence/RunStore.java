@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,11 +37,14 @@ public class RunStore {
 
     /** Marks per statement at most. */
     private static final int MAX_MARKS = 500;
+    /** Outcomes per statement at most (each carries a transcript). */
+    private static final int MAX_OUTCOMES = 100;
 
     private final Pool pool;
     private final ObjectMapper json;
     private final String owner;
     private final GroupCommit<UUID, Void> marks;
+    private final GroupCommit<Finishing, Optional<StoredOutcome>> outcomes;
 
     public RunStore(Pool pool, ObjectMapper json, WorkerId worker) {
         this.pool = pool;
@@ -50,6 +54,7 @@ public class RunStore {
                 .preparedQuery("UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
                 .execute(Tuple.of(runIds.toArray(UUID[]::new)))
                 .replaceWithVoid());
+        this.outcomes = GroupCommit.isolatingFailures(MAX_OUTCOMES, this::finishAll);
     }
 
     /** The run with everything needed to execute it; empty when it does not exist. */
@@ -68,28 +73,65 @@ public class RunStore {
     }
 
     /**
-     * Stores a prompt run's outcome, in one statement: the run's final state and what its memory mode keeps of
-     * the conversation. Nothing is written unless the run is pending and this worker holds its lease. (Its per-run
-     * environment variables are api-gateway's to erase once the run has ended.)
+     * Stores a prompt run's outcome: the run's final state and what its memory mode keeps of the conversation.
+     * Nothing is written unless the run is pending and this worker holds its lease. (Its per-run environment
+     * variables are api-gateway's to erase once the run has ended.) Outcomes are written many at a time, one
+     * statement for those that arrive while the previous one runs; one the database refuses fails alone.
      *
      * @return the stored outcome, or empty when the run had already finished
      */
     public Uni<Optional<StoredOutcome>> finish(UUID runId, Outcome outcome) {
-        return pool.preparedQuery("WITH stored AS (UPDATE executor.run_states SET status = $2, output = $3, error = $4,"
-                        + " token_usage = $5::text::jsonb, cost = $6::text::jsonb, transcript = $7::text::jsonb,"
-                        + " emitted = $8::text::jsonb, finished_at = now()"
-                        + " WHERE run_id = $1 AND status = 'pending' AND lease_owner = $9"
-                        + " RETURNING run_id, finished_at),"
+        return outcomes.submit(new Finishing(runId, outcome));
+    }
+
+    /** A prompt run's outcome waiting for its statement. */
+    private record Finishing(UUID runId, Outcome outcome) {
+    }
+
+    private Uni<List<Optional<StoredOutcome>>> finishAll(List<Finishing> batch) {
+        int n = batch.size();
+        var ids = new UUID[n];
+        var statuses = new String[n];
+        var outputs = new String[n];
+        var errors = new String[n];
+        var usages = new String[n];
+        var costs = new String[n];
+        var transcripts = new String[n];
+        var emitted = new String[n];
+        var remembered = new String[n];
+        for (int i = 0; i < n; i++) {
+            Outcome outcome = batch.get(i).outcome();
+            ids[i] = batch.get(i).runId();
+            statuses[i] = outcome.status().wireName();
+            outputs[i] = outcome.output();
+            errors[i] = outcome.error();
+            usages[i] = write(outcome.tokenUsage());
+            costs[i] = write(outcome.cost());
+            transcripts[i] = write(outcome.transcript());
+            emitted[i] = write(outcome.emitted());
+            remembered[i] = write(outcome.remember());
+        }
+        return pool.preparedQuery("WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
+                        + " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"
+                        + " AS i (run_id, status, output, error, token_usage, cost, transcript, emitted, remember)),"
+                        + " stored AS (UPDATE executor.run_states s SET status = i.status, output = i.output,"
+                        + " error = i.error, token_usage = i.token_usage::jsonb, cost = i.cost::jsonb,"
+                        + " transcript = i.transcript::jsonb, emitted = i.emitted::jsonb, finished_at = now()"
+                        + " FROM input i WHERE s.run_id = i.run_id AND s.status = 'pending' AND s.lease_owner = $10"
+                        + " RETURNING s.run_id, s.finished_at),"
                         + DONE
                         + ", remembered AS (INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
-                        + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d,"
-                        + "   ROWS FROM (jsonb_to_recordset($10::text::jsonb) AS (role text, content text))"
-                        + "   WITH ORDINALITY AS m(role, content, position) ORDER BY m.position)"
+                        + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d JOIN input i ON i.run_id = d.id,"
+                        + "   ROWS FROM (jsonb_to_recordset(i.remember::jsonb) AS (role text, content text))"
+                        + "   WITH ORDINALITY AS m(role, content, position) ORDER BY d.id, m.position)"
                         + SUCCESSOR_AND_OUTCOME)
-                .execute(Tuple.from(new Object[] {runId, outcome.status().wireName(), outcome.output(), outcome.error(),
-                        write(outcome.tokenUsage()), write(outcome.cost()), write(outcome.transcript()),
-                        write(outcome.emitted()), owner, write(outcome.remember())}))
-                .map(RunStore::stored);
+                .execute(Tuple.from(new Object[] {ids, statuses, outputs, errors, usages, costs, transcripts, emitted,
+                        remembered, owner}))
+                .map(rows -> {
+                    Map<UUID, StoredOutcome> stored = new HashMap<>();
+                    rows.forEach(row -> stored.put(row.getUUID("finished_id"), stored(row)));
+                    return batch.stream().map(finishing -> Optional.ofNullable(stored.get(finishing.runId()))).toList();
+                });
     }
 
     /**
@@ -117,18 +159,17 @@ public class RunStore {
             + "   FROM stored f JOIN gateway.runs r ON r.id = f.run_id)";
 
     /**
-     * The next unfinished run of the finished run's lane (same thread and channel), which waited for it. The
-     * statement's snapshot still shows the finished run as pending, hence its exclusion by id.
+     * Per finished run, the next unfinished run of its lane (same thread and channel), which waited for it. The
+     * statement's snapshot still shows the finished run as pending, hence its exclusion by id. (Two runs of one
+     * lane never finish in one statement: the later is claimed only once the earlier has ended.)
      */
-    private static final String SUCCESSOR_AND_OUTCOME = ", successor AS (SELECT n.id, n.tenant_id, n.thread_id, n.kind,"
-            + "   n.priority, n.revision_id, n.created_at, n.traceparent FROM done d JOIN gateway.runs n"
-            + "   ON n.thread_id = d.thread_id AND n.channel = d.channel AND n.id <> d.id"
-            + "   LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
-            + "   WHERE ns.status IS NULL OR ns.status = 'pending'"
-            + "   ORDER BY n.accepted_seq LIMIT 1)"
-            + " SELECT d.finished_at, s.id, s.tenant_id, s.thread_id, s.kind, s.priority, s.revision_id, s.created_at,"
-            + " s.traceparent"
-            + " FROM done d LEFT JOIN successor s ON true";
+    private static final String SUCCESSOR_AND_OUTCOME = " SELECT d.id AS finished_id, d.finished_at, s.id, s.tenant_id,"
+            + " s.thread_id, s.kind, s.priority, s.revision_id, s.created_at, s.traceparent"
+            + " FROM done d LEFT JOIN LATERAL (SELECT n.id, n.tenant_id, n.thread_id, n.kind, n.priority, n.revision_id,"
+            + "   n.created_at, n.traceparent FROM gateway.runs n LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
+            + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel AND n.id <> d.id"
+            + "   AND (ns.status IS NULL OR ns.status = 'pending')"
+            + "   ORDER BY n.accepted_seq LIMIT 1) s ON true";
 
     /**
      * Records that the finished event reached the broker; runs left unmarked still owe their notice. Completes
@@ -142,13 +183,13 @@ public class RunStore {
 
     private static Optional<StoredOutcome> stored(RowSet<Row> rows) {
         var iterator = rows.iterator();
-        if (!iterator.hasNext()) {
-            return Optional.empty();
-        }
-        Row row = iterator.next();
+        return iterator.hasNext() ? Optional.of(stored(iterator.next())) : Optional.empty();
+    }
+
+    private static StoredOutcome stored(Row row) {
         Optional<Traced<RunRequested>> successor = row.getUUID("id") == null
                 ? Optional.empty() : Optional.of(RunLeaseStore.requested(row));
-        return Optional.of(new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor));
+        return new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor);
     }
 
     /**

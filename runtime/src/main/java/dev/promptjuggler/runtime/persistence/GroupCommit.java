@@ -29,6 +29,7 @@ public final class GroupCommit<T, R> {
     private final int maxWeight;
     private final ToIntFunction<T> weight;
     private final Function<List<T>, Uni<List<R>>> write;
+    private final boolean isolateFailures;
     private final Deque<Waiting<T, R>> waiting = new ArrayDeque<>();
     private boolean writing;
 
@@ -39,12 +40,27 @@ public final class GroupCommit<T, R> {
      * @param write     writes a batch in one statement; its results in the batch's order, one per item
      */
     public GroupCommit(int maxWeight, ToIntFunction<T> weight, Function<List<T>, Uni<List<R>>> write) {
+        this(maxWeight, weight, write, false);
+    }
+
+    private GroupCommit(int maxWeight, ToIntFunction<T> weight, Function<List<T>, Uni<List<R>>> write,
+            boolean isolateFailures) {
         if (maxWeight < 1) {
             throw new IllegalArgumentException("a batch must be allowed to weigh at least 1, not " + maxWeight);
         }
         this.maxWeight = maxWeight;
         this.weight = weight;
         this.write = write;
+        this.isolateFailures = isolateFailures;
+    }
+
+    /**
+     * Batches of at most {@code maxBatch} items whose callers each get their own result, where a batch of several
+     * that fails is written again one item per write (in order, still one write at a time): an item the database
+     * refuses fails alone, and the others are stored. For writes whose callers must not pay for another's bad row.
+     */
+    public static <T, R> GroupCommit<T, R> isolatingFailures(int maxBatch, Function<List<T>, Uni<List<R>>> write) {
+        return new GroupCommit<>(maxBatch, item -> 1, write, true);
     }
 
     /** Batches of at most {@code maxBatch} items, written by {@code write}, whose callers get no result but success. */
@@ -89,27 +105,53 @@ public final class GroupCommit<T, R> {
                 return;
             }
         }
-        Uni<List<R>> written;
-        try {
-            written = write.apply(batch.stream().map(Waiting::item).toList());
-        } catch (RuntimeException failure) {
-            written = Uni.createFrom().failure(failure);
-        }
-        written.subscribe().with(results -> {
-            if (results.size() != batch.size()) {
-                failAll(batch, new IllegalStateException(
-                        "a batch of " + batch.size() + " was written with " + results.size() + " results"));
-            } else {
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).emitter().complete(results.get(i));
-                }
-            }
+        written(batch).subscribe().with(results -> {
+            complete(batch, results);
             // Callers first, then the next batch: an item submitted meanwhile waits no longer than that.
             writeNext();
         }, failure -> {
-            failAll(batch, failure);
-            writeNext();
+            if (isolateFailures && batch.size() > 1) {
+                writeAlone(batch, 0);
+            } else {
+                failAll(batch, failure);
+                writeNext();
+            }
         });
+    }
+
+    /** Writes the items of a failed batch from {@code index} on, one per write, then goes on with the next batch. */
+    private void writeAlone(List<Waiting<T, R>> batch, int index) {
+        if (index == batch.size()) {
+            writeNext();
+            return;
+        }
+        List<Waiting<T, R>> one = List.of(batch.get(index));
+        written(one).subscribe().with(results -> {
+            complete(one, results);
+            writeAlone(batch, index + 1);
+        }, failure -> {
+            failAll(one, failure);
+            writeAlone(batch, index + 1);
+        });
+    }
+
+    private Uni<List<R>> written(List<Waiting<T, R>> batch) {
+        try {
+            return write.apply(batch.stream().map(Waiting::item).toList());
+        } catch (RuntimeException failure) {
+            return Uni.createFrom().failure(failure);
+        }
+    }
+
+    private static <T, R> void complete(List<Waiting<T, R>> batch, List<R> results) {
+        if (results.size() != batch.size()) {
+            failAll(batch, new IllegalStateException(
+                    "a batch of " + batch.size() + " was written with " + results.size() + " results"));
+        } else {
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).emitter().complete(results.get(i));
+            }
+        }
     }
 
     private static <T, R> void failAll(List<Waiting<T, R>> batch, Throwable failure) {

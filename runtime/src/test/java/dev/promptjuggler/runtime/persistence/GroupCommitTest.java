@@ -101,6 +101,34 @@ class GroupCommitTest {
     }
 
     @Test
+    void isolatingFailuresWritesAFailedBatchAgainOneItemPerWriteSoOnlyTheRefusedItemFails() {
+        HeldWrites store = new HeldWrites();
+        GroupCommit<String, String> commits = GroupCommit.isolatingFailures(10, store::write);
+        CompletableFuture<String> a = submit(commits, "a");
+        CompletableFuture<String> b = submit(commits, "b");
+        CompletableFuture<String> bad = submit(commits, "bad");
+        CompletableFuture<String> c = submit(commits, "c");
+        store.commit(0);
+        assertEquals(List.of("b", "bad", "c"), store.batches.get(1));
+
+        IllegalStateException refused = new IllegalStateException("invalid byte sequence");
+        store.pending.get(1).completeExceptionally(refused);
+        CompletableFuture<String> d = submit(commits, "d");
+        assertEquals(List.of("b"), store.batches.get(2), "the failed batch again, its first item alone");
+        store.commit(2);
+        assertEquals(List.of("bad"), store.batches.get(3), "one write at a time");
+        store.pending.get(3).completeExceptionally(refused);
+        assertEquals(List.of("c"), store.batches.get(4));
+        store.commit(4);
+        assertEquals(List.of("d"), store.batches.get(5), "then the items that arrived meanwhile");
+        store.commit(5);
+
+        assertEquals(List.of("A", "B", "C", "D"), List.of(a.join(), b.join(), c.join(), d.join()));
+        assertSame(refused, assertThrows(Exception.class, bad::join).getCause());
+        assertEquals(6, store.batches.size());
+    }
+
+    @Test
     void aWriterThatThrowsFailsItsBatchAndDoesNotStopTheNext() {
         List<List<String>> seen = new ArrayList<>();
         GroupCommit<String, Void> commits = GroupCommit.of(10, batch -> {
