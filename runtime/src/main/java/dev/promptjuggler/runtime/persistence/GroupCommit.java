@@ -14,9 +14,9 @@ import java.util.function.ToIntFunction;
  * Group commit: one write in flight at a time, and the items submitted while it runs go together in the
  * next, in arrival order. Under a trickle every item is written at once (no timer, no wait for company);
  * under load the statements grow instead of queueing one small commit each behind the other. Each
- * caller's Uni completes with its own item's result, or fails with its batch's failure; a failed batch
- * does not stop the next one. The SQL stays with the store that owns the table: this only collects and
- * hands out.
+ * caller's Uni completes with its own item's result, or fails with its batch's failure (with
+ * {@link #isolatingFailures}, its own); a failed batch does not stop the next one. The SQL stays with the
+ * store that owns the table: this only collects and hands out.
  *
  * <p>Nothing is queued until the returned Uni is subscribed to; once queued, an item is written even if
  * its subscriber cancels.
