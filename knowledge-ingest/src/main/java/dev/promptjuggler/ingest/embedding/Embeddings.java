@@ -73,7 +73,11 @@ public class Embeddings {
 
     /** Whether MiniLM has loaded; a failure to load it is thrown. */
     public boolean localModelLoaded() {
-        return local.isDone() && local() != null;
+        if (!local.isDone()) {
+            return false;
+        }
+        local();
+        return true;
     }
 
     /** MiniLM, once loaded (blocking until then: worker threads only). */
