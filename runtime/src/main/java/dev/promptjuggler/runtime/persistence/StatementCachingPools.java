@@ -5,7 +5,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,9 +31,10 @@ public class StatementCachingPools implements PgPoolCreator {
 
     /** The pool as Quarkus configured it, with every statement kept prepared per connection. */
     public static Pool cachingStatements(Input input) {
-        List<SqlConnectOptions> options = new ArrayList<>();
-        input.pgConnectOptionsList().forEach(option -> options.add(option.setCachePreparedStatements(true)
-                .setPreparedStatementCacheSqlLimit(SQL_LIMIT)));
-        return PgBuilder.pool().with(input.poolOptions()).connectingTo(options).using(input.vertx()).build();
+        input.pgConnectOptionsList().forEach(option -> option.setCachePreparedStatements(true)
+                .setPreparedStatementCacheSqlLimit(SQL_LIMIT));
+        return PgBuilder.pool().with(input.poolOptions())
+                .connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))
+                .using(input.vertx()).build();
     }
 }
