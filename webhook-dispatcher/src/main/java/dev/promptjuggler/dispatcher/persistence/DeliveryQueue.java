@@ -206,8 +206,8 @@ public class DeliveryQueue {
      *
      * <p>In the same round trip, its statements run the plan PostgreSQL keeps for them instead of one made for
      * their arguments at every execution: with arrays and limits as arguments, PostgreSQL judged each execution's
-     * own plan cheaper and planned the claim anew every time, 1.25 ms a claim, more than its execution
-     * (docs/benchmarks.md, e2e journal of 2026-12-05 06:40–).
+     * own plan cheaper and planned the claim anew almost every time, 1.4 ms a claim, more than its execution
+     * (docs/benchmarks.md, e2e journal of 2026-12-05 06:40–07:50).
      */
     private <T> Uni<T> relaxed(Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(connection -> connection.preparedQuery(RELAXED).execute()
