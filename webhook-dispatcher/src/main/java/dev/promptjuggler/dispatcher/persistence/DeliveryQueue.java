@@ -205,9 +205,9 @@ public class DeliveryQueue {
      * on, and the operator's controls commit durably.
      *
      * <p>In the same round trip, its statements run the plan PostgreSQL keeps for them instead of one made for
-     * their arguments at every execution: with arrays and limits as arguments, PostgreSQL judged each execution's
-     * own plan cheaper and planned the claim anew almost every time, 1.4 ms a claim, more than its execution
-     * (docs/benchmarks.md, e2e journal of 2026-12-05 06:40–07:50).
+     * their arguments: with arrays and limits as arguments, PostgreSQL judged such a plan cheaper and planned half
+     * of all claims anew, 1.4 ms a plan, more than the claim's execution (docs/benchmarks.md, e2e journal of
+     * 2026-12-05 06:40–07:50).
      */
     private <T> Uni<T> relaxed(Function<SqlConnection, Uni<T>> work) {
         return pool.withTransaction(connection -> connection.preparedQuery(RELAXED).execute()
