@@ -32,7 +32,6 @@ public class DispatcherMetrics {
 
     private static final Logger LOG = Logger.getLogger(DispatcherMetrics.class);
     private static final Duration REFRESH = Duration.ofSeconds(15);
-    private static final List<String> QUEUED = List.of("pending", "sending", "missed");
     private static final List<String> UNHEALTHY = List.of("open", "disabled");
 
     private final MeterRegistry registry;
@@ -46,7 +45,7 @@ public class DispatcherMetrics {
         this.registry = registry;
         this.statistics = statistics;
         this.vertx = vertx;
-        for (String status : QUEUED) {
+        for (String status : QueueStatistics.QUEUED) {
             Gauge.builder("webhook.deliveries.queued", queued.computeIfAbsent(status, s -> new AtomicLong()), AtomicLong::get)
                     .tag("status", status)
                     .description("Deliveries not finished, by status (all replicas' queue, read from the database)")
@@ -116,7 +115,7 @@ public class DispatcherMetrics {
 
     private void refresh() {
         statistics.deliveriesByStatus().subscribe().with(
-                counts -> QUEUED.forEach(status -> queued.get(status).set(counts.getOrDefault(status, 0L))),
+                counts -> QueueStatistics.QUEUED.forEach(status -> queued.get(status).set(counts.getOrDefault(status, 0L))),
                 failure -> LOG.debugf("reading the queue's depth failed: %s", failure.toString()));
         statistics.endpointsByState().subscribe().with(
                 counts -> UNHEALTHY.forEach(state -> endpoints.get(state).set(counts.getOrDefault(state, 0L))),

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,21 +16,34 @@ import java.util.Map;
 @ApplicationScoped
 public class QueueStatistics {
 
+    /** The statuses of deliveries still to go out, in the order {@link #DELIVERIES_BY_STATUS} counts them. */
+    public static final List<String> QUEUED = List.of("pending", "sending", "missed");
+
+    static final String DELIVERIES_BY_STATUS = "SELECT"
+            + " (SELECT count(*) FROM dispatch.deliveries WHERE status = 'pending') AS pending,"
+            + " (SELECT count(*) FROM dispatch.deliveries WHERE status = 'sending') AS sending,"
+            + " (SELECT count(*) FROM dispatch.deliveries WHERE status = 'missed') AS missed";
+
     private final Pool pool;
 
     public QueueStatistics(Pool pool) {
         this.pool = pool;
     }
 
-    /** Deliveries {@code pending} (due or waiting for a retry), {@code sending} (leased) and {@code missed}. */
+    /**
+     * Deliveries {@code pending} (due or waiting for a retry), {@code sending} (leased) and {@code missed}: one count
+     * per status, each matching a partial index's predicate (deliveries_due, deliveries_sending, deliveries_missed), so
+     * the read grows with the queue, not with the history kept. One grouped count over the three statuses was a
+     * scan of every delivery kept, every 15 s on every replica.
+     */
     public Uni<Map<String, Long>> deliveriesByStatus() {
-        return pool.query("SELECT status, count(*) AS n FROM dispatch.deliveries"
-                        + " WHERE status IN ('pending', 'sending', 'missed') GROUP BY status")
+        return pool.query(DELIVERIES_BY_STATUS)
                 .execute()
                 .map(rows -> {
+                    Row row = rows.iterator().next();
                     Map<String, Long> counts = new HashMap<>();
-                    for (Row row : rows) {
-                        counts.put(row.getString("status"), row.getLong("n"));
+                    for (String status : QUEUED) {
+                        counts.put(status, row.getLong(status));
                     }
                     return counts;
                 });

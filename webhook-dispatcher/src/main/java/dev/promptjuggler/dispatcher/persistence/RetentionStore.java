@@ -17,16 +17,28 @@ public class RetentionStore {
         this.pool = pool;
     }
 
-    /** Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. */
+    /**
+     * Gives up on deliveries whose endpoint was deleted: nobody can receive or re-enable them any more. The endpoints
+     * with waiting deliveries are read from the partial indexes of pending and missed deliveries, so the pass grows
+     * with the queue, not with the history kept.
+     */
     public Uni<Integer> failOrphans() {
-        return pool.preparedQuery("UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,"
-                        + " last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'"
-                        + " WHERE d.status IN ('pending', 'missed') AND d.endpoint_id IN ("
-                        + " SELECT DISTINCT o.endpoint_id FROM dispatch.deliveries o WHERE o.status IN ('pending', 'missed')"
-                        + " AND NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints w WHERE w.id = o.endpoint_id))")
-                .execute()
-                .map(RowSet::rowCount);
+        return pool.preparedQuery(FAIL_ORPHANS).execute().map(RowSet::rowCount);
     }
+
+    static final String FAIL_ORPHANS = """
+            WITH waiting AS (
+                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'pending'
+                UNION
+                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'missed'
+            )
+            UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,
+                last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'
+            WHERE d.endpoint_id = ANY (ARRAY(SELECT w.endpoint_id FROM waiting w
+                                             WHERE NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints e
+                                                               WHERE e.id = w.endpoint_id)))
+              AND (d.status = 'pending' OR d.status = 'missed')
+            """;
 
     /**
      * Deletes finished delivery history older than {@code retention}, a bounded batch per call so no
