@@ -16,7 +16,7 @@ import java.util.Map;
 @ApplicationScoped
 public class QueueStatistics {
 
-    /** The statuses of deliveries still to go out, in the order {@link #DELIVERIES_BY_STATUS} counts them. */
+    /** The statuses of deliveries still to go out, each counted by {@link #DELIVERIES_BY_STATUS}. */
     public static final List<String> QUEUED = List.of("pending", "sending", "missed");
 
     static final String DELIVERIES_BY_STATUS = "SELECT"

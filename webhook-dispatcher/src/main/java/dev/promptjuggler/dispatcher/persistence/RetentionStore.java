@@ -11,6 +11,21 @@ import java.time.Duration;
 @ApplicationScoped
 public class RetentionStore {
 
+    /* For failOrphans: the endpoints found gone go in as an array, so their deliveries are looked up, not joined. */
+    static final String FAIL_ORPHANS = """
+            WITH waiting AS (
+                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'pending'
+                UNION
+                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'missed'
+            )
+            UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,
+                last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'
+            WHERE d.endpoint_id = ANY (ARRAY(SELECT w.endpoint_id FROM waiting w
+                                             WHERE NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints e
+                                                               WHERE e.id = w.endpoint_id)))
+              AND (d.status = 'pending' OR d.status = 'missed')
+            """;
+
     private final Pool pool;
 
     public RetentionStore(Pool pool) {
@@ -25,20 +40,6 @@ public class RetentionStore {
     public Uni<Integer> failOrphans() {
         return pool.preparedQuery(FAIL_ORPHANS).execute().map(RowSet::rowCount);
     }
-
-    static final String FAIL_ORPHANS = """
-            WITH waiting AS (
-                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'pending'
-                UNION
-                SELECT endpoint_id FROM dispatch.deliveries WHERE status = 'missed'
-            )
-            UPDATE dispatch.deliveries d SET status = 'failed', leased_until = NULL,
-                last_error = 'endpoint deleted', last_error_class = 'endpoint_deleted'
-            WHERE d.endpoint_id = ANY (ARRAY(SELECT w.endpoint_id FROM waiting w
-                                             WHERE NOT EXISTS (SELECT 1 FROM gateway.webhook_endpoints e
-                                                               WHERE e.id = w.endpoint_id)))
-              AND (d.status = 'pending' OR d.status = 'missed')
-            """;
 
     /**
      * Deletes finished delivery history older than {@code retention}, a bounded batch per call so no
