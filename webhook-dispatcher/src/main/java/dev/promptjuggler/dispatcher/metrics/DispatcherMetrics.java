@@ -115,7 +115,7 @@ public class DispatcherMetrics {
 
     private void refresh() {
         statistics.deliveriesByStatus().subscribe().with(
-                counts -> QueueStatistics.QUEUED.forEach(status -> queued.get(status).set(counts.getOrDefault(status, 0L))),
+                counts -> counts.forEach((status, count) -> queued.get(status).set(count)),
                 failure -> LOG.debugf("reading the queue's depth failed: %s", failure.toString()));
         statistics.endpointsByState().subscribe().with(
                 counts -> UNHEALTHY.forEach(state -> endpoints.get(state).set(counts.getOrDefault(state, 0L))),

@@ -112,7 +112,7 @@ public class DeliveryQueue {
             WHERE id = $1
             """;
 
-    /* Starts a relaxed transaction ({@link #relaxed}). */
+    /* Opens every relaxed transaction (relaxed, below). */
     private static final String RELAXED = "SELECT set_config('synchronous_commit', 'off', true),"
             + " set_config('plan_cache_mode', 'force_generic_plan', true)";
 
