@@ -8,6 +8,7 @@ import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.contracts.RunStatus;
 import dev.promptjuggler.executor.scheduling.WorkerId;
 import dev.promptjuggler.runtime.persistence.GroupCommit;
+import dev.promptjuggler.runtime.persistence.KeptPlans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -111,7 +112,10 @@ public class RunStore {
             emitted[i] = write(outcome.emitted());
             remembered[i] = write(outcome.remember());
         }
-        return pool.preparedQuery("WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
+        // On the kept plan: planned for its arguments, it was planned anew at nearly every execution, for longer
+        // than it ran (docs/benchmarks.md, e2e journal of 2026-12-05 09:30-).
+        return KeptPlans.transaction(pool, connection -> connection.preparedQuery(
+                        "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
                         + " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"
                         + " AS i (run_id, status, output, error, token_usage, cost, transcript, emitted, remember)),"
                         + " stored AS (UPDATE executor.run_states s SET status = i.status, output = i.output,"
@@ -126,7 +130,7 @@ public class RunStore {
                         + "   WITH ORDINALITY AS m(role, content, position) ORDER BY d.id, m.position)"
                         + SUCCESSOR_AND_OUTCOME)
                 .execute(Tuple.from(new Object[] {ids, statuses, outputs, errors, usages, costs, transcripts, emitted,
-                        remembered, owner}))
+                        remembered, owner})))
                 .map(rows -> {
                     Map<UUID, StoredOutcome> stored = new HashMap<>();
                     rows.forEach(row -> stored.put(row.getUUID("finished_id"), stored(row)));

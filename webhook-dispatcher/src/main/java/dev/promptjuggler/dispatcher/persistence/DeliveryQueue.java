@@ -5,6 +5,7 @@ import dev.promptjuggler.dispatcher.delivery.ClaimedDelivery;
 import dev.promptjuggler.dispatcher.delivery.RunRevision;
 import dev.promptjuggler.dispatcher.delivery.FailurePolicy;
 import dev.promptjuggler.dispatcher.delivery.FailurePolicy.Decision;
+import dev.promptjuggler.runtime.persistence.KeptPlans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -112,10 +113,6 @@ public class DeliveryQueue {
             WHERE id = $1
             """;
 
-    /* Opens every relaxed transaction (relaxed, below). */
-    private static final String RELAXED = "SELECT set_config('synchronous_commit', 'off', true),"
-            + " set_config('plan_cache_mode', 'force_generic_plan', true)";
-
     private final Pool pool;
     private final EndpointHealthStore health;
 
@@ -204,14 +201,11 @@ public class DeliveryQueue {
      * attempts and "delivered" are redone), never lose one. The fan-out, which the Kafka offset depends
      * on, and the operator's controls commit durably.
      *
-     * <p>In the same round trip, its statements run the plan PostgreSQL keeps for them instead of one made for
-     * their arguments: with arrays and limits as arguments, PostgreSQL judged such a plan cheaper and planned half
-     * of all claims anew, 1.4 ms a plan, more than the claim's execution (docs/benchmarks.md, e2e journal of
-     * 2026-12-05 06:40–07:50).
+     * <p>Its statements run on their kept plans: planned for their arguments, half of all claims were planned anew,
+     * 1.4 ms a plan, more than the claim's execution (docs/benchmarks.md, e2e journal of 2026-12-05 06:40–07:50).
      */
     private <T> Uni<T> relaxed(Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(connection -> connection.preparedQuery(RELAXED).execute()
-                .chain(() -> work.apply(connection)));
+        return KeptPlans.unflushedTransaction(pool, work);
     }
 
     private static Uni<Void> parkForReenable(SqlConnection connection, UUID endpointId) {

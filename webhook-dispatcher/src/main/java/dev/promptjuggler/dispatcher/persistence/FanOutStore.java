@@ -6,10 +6,12 @@ import dev.promptjuggler.dispatcher.delivery.FanOutMatcher;
 import dev.promptjuggler.dispatcher.delivery.FanOutMatcher.Endpoint;
 import dev.promptjuggler.dispatcher.delivery.FanOutMatcher.Match;
 import dev.promptjuggler.dispatcher.delivery.FinishedEvent;
+import dev.promptjuggler.runtime.persistence.KeptPlans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import java.util.function.IntFunction;
 @ApplicationScoped
 public class FanOutStore {
 
-    private static final String FAN_OUT_ENDPOINTS = """
+    static final String FAN_OUT_ENDPOINTS = """
             SELECT w.id, w.tenant_id, w.environment, w.events, w.enabled, w.url, w.secret,
                    ARRAY(SELECT s.secret FROM gateway.webhook_endpoint_secrets s
                          WHERE s.endpoint_id = w.id AND s.expires_at > now() ORDER BY s.retired_at) AS retiring,
@@ -94,17 +96,19 @@ public class FanOutStore {
         UUID[] tenants = events.stream().map(FinishedEvent::tenantId).distinct().toArray(UUID[]::new);
         // Read before the write, as the one statement's snapshot would: under read committed the same.
         UUID[] runs = events.stream().map(FinishedEvent::runId).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
-        return pool.preparedQuery(FAN_OUT_ENDPOINTS)
+        // On kept plans: planned for its arguments, the endpoints' read was planned anew at nearly every fan-out
+        // (docs/benchmarks.md, e2e journal of 2026-12-05 09:30-).
+        return KeptPlans.transaction(pool, connection -> connection.preparedQuery(FAN_OUT_ENDPOINTS)
                 .execute(Tuple.of(tenants))
-                .chain(endpoints -> revisions(runs).chain(revisions ->
-                        insert(events, revisions, endpoints, capacity, perEndpoint, lease)));
+                .chain(endpoints -> revisions(connection, runs).chain(revisions ->
+                        insert(connection, events, revisions, endpoints, capacity, perEndpoint, lease))));
     }
 
-    private Uni<Map<UUID, RunRevision>> revisions(UUID[] runs) {
+    private static Uni<Map<UUID, RunRevision>> revisions(SqlConnection connection, UUID[] runs) {
         if (runs.length == 0) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(RUN_REVISIONS).execute(Tuple.of(runs)).map(rows -> {
+        return connection.preparedQuery(RUN_REVISIONS).execute(Tuple.of(runs)).map(rows -> {
             Map<UUID, RunRevision> byRun = new java.util.HashMap<>();
             rows.forEach(row -> byRun.put(row.getUUID("id"),
                     new RunRevision(row.getUUID("revision_id"), row.getInteger("revision_version"))));
@@ -112,8 +116,8 @@ public class FanOutStore {
         });
     }
 
-    private Uni<FanOut> insert(List<FinishedEvent> events, Map<UUID, RunRevision> revisions, RowSet<Row> endpointRows,
-            int capacity, int perEndpoint, Duration lease) {
+    private static Uni<FanOut> insert(SqlConnection connection, List<FinishedEvent> events,
+            Map<UUID, RunRevision> revisions, RowSet<Row> endpointRows, int capacity, int perEndpoint, Duration lease) {
         List<Endpoint> endpoints = new ArrayList<>();
         OffsetDateTime now = null;
         for (Row row : endpointRows) {
@@ -151,7 +155,7 @@ public class FanOutStore {
                 events.stream().map(event -> revision(event, revisions)).map(revision -> revision == null ? null
                         : revision.version()).toArray(Integer[]::new),
                 events.stream().map(FinishedEvent::traceparent).toArray(String[]::new)));
-        return pool.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
+        return connection.preparedQuery(FAN_OUT).execute(columns).map(inserted -> {
             List<ClaimedDelivery> send = new ArrayList<>();
             int queued = 0;
             for (Row row : inserted) {
