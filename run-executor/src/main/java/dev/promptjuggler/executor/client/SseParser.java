@@ -31,21 +31,34 @@ public final class SseParser {
 
     public void feed(Buffer chunk) {
         byte[] bytes = chunk.getBytes();
-        for (byte b : bytes) {
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte b = bytes[i];
             if (afterCarriageReturn) {
                 afterCarriageReturn = false;
                 if (b == '\n') {
+                    start = i + 1;
                     continue;
                 }
             }
             if (b == '\n' || b == '\r') {
                 afterCarriageReturn = b == '\r';
-                line(line.toString(StandardCharsets.UTF_8));
-                line.reset();
-            } else {
-                line.write(b);
+                line(lineEndingAt(bytes, start, i));
+                start = i + 1;
             }
         }
+        line.write(bytes, start, bytes.length - start);
+    }
+
+    /** The line that ends at {@code end}: what earlier chunks left of it, then {@code bytes} from {@code start}. */
+    private String lineEndingAt(byte[] bytes, int start, int end) {
+        if (line.size() == 0) {
+            return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        }
+        line.write(bytes, start, end - start);
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        return text;
     }
 
     private void line(String text) {
