@@ -113,7 +113,7 @@ public class RunStore {
             remembered[i] = write(outcome.remember());
         }
         // On the kept plan: planned for its arguments, it was planned anew at nearly every execution, for longer
-        // than it ran (docs/benchmarks.md, e2e journal of 2026-12-05 09:30-).
+        // than it ran (docs/benchmarks.md, e2e journal of 2026-12-05 09:30–10:20).
         return KeptPlans.transaction(pool, connection -> connection.preparedQuery(
                         "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
                         + " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"

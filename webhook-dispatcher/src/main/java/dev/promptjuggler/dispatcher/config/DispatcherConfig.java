@@ -119,8 +119,12 @@ public interface DispatcherConfig {
 
     interface Limits {
 
-        /** Requests in flight to one endpoint at most, across all dispatcher replicas. */
-        @WithDefault("8")
+        /**
+         * Requests in flight to one endpoint at most, across all dispatcher replicas. An endpoint then takes at most
+         * this many deliveries per round trip: 32 at 50 ms is 640 a second. With 8 (the default until 2026-12-05)
+         * one endpoint fell behind the 500 runs/s the local stack carries (docs/benchmarks.md, e2e).
+         */
+        @WithDefault("32")
         int maxInFlightPerEndpoint();
 
         /**

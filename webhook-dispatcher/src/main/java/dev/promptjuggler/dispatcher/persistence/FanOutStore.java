@@ -97,7 +97,7 @@ public class FanOutStore {
         // Read before the write, as the one statement's snapshot would: under read committed the same.
         UUID[] runs = events.stream().map(FinishedEvent::runId).filter(java.util.Objects::nonNull).toArray(UUID[]::new);
         // On kept plans: planned for its arguments, the endpoints' read was planned anew at nearly every fan-out
-        // (docs/benchmarks.md, e2e journal of 2026-12-05 09:30-).
+        // (docs/benchmarks.md, e2e journal of 2026-12-05 09:30–10:20).
         return KeptPlans.transaction(pool, connection -> connection.preparedQuery(FAN_OUT_ENDPOINTS)
                 .execute(Tuple.of(tenants))
                 .chain(endpoints -> revisions(connection, runs).chain(revisions ->

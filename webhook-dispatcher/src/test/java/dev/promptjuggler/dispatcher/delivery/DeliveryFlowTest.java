@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.promptjuggler.dispatcher.config.DispatcherConfig;
 import dev.promptjuggler.dispatcher.support.Platform;
 import dev.promptjuggler.dispatcher.support.Platform.Endpoint;
 import dev.promptjuggler.dispatcher.support.Receiver;
@@ -16,6 +17,7 @@ import dev.promptjuggler.dispatcher.support.Receiver.Reply;
 import dev.promptjuggler.dispatcher.support.Signatures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,9 @@ class DeliveryFlowTest {
 
     private static Receiver receiver;
     private static Platform platform;
+
+    @Inject
+    DispatcherConfig config;
 
     @BeforeAll
     static void start() {
@@ -356,21 +361,23 @@ class DeliveryFlowTest {
         Platform.endpoint(slowTenant, receiver.url("/slow"));
         UUID fastTenant = Platform.tenant();
         Platform.endpoint(fastTenant, receiver.url("/fast"));
+        int limit = config.limits().maxInFlightPerEndpoint();
+        int events = limit + 22;
         receiver.hold("/slow");
         try {
-            IntStream.range(0, 30).forEach(i -> platform.runFinished(slowTenant, UUID.randomUUID(), "production"));
-            await().atMost(PATIENCE).until(() -> receiver.held() >= 8);
+            IntStream.range(0, events).forEach(i -> platform.runFinished(slowTenant, UUID.randomUUID(), "production"));
+            await().atMost(PATIENCE).until(() -> receiver.held() >= limit);
 
             UUID fastRun = UUID.randomUUID();
             platform.runFinished(fastTenant, fastRun, "production");
 
             await().atMost(PATIENCE).until(() -> receiver.received("/fast").stream().anyMatch(r -> r.body().contains(fastRun.toString())));
-            assertTrue(receiver.held() >= 8, "the slow endpoint's requests were still unanswered");
-            assertEquals(8, receiver.received("/slow").size(), "no more than the per-endpoint limit is in flight");
+            assertTrue(receiver.held() >= limit, "the slow endpoint's requests were still unanswered");
+            assertEquals(limit, receiver.received("/slow").size(), "no more than the per-endpoint limit is in flight");
         } finally {
             receiver.release("/slow");
         }
-        await().atMost(PATIENCE).until(() -> receiver.received("/slow").size() == 30);
+        await().atMost(PATIENCE).until(() -> receiver.received("/slow").size() == events);
     }
 
     @Test
