@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -89,7 +90,7 @@ class KeptPlansTest {
         assertTrue(plans.getLong("generic_plans") >= 3, "executions on the kept plan: " + plans.getLong("generic_plans"));
     }
 
-    private static List<String> settings(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+    private static List<String> settings(RowSet<Row> rows) {
         Row row = rows.iterator().next();
         return List.of(row.getString(0), row.getString(1));
     }
