@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (never on the event loop), or an OpenAI-compatible endpoint. Each call is a span of the trace it serves (a search
  * request's, a document's processing); an endpoint's request carries its {@code traceparent}.
  *
- * <p>MiniLM loads on a thread of its own from the start, beside the rest of the service's start on the other core;
+ * <p>MiniLM loads on a thread of its own from the start, beside the rest of the service's start on the other core
+ * (the service's main has its model and tokenizers read before Quarkus boots, {@link MiniLmModel#preload});
  * the service is ready once it has loaded ({@link EmbeddingModelHealthCheck}), and whatever needs it before then
  * (a document fetched from Kafka at once) waits for it on its worker thread.
  */

@@ -18,6 +18,9 @@ import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The quantized all-MiniLM-L6-v2 sentence encoder, run in-process and offline from the ONNX model and
@@ -44,25 +47,66 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
     private final HuggingFaceTokenizer encoder;
     private final HuggingFaceTokenizer counter;
 
+    /** The loading that needs no configuration, when {@link #preload} started it: taken by the first model. */
+    private static final AtomicReference<CompletableFuture<Parts>> PRELOADED = new AtomicReference<>();
+
+    /**
+     * Starts reading the model and its tokenizers on a thread of their own, before the service's framework boots
+     * (its main, {@code IngestMain}): ready to start sooner. A model made later takes what it read.
+     */
+    public static void preload() {
+        PRELOADED.set(CompletableFuture.supplyAsync(Parts::load, task -> {
+            Thread thread = new Thread(task, "embedding-model-preload");
+            thread.setDaemon(true);
+            thread.start();
+        }));
+    }
+
     public MiniLmModel(int intraOpThreads) {
-        // Everything ships in jars: without this the tokenizer library probes the network at start.
-        if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
-            System.setProperty("DJL_OFFLINE", "true");
-        }
+        Parts parts = parts();
         try {
-            environment = OrtEnvironment.getEnvironment();
+            environment = parts.environment();
             var options = new OrtSession.SessionOptions();
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            session = environment.createSession(modelBytes(), options);
+            session = environment.createSession(parts.model(), options);
             wantsTokenTypes = session.getInputNames().contains("token_type_ids");
-            encoder = tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128"));
-            counter = tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("loading " + NAME, e);
+            encoder = parts.encoder();
+            counter = parts.counter();
         } catch (OrtException e) {
             throw new IllegalStateException("loading " + NAME, e);
+        }
+    }
+
+    private static Parts parts() {
+        CompletableFuture<Parts> preloaded = PRELOADED.getAndSet(null);
+        if (preloaded == null) {
+            return Parts.load();
+        }
+        try {
+            return preloaded.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** The ONNX Runtime environment, the model's bytes and the two tokenizers. */
+    private record Parts(OrtEnvironment environment, ByteBuffer model, HuggingFaceTokenizer encoder,
+            HuggingFaceTokenizer counter) {
+
+        static Parts load() {
+            // Everything ships in jars: without this the tokenizer library probes the network at start.
+            if (System.getenv("DJL_OFFLINE") == null && System.getProperty("DJL_OFFLINE") == null) {
+                System.setProperty("DJL_OFFLINE", "true");
+            }
+            try {
+                return new Parts(OrtEnvironment.getEnvironment(), modelBytes(),
+                        tokenizer(Map.of("padding", "false", "truncation", "true", "maxLength", "128")),
+                        tokenizer(Map.of("padding", "false", "truncation", "false", "addSpecialTokens", "false")));
+            } catch (IOException e) {
+                throw new UncheckedIOException("loading " + NAME, e);
+            }
         }
     }
 

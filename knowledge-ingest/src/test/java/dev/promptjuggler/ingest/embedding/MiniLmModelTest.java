@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,21 @@ class MiniLmModelTest {
         }
         assertEquals(whole, sum, "chunking sums word counts, so they must add up to the text's count");
         assertEquals(2, embeddings.tokenizer().count(List.of("hello world"))[0]);
+    }
+
+    /** The service's main starts reading the model before Quarkus boots: a model made from what it read is the same. */
+    @Test
+    void aModelMadeFromThePreloadedPartsEmbedsAsTheServicesModel() throws Exception {
+        List<String> texts = List.of("Refunds are paid within 14 days of the return.", "hello world");
+        List<float[]> expected = embed(texts);
+        MiniLmModel.preload();
+        try (MiniLmModel preloaded = new MiniLmModel(1)) {
+            List<float[]> vectors = preloaded.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(expected.get(i), vectors.get(i), 1e-5f, "text " + i);
+            }
+            assertArrayEquals(embeddings.tokenizer().count(texts), preloaded.count(texts));
+        }
     }
 
     /** The model loads beside the service's start; readiness waits for it (and says so while it loads). */
