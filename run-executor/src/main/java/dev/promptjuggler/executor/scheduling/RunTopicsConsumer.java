@@ -45,8 +45,9 @@ import org.jboss.logging.Logger;
  * paused behind lower work: only a queue past {@code max-waiting} pauses its own topic, until it is down to half.
  *
  * <p>A record's offset becomes committable once its run is claimed (the lease, its heartbeats and the
- * {@link Sweeper} guarantee it from there) or turned out to need nothing, so a crash redelivers only records whose
- * run was not yet claimed.
+ * {@link Sweeper} guarantee it from there) or turned out to need nothing, and committable offsets are committed once a
+ * second, so a crash redelivers the records whose run was not yet claimed and at most a second's worth of claimed
+ * ones (their claims find them claimed).
  *
  * <p>The consumer is configured like every other Kafka client of the service: from everything under {@code kafka.}
  * (the properties SmallRye's channels get, {@code KAFKA_*} in the environment), so a secured cluster's TLS or SASL
@@ -60,6 +61,9 @@ public class RunTopicsConsumer {
     // A turn takes a poll (100 ms) and the dispatch of what it fetched; a rebalance may hold one for up to the
     // client's default API timeout (60 s).
     private static final Duration SILENCE = Duration.ofSeconds(90);
+    // Offsets are committed at most this often (and when partitions are revoked, and at the end): a commit per poll
+    // was a request per few runs, and a crash redelivers at most this much more, which the claims make harmless.
+    private static final long COMMIT_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final RunStarter starter;
     private final ObjectMapper json;
@@ -72,6 +76,7 @@ public class RunTopicsConsumer {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Set<Priority> paused = EnumSet.noneOf(Priority.class);
 
+    private long lastCommitNanos = System.nanoTime();
     private volatile boolean active;
     private volatile boolean assigned;
     private KafkaConsumer<String, String> consumer;
@@ -244,6 +249,10 @@ public class RunTopicsConsumer {
     }
 
     private void commit() {
+        if (System.nanoTime() - lastCommitNanos < COMMIT_EVERY_NANOS) {
+            return;
+        }
+        lastCommitNanos = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(progress.keySet());
         offsets.entrySet().removeIf(entry -> committed.get(entry.getKey()) != null
                 && committed.get(entry.getKey()) == entry.getValue().offset());
