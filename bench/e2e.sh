@@ -80,7 +80,7 @@ start_service() {
   local name=$1 port=$2 started pid options
   options=$(service_jvm_options "$root/$name/target/quarkus-app" "${3:-}" "$JAVA")
   # What this script wrote before (the build, an 80 MB AOT cache a moment ago) is flushed first: its writeback would
-  # otherwise run beside the start (100-200 ms of a gateway start by A/B, journal 2026-12-05 12:50).
+  # otherwise run beside the start (100-200 ms of a gateway start by A/B, journal, 2026-12-05 11:50–12:45).
   sync
   started=$(now_ms)
   PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
