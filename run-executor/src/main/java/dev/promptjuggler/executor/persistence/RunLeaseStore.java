@@ -66,8 +66,8 @@ public class RunLeaseStore {
      * Claims the pending runs among {@code runIds} that no live lease holds and that are next in their lane: no
      * run accepted earlier on the same thread and channel is still pending (two runs of one lane in the same
      * call: only the earlier is claimed). A run that has to wait is left unclaimed; the run before it hands it on
-     * when it finishes ({@link RunStore}'s outcome statement names the successor), and the sweeper re-queues it
-     * should that hand-off be lost.
+     * when it finishes ({@link RunStore#markNotified} reads the lane once the outcome committed), and the sweeper
+     * re-queues it should that hand-off be lost.
      *
      * <p>One statement claims them all and returns everything each run needs to execute (its row, its revision's
      * configuration, the tenant's stored variables and the run's own envVars, both still encrypted): where a

@@ -44,17 +44,14 @@ public class RunStore {
     private final Pool pool;
     private final ObjectMapper json;
     private final String owner;
-    private final GroupCommit<UUID, Void> marks;
+    private final GroupCommit<UUID, Optional<Traced<RunRequested>>> marks;
     private final GroupCommit<Finishing, Optional<StoredOutcome>> outcomes;
 
     public RunStore(Pool pool, ObjectMapper json, WorkerId worker) {
         this.pool = pool;
         this.json = json;
         this.owner = worker.value();
-        this.marks = GroupCommit.of(MAX_MARKS, runIds -> pool
-                .preparedQuery("UPDATE executor.run_states SET notified_at = now() WHERE run_id = ANY($1)")
-                .execute(Tuple.of(runIds.toArray(UUID[]::new)))
-                .replaceWithVoid());
+        this.marks = new GroupCommit<>(MAX_MARKS, runId -> 1, this::markAll);
         this.outcomes = GroupCommit.isolatingFailures(MAX_OUTCOMES, this::finishAll);
     }
 
@@ -128,7 +125,7 @@ public class RunStore {
                         + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d JOIN input i ON i.run_id = d.id,"
                         + "   ROWS FROM (jsonb_to_recordset(i.remember::jsonb) AS (role text, content text))"
                         + "   WITH ORDINALITY AS m(role, content, position) ORDER BY d.id, m.position)"
-                        + SUCCESSOR_AND_OUTCOME)
+                        + " SELECT d.id AS finished_id, d.finished_at FROM done d")
                 .execute(Tuple.from(new Object[] {ids, statuses, outputs, errors, usages, costs, transcripts, emitted,
                         remembered, owner})))
                 .map(rows -> {
@@ -150,9 +147,8 @@ public class RunStore {
                         + " errors = $4::text::jsonb, error = $5, token_usage = $6::text::jsonb, cost = $7::text::jsonb,"
                         + " finished_at = now()"
                         + " WHERE run_id = $1 AND status = 'pending' AND lease_owner = $8"
-                        + " RETURNING run_id, finished_at),"
-                        + DONE
-                        + SUCCESSOR_AND_OUTCOME)
+                        + " RETURNING run_id, finished_at)"
+                        + " SELECT run_id AS finished_id, finished_at FROM stored")
                 .execute(Tuple.from(new Object[] {runId, status.wireName(), write(outputs), write(errors),
                         errors.isEmpty() ? null : errors.get(errors.size() - 1), write(tokenUsage), write(cost), owner}))
                 .map(RunStore::stored);
@@ -163,26 +159,43 @@ public class RunStore {
             + "   FROM stored f JOIN gateway.runs r ON r.id = f.run_id)";
 
     /**
-     * Per finished run, the next unfinished run of its lane (same thread and channel), which waited for it. The
-     * statement's snapshot still shows the finished run as pending, hence its exclusion by id. (Two runs of one
-     * lane never finish in one statement: the later is claimed only once the earlier has ended.)
+     * Records that the finished event reached the broker, and answers the next pending run of the finished run's lane
+     * (same thread and channel), which waited for it and is now to be requested again; runs left unmarked still owe
+     * their notice. Completes once the mark is stored. Marks are written many at a time: while one statement runs, the
+     * marks that arrive wait and go together in the next, so a busy executor spends one round trip on many runs and an
+     * idle one waits for nobody. A lost mark only costs a repeated notice (same event id) from the sweeper.
+     *
+     * <p>The lane is read here, after the outcome committed, not by the outcome statement: a run accepted while that
+     * statement ran was not in its snapshot, and its claim, made before the outcome committed, found its predecessor
+     * still pending; read afterwards, it is found and handed on (it waited for the sweeper's {@code unclaimed-after}
+     * before).
      */
-    private static final String SUCCESSOR_AND_OUTCOME = " SELECT d.id AS finished_id, d.finished_at, s.id, s.tenant_id,"
-            + " s.thread_id, s.kind, s.priority, s.revision_id, s.created_at, s.traceparent"
-            + " FROM done d LEFT JOIN LATERAL (SELECT n.id, n.tenant_id, n.thread_id, n.kind, n.priority, n.revision_id,"
-            + "   n.created_at, n.traceparent FROM gateway.runs n LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
-            + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel AND n.id <> d.id"
-            + "   AND (ns.status IS NULL OR ns.status = 'pending')"
-            + "   ORDER BY n.accepted_seq LIMIT 1) s ON true";
-
-    /**
-     * Records that the finished event reached the broker; runs left unmarked still owe their notice. Completes
-     * once the mark is stored. Marks are written many at a time: while one statement runs, the marks that arrive
-     * wait and go together in the next, so a busy executor spends one round trip on many runs and an idle one
-     * waits for nobody. A lost mark only costs a repeated notice (same event id) from the sweeper.
-     */
-    public Uni<Void> markNotified(UUID runId) {
+    public Uni<Optional<Traced<RunRequested>>> markNotified(UUID runId) {
         return marks.submit(runId);
+    }
+
+    private Uni<List<Optional<Traced<RunRequested>>>> markAll(List<UUID> runIds) {
+        return pool.preparedQuery("WITH marked AS (UPDATE executor.run_states SET notified_at = now()"
+                        + " WHERE run_id = ANY($1) RETURNING run_id)"
+                        + " SELECT m.run_id AS finished_id, s.id, s.tenant_id, s.thread_id, s.kind, s.priority,"
+                        + " s.revision_id, s.created_at, s.traceparent"
+                        + " FROM marked m JOIN gateway.runs d ON d.id = m.run_id"
+                        + " LEFT JOIN LATERAL (SELECT n.id, n.tenant_id, n.thread_id, n.kind, n.priority, n.revision_id,"
+                        + "   n.created_at, n.traceparent FROM gateway.runs n"
+                        + "   LEFT JOIN executor.run_states ns ON ns.run_id = n.id"
+                        + "   WHERE n.thread_id = d.thread_id AND n.channel = d.channel"
+                        + "   AND (ns.status IS NULL OR ns.status = 'pending')"
+                        + "   ORDER BY n.accepted_seq LIMIT 1) s ON true")
+                .execute(Tuple.of(runIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, Traced<RunRequested>> successors = new HashMap<>();
+                    rows.forEach(row -> {
+                        if (row.getUUID("id") != null) {
+                            successors.put(row.getUUID("finished_id"), RunLeaseStore.requested(row));
+                        }
+                    });
+                    return runIds.stream().map(runId -> Optional.ofNullable(successors.get(runId))).toList();
+                });
     }
 
     private static Optional<StoredOutcome> stored(RowSet<Row> rows) {
@@ -191,9 +204,7 @@ public class RunStore {
     }
 
     private static StoredOutcome stored(Row row) {
-        Optional<Traced<RunRequested>> successor = row.getUUID("id") == null
-                ? Optional.empty() : Optional.of(RunLeaseStore.requested(row));
-        return new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant(), successor);
+        return new StoredOutcome(row.getOffsetDateTime("finished_at").toInstant());
     }
 
     /**
@@ -252,10 +263,7 @@ public class RunStore {
     public record Remembered(String role, String content) {
     }
 
-    /**
-     * @param successor the next run of the lane, which waited for this one and is now to be requested again (in
-     *                  its own trace)
-     */
-    public record StoredOutcome(Instant finishedAt, Optional<Traced<RunRequested>> successor) {
+    /** @param finishedAt when the outcome was stored */
+    public record StoredOutcome(Instant finishedAt) {
     }
 }

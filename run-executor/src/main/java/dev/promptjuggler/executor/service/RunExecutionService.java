@@ -299,7 +299,7 @@ public class RunExecutionService {
         var event = new RunFinished(runId, tenantId, kind, status, environment, stored.get().finishedAt());
         return finished.publish(event, trace)
                 .chain(() -> runs.markNotified(runId))
-                .chain(() -> stored.get().successor()
+                .chain(successor -> successor
                         .map(next -> requests.publish(next.event(), next.traceparent()))
                         .orElse(Uni.createFrom().voidItem()))
                 .replaceWith(Optional.of(status));

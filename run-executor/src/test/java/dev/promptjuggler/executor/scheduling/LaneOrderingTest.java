@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.promptjuggler.contracts.RunStatus;
+import dev.promptjuggler.executor.persistence.RunStore;
 import dev.promptjuggler.executor.support.HeldProvider;
 import dev.promptjuggler.executor.support.TestPlatform;
 import dev.promptjuggler.executor.support.TwoSlots;
@@ -15,6 +17,7 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +37,12 @@ class LaneOrderingTest {
 
     @Inject
     RunStarter starter;
+
+    @Inject
+    RunStore runs;
+
+    @Inject
+    WorkerId worker;
 
     @Test
     void aLaterRunOfTheSameLaneWaitsForTheEarlierOneEvenWhenItIsMoreUrgent() {
@@ -68,5 +77,36 @@ class LaneOrderingTest {
         } finally {
             HeldProvider.releaseAll();
         }
+    }
+
+    /**
+     * A run accepted while its predecessor's outcome was being written: the outcome statement cannot see it, and
+     * its claim, made before that statement committed, found the predecessor pending. The mark after the notice
+     * reads the lane afresh and names it, so it is handed on at once rather than after the sweeper's
+     * {@code unclaimed-after} (five minutes). Here it is accepted between the outcome and the mark.
+     */
+    @Test
+    void aRunAcceptedWhileItsPredecessorsOutcomeWasWrittenIsHandedOn() {
+        var prompt = TestPlatform.prompt();
+        UUID thread = TestPlatform.thread(prompt);
+        UUID earlier = TestPlatform.storeRun(prompt, LOW, "earlier", thread, "default");
+        // Claimed by this worker, as its claim leaves it.
+        TestPlatform.update("INSERT INTO executor.run_states (run_id, lease_owner, lease_expires_at, attempts,"
+                + " started_at) VALUES (?, ?, now() + interval '1 minute', 1, now())", earlier, worker.value());
+        var outcome = new RunStore.Outcome(RunStatus.COMPLETED, "done", null, null, null, List.of(), List.of(),
+                List.of());
+        assertTrue(runs.finish(earlier, outcome).await().atMost(PATIENCE).isPresent(), "the outcome is stored");
+
+        UUID later = TestPlatform.storeRun(prompt, ONSITE, "later", thread, "default");
+        UUID otherLane = TestPlatform.storeRun(prompt, LOW, "other lane", thread, "side");
+
+        var successor = runs.markNotified(earlier).await().atMost(PATIENCE);
+        assertEquals(later, successor.map(next -> next.event().runId()).orElse(null),
+                "the next run of the lane, accepted after the outcome, is named for its hand-on");
+        assertEquals(ONSITE, successor.get().event().priority());
+        assertTrue(TestPlatform.query("SELECT 1 FROM executor.run_states WHERE run_id = ? AND notified_at IS NOT NULL",
+                earlier).size() == 1, "the notice is marked");
+        assertEquals(Optional.empty(), runs.markNotified(otherLane).await().atMost(PATIENCE),
+                "a run never finished marks nothing and names nothing");
     }
 }
