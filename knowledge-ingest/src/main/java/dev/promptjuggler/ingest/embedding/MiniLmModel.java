@@ -40,15 +40,14 @@ public final class MiniLmModel implements TokenCounter, AutoCloseable {
 
     private static final String MODEL = "/all-minilm-l6-v2-q.onnx";
     private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
+    /** The loading that needs no configuration, when {@link #preload} started it: taken by the first model. */
+    private static final AtomicReference<CompletableFuture<Parts>> PRELOADED = new AtomicReference<>();
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final boolean wantsTokenTypes;
     private final HuggingFaceTokenizer encoder;
     private final HuggingFaceTokenizer counter;
-
-    /** The loading that needs no configuration, when {@link #preload} started it: taken by the first model. */
-    private static final AtomicReference<CompletableFuture<Parts>> PRELOADED = new AtomicReference<>();
 
     /**
      * Starts reading the model and its tokenizers on a thread of their own, before the service's framework boots

@@ -249,10 +249,11 @@ public class RunTopicsConsumer {
     }
 
     private void commit() {
-        if (System.nanoTime() - lastCommitNanos < COMMIT_EVERY_NANOS) {
+        long now = System.nanoTime();
+        if (now - lastCommitNanos < COMMIT_EVERY_NANOS) {
             return;
         }
-        lastCommitNanos = System.nanoTime();
+        lastCommitNanos = now;
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(progress.keySet());
         offsets.entrySet().removeIf(entry -> committed.get(entry.getKey()) != null
                 && committed.get(entry.getKey()) == entry.getValue().offset());

@@ -104,8 +104,9 @@ class LaneOrderingTest {
         assertEquals(later, successor.map(next -> next.event().runId()).orElse(null),
                 "the next run of the lane, accepted after the outcome, is named for its hand-on");
         assertEquals(ONSITE, successor.get().event().priority());
-        assertTrue(TestPlatform.query("SELECT 1 FROM executor.run_states WHERE run_id = ? AND notified_at IS NOT NULL",
-                earlier).size() == 1, "the notice is marked");
+        assertEquals(1, TestPlatform.query(
+                "SELECT 1 FROM executor.run_states WHERE run_id = ? AND notified_at IS NOT NULL", earlier).size(),
+                "the notice is marked");
         assertEquals(Optional.empty(), runs.markNotified(otherLane).await().atMost(PATIENCE),
                 "a run never finished marks nothing and names nothing");
     }

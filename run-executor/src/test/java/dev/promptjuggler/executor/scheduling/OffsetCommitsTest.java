@@ -1,6 +1,7 @@
 package dev.promptjuggler.executor.scheduling;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.promptjuggler.contracts.Priority;
@@ -73,7 +74,7 @@ class OffsetCommitsTest {
     private double commits() {
         FunctionCounter counter = registry.find("kafka.consumer.coordinator.commit.total")
                 .tag("client.id", "run-executor-" + worker.value()).functionCounter();
-        assertTrue(counter != null, "the run consumer's commit count is not registered");
+        assertNotNull(counter, "the run consumer's commit count is not registered");
         return counter.count();
     }
 }
