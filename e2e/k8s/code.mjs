@@ -107,6 +107,13 @@ export function reads(service, variable) {
   return /^(QUARKUS|KAFKA)_[A-Z0-9_]+$/.test(variable);
 }
 
+/** The PostgreSQL startup parameters a service's pools send (quarkus.datasource[.name].reactive.additional-properties). */
+export function startupParameters(service) {
+  return properties(service)
+    .filter(([profile, key]) => !profile && /^quarkus\.datasource\.(?:[\w-]+\.)?reactive\.additional-properties\./.test(key))
+    .map(([, key]) => key.replace(/^.*\.additional-properties\./, '').replace(/"/g, ''));
+}
+
 /** Consumer groups: the SmallRye channels' group.id and run-executor's (executor.scheduling.group-id). */
 export function consumerGroups(service) {
   const groups = new Map();

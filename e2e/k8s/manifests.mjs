@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
   ROOT, SERVICES, assignedTopics, consumerGroups, documentedTopics, documentedVariables, localTopics, producedTopics, reads,
+  startupParameters,
 } from './code.mjs';
 
 export const OVERLAYS = ['dev', 'prod'];
@@ -322,22 +323,33 @@ export function networkProblems(objects) {
   return problems;
 }
 
-/** PostgreSQL's max_connections holds the Pooler's server connections plus the services that connect directly. */
+/**
+ * PostgreSQL's max_connections holds the Pooler's server connections plus the services that connect directly, and the
+ * services that connect through the Pooler send no startup parameters.
+ */
 export function connectionProblems(objects) {
   const cluster = ofKind(objects, 'Cluster')[0];
   const pooler = ofKind(objects, 'Pooler')[0];
   const platform = find(objects, 'ConfigMap', 'platform-config');
+  const problems = [];
   let needed = DATABASE_HEADROOM + (pooler ? pooler.spec.instances * Number(pooler.spec.pgbouncer.parameters.default_pool_size) : 0);
   for (const service of SERVICES) {
     const config = find(objects, 'ConfigMap', `${service}-config`)?.data ?? {};
     const host = config.PJ_PG_HOST ?? platform.data.PJ_PG_HOST;
-    if (pooler && host === pooler.metadata.name) continue;
+    if (pooler && host === pooler.metadata.name) {
+      // PgBouncer refuses a connection that sends a startup parameter it does not track, and its transaction
+      // pooling would not keep one per client anyway: settings through it are a transaction's (SET LOCAL).
+      const sent = startupParameters(service);
+      if (sent.length) problems.push(`${service}: connects through PgBouncer but its pools send startup parameters ${sent.join(', ')}`);
+      continue;
+    }
     const scaler = find(objects, 'ScaledObject', service) ?? find(objects, 'HorizontalPodAutoscaler', service);
     const replicas = scaler?.spec.maxReplicaCount ?? scaler?.spec.maxReplicas ?? find(objects, 'Deployment', service).spec.replicas;
     needed += replicas * Number(config.QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE ?? QUARKUS_REACTIVE_POOL);
   }
   const max = Number(cluster.spec.postgresql.parameters.max_connections);
-  return needed > max ? [`PostgreSQL max_connections ${max} < ${needed} that may connect`] : [];
+  if (needed > max) problems.push(`PostgreSQL max_connections ${max} < ${needed} that may connect`);
+  return problems;
 }
 
 /**

@@ -116,6 +116,8 @@ const MUTATIONS = {
     const rule = get(o, 'NetworkPolicy', 'webhook-dispatcher').spec.egress.find((r) => r.to?.[0]?.ipBlock);
     rule.to[0].ipBlock.except = [];
   }],
+  'startup parameters sent through PgBouncer': [/knowledge-ingest: connects through PgBouncer but its pools send startup parameters .*plan_cache_mode/,
+    (o) => { get(o, 'ConfigMap', 'knowledge-ingest-config').data.PJ_PG_HOST = 'promptjuggler-db-pooler-rw'; }],
   'more connections than PostgreSQL holds': [/PostgreSQL max_connections 200 < \d+/,
     (o) => { get(o, 'Pooler', 'promptjuggler-db-pooler-rw').spec.pgbouncer.parameters.default_pool_size = '150'; }],
 };

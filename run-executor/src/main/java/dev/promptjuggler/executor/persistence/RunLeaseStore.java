@@ -12,6 +12,7 @@ import dev.promptjuggler.executor.config.ExecutorConfig;
 import dev.promptjuggler.executor.persistence.RunStore.PendingRun;
 import dev.promptjuggler.executor.persistence.VariableStore.StoredVariable;
 import dev.promptjuggler.executor.scheduling.WorkerId;
+import dev.promptjuggler.runtime.persistence.KeptPlans;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -80,7 +81,9 @@ public class RunLeaseStore {
      *         run of its lane, out of claims, or unknown is absent
      */
     public Uni<Map<UUID, ClaimedRun>> claim(Collection<UUID> runIds) {
-        return claims.preparedQuery("WITH claimed AS (INSERT INTO executor.run_states AS s"
+        // On the kept plan: planned for its arguments (an array of run ids), a third of all claims were planned anew
+        // (docs/benchmarks.md, e2e journal of 2026-12-05 06:40–07:50).
+        return KeptPlans.statement(claims, "WITH claimed AS (INSERT INTO executor.run_states AS s"
                         + "   (run_id, lease_owner, lease_expires_at, attempts, started_at)"
                         + "   SELECT r.id, $2, now() + make_interval(secs => $3), 1, clock_timestamp() FROM gateway.runs r"
                         + "   WHERE r.id = ANY($1)"
@@ -105,9 +108,9 @@ public class RunLeaseStore {
                         + " (SELECT json_agg(json_build_array(e.key, e.environment, e.value))::text"
                         + "   FROM gateway.environment_variables e WHERE e.tenant_id = r.tenant_id) AS stored_variables,"
                         + " (SELECT x.value FROM gateway.run_env_vars x WHERE x.run_id = r.id) AS run_variables"
-                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id JOIN gateway.revisions v ON v.id = r.revision_id")
-                .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration()),
-                        config.maxClaims()))
+                        + " FROM claimed c JOIN gateway.runs r ON r.id = c.run_id JOIN gateway.revisions v ON v.id = r.revision_id",
+                        Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration()),
+                                config.maxClaims()))
                 .map(rows -> {
                     Map<UUID, ClaimedRun> claimed = new HashMap<>();
                     for (Row row : rows) {

@@ -111,7 +111,7 @@ public class RunStore {
         }
         // On the kept plan: planned for its arguments, it was planned anew at nearly every execution, for longer
         // than it ran (docs/benchmarks.md, e2e journal of 2026-12-05 09:30–10:20).
-        return KeptPlans.transaction(pool, connection -> connection.preparedQuery(
+        return KeptPlans.statement(pool,
                         "WITH input AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[],"
                         + " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])"
                         + " AS i (run_id, status, output, error, token_usage, cost, transcript, emitted, remember)),"
@@ -125,9 +125,9 @@ public class RunStore {
                         + "   SELECT d.thread_id, d.channel, d.id, m.role, m.content FROM done d JOIN input i ON i.run_id = d.id,"
                         + "   ROWS FROM (jsonb_to_recordset(i.remember::jsonb) AS (role text, content text))"
                         + "   WITH ORDINALITY AS m(role, content, position) ORDER BY d.id, m.position)"
-                        + " SELECT d.id AS finished_id, d.finished_at FROM done d")
-                .execute(Tuple.from(new Object[] {ids, statuses, outputs, errors, usages, costs, transcripts, emitted,
-                        remembered, owner})))
+                        + " SELECT d.id AS finished_id, d.finished_at FROM done d",
+                        Tuple.from(new Object[] {ids, statuses, outputs, errors, usages, costs, transcripts, emitted,
+                                remembered, owner}))
                 .map(rows -> {
                     Map<UUID, StoredOutcome> stored = new HashMap<>();
                     rows.forEach(row -> stored.put(row.getUUID("finished_id"), stored(row)));

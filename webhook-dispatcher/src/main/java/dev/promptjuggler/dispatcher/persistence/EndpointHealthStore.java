@@ -2,6 +2,7 @@ package dev.promptjuggler.dispatcher.persistence;
 
 import dev.promptjuggler.dispatcher.delivery.ClaimedDelivery;
 import dev.promptjuggler.dispatcher.delivery.EndpointHealth;
+import dev.promptjuggler.runtime.persistence.KeptPlans.Statement;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -54,15 +55,17 @@ public class EndpointHealthStore {
             WHERE endpoint_id = $1
             """;
 
-    /** Ends the failure streak of every endpoint that took one of {@code delivered}, closing open circuits. */
-    Uni<Void> recordHealthy(SqlConnection connection, Collection<ClaimedDelivery> delivered) {
+    /**
+     * The statement that ends the failure streak of every endpoint that took one of {@code delivered}, closing open
+     * circuits; run beside the statement that records the deliveries.
+     */
+    Statement healthy(Collection<ClaimedDelivery> delivered) {
         List<ClaimedDelivery> byEndpoint = List.copyOf(delivered.stream()
                 .collect(Collectors.toMap(ClaimedDelivery::endpointId, d -> d, (a, b) -> a, TreeMap::new))
                 .values());
-        return connection.preparedQuery(RECORD_HEALTHY)
-                .execute(Tuple.of(byEndpoint.stream().map(ClaimedDelivery::endpointId).toArray(UUID[]::new),
-                        byEndpoint.stream().map(ClaimedDelivery::tenantId).toArray(UUID[]::new)))
-                .replaceWithVoid();
+        return new Statement(RECORD_HEALTHY,
+                Tuple.of(byEndpoint.stream().map(ClaimedDelivery::endpointId).toArray(UUID[]::new),
+                        byEndpoint.stream().map(ClaimedDelivery::tenantId).toArray(UUID[]::new)));
     }
 
     /** The endpoint's health, locked until the transaction ends, with the database's time. */
