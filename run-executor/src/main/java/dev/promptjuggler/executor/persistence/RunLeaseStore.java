@@ -162,7 +162,10 @@ public class RunLeaseStore {
     }
 
     /**
-     * Extends the leases of the runs this worker executes.
+     * Extends the leases of the runs this worker executes. A run whose row another transaction holds is passed over
+     * until the next heartbeat (well within the lease): it is mostly one whose outcome or notice mark is being
+     * written. Waiting for it instead, the heartbeat deadlocked with the notice mark, each statement holding a row the
+     * other wanted (docs/benchmarks.md, e2e journal of 2026-12-05 15:20–16:05).
      *
      * @return those of them a caller cancelled ({@code gateway.run_cancellations})
      */
@@ -171,7 +174,8 @@ public class RunLeaseStore {
             return Uni.createFrom().item(List.of());
         }
         return pool.preparedQuery("UPDATE executor.run_states s SET lease_expires_at = now() + make_interval(secs => $3)"
-                        + " WHERE s.run_id = ANY($1) AND s.lease_owner = $2 AND s.status = 'pending'"
+                        + " WHERE s.run_id IN (SELECT l.run_id FROM executor.run_states l WHERE l.run_id = ANY($1)"
+                        + "   AND l.lease_owner = $2 AND l.status = 'pending' FOR UPDATE SKIP LOCKED)"
                         + " RETURNING s.run_id, EXISTS (SELECT 1 FROM gateway.run_cancellations x WHERE x.run_id = s.run_id)"
                         + " AS cancelled")
                 .execute(Tuple.of(runIds.toArray(new UUID[0]), owner, seconds(config.lease().duration())))
