@@ -94,7 +94,11 @@ class ThreadStreamTest {
 
     @Test
     void aFreshSubscriptionStartsAtTheLiveTip() throws Exception {
-        frames.publish(StreamFrames.token(tenant, thread, run, "", 1, "before"));
+        // The gateway's live reader has read "before" once a subscriber already there received it: the tip is past it.
+        SseClient earlier = open(null, "");
+        String before = frames.publish(StreamFrames.token(tenant, thread, run, "", 1, "before"));
+        assertEquals(before, earlier.next().id());
+
         SseClient stream = open(null, "");
         String after = frames.publish(StreamFrames.token(tenant, thread, run, "", 2, "after"));
 
