@@ -45,7 +45,7 @@ public final class KeptPlans {
 
     /** One statement on its kept plan, committed durably, in one round trip. */
     public static Uni<RowSet<Row>> statement(Pool pool, String sql, Tuple arguments) {
-        return pipelined(pool, KEPT, List.of(new Statement(sql, arguments))).map(answers -> answers.get(0));
+        return statements(pool, new Statement(sql, arguments)).map(answers -> answers.get(0));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class KeptPlans {
      * fraction of a second), in one round trip. Only for writes whose loss is harmless; the caller says why.
      */
     public static Uni<RowSet<Row>> unflushedStatement(Pool pool, String sql, Tuple arguments) {
-        return pipelined(pool, KEPT_UNFLUSHED, List.of(new Statement(sql, arguments))).map(answers -> answers.get(0));
+        return unflushedStatements(pool, new Statement(sql, arguments)).map(answers -> answers.get(0));
     }
 
     /**
