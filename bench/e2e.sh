@@ -7,7 +7,7 @@
 #   - footprint: resident memory (VmRSS; PSS beside it, which counts shared pages once) of each service, Kafka and
 #     PostgreSQL (the postmaster and its children), idle after the start and at its highest under the load;
 #   - end to end (bench/e2e/driver.mjs): a tenant, key, prompt and webhook endpoint made through the APIs, then
-#     BENCH_JIT_SECONDS (60) at BENCH_JIT_RATE (200) runs/s for the JIT compilers, not measured and drained, then
+#     BENCH_JIT_SECONDS (180) at BENCH_JIT_RATE (200) runs/s for the JIT compilers, not measured and drained, then
 #     create-run POSTs at a steady rate with keep-alive, for each rate of BENCH_RATES (50,500: the low rate first, so that
 #     a backlog the high rate leaves cannot spill into it): BENCH_WARMUP_SECONDS (60) of warm-up, BENCH_SECONDS (60)
 #     measured, then a drain of up to BENCH_DRAIN_SECONDS (120). Each webhook's signature is verified with the

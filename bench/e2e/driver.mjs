@@ -20,10 +20,11 @@ const measuredSeconds = Number(process.env.BENCH_SECONDS ?? 60);
 const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
 // Before the first rate, BENCH_JIT_SECONDS at BENCH_JIT_RATE runs/s, not measured and drained, for the JIT compilers
 // of five fresh JVMs: at 50 runs/s alone the stack spent 30 ms of CPU per run in its first two minutes, 20 ms after
-// such a minute (docs/benchmarks.md, e2e journal), and a user of a platform that has been up a while meets compiled
-// code.
+// such a minute, and after one minute of it the compilers still worked in bursts that made the slowest runs at 50
+// runs/s, after three no longer (docs/benchmarks.md, e2e journal); a user of a platform that has been up a while
+// meets compiled code.
 const jitRate = Number(process.env.BENCH_JIT_RATE ?? 200);
-const jitSeconds = Number(process.env.BENCH_JIT_SECONDS ?? 60);
+const jitSeconds = Number(process.env.BENCH_JIT_SECONDS ?? 180);
 
 // The stack's processes whose CPU time is accounted (name=pid,…: each with its descendants, e.g. PostgreSQL's
 // backends under the postmaster), and the kernel's clock ticks per second.
