@@ -21,7 +21,7 @@ public class MigratedDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         TestDatabase.migrate();
-        TestPlatform.update("INSERT INTO executor.run_states AS s (run_id, status, error, finished_at, notified_at)"
+        TestPlatform.update("INSERT INTO executor.run_states (run_id, status, error, finished_at, notified_at)"
                 + " SELECT r.id, 'failed', 'left unfinished by an earlier test application', now(), now()"
                 + " FROM gateway.runs r LEFT JOIN executor.run_states e ON e.run_id = r.id"
                 + " WHERE e.run_id IS NULL OR e.status = 'pending'"
