@@ -21,13 +21,17 @@ public class MigratedDatabase implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         TestDatabase.migrate();
+        endRunsLeftUnfinished();
+        return Map.of();
+    }
+
+    private static void endRunsLeftUnfinished() {
         TestPlatform.update("INSERT INTO executor.run_states (run_id, status, error, finished_at, notified_at)"
                 + " SELECT r.id, 'failed', 'left unfinished by an earlier test application', now(), now()"
                 + " FROM gateway.runs r LEFT JOIN executor.run_states e ON e.run_id = r.id"
                 + " WHERE e.run_id IS NULL OR e.status = 'pending'"
-                + " ON CONFLICT (run_id) DO UPDATE SET status = 'failed', error = excluded.error, lease_owner = NULL,"
-                + " lease_expires_at = NULL, finished_at = now(), notified_at = now()");
-        return Map.of();
+                + " ON CONFLICT (run_id) DO UPDATE SET status = 'failed', error = excluded.error, finished_at = now(),"
+                + " notified_at = now()");
     }
 
     @Override
