@@ -15,7 +15,10 @@
 #     measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
 #     bounds which hop); the CPU each component spent per run (with its descendants) and how busy the machine was
-#     tell whether the cores bound a rate.
+#     tell whether the cores bound a rate;
+#   - the bare pipeline (bench/e2e/BarePipeline.java; BENCH_BARE=0: not): the four services stopped, the same hops
+#     done the leanest way with the same parts (Kafka, PostgreSQL, the simulator, the same driver and receiver) in
+#     one JVM, driven as the platform was: what the parts allow on this machine in this run, beside the platform.
 # The tables go to stdout and replace the generated block of docs/benchmarks.md (BENCH_WRITE_DOC=0: not).
 # BENCH_SKIP_BUILD=1 runs the jars as packaged. The per-run CSV stays in .local/bench-e2e/runs.csv.
 set -euo pipefail
@@ -23,9 +26,9 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${PJ_STATE_DIR:=$root/.local/bench-e2e}"
 : "${PJ_KAFKA_PORT:=21092}" "${PJ_KAFKA_CONTROLLER_PORT:=21093}" "${PJ_PG_PORT:=21432}"
 : "${PJ_SIMULATOR_PORT:=21090}" "${PJ_GATEWAY_PORT:=21080}" "${PJ_EXECUTOR_PORT:=21081}"
-: "${PJ_DISPATCHER_PORT:=21082}" "${PJ_INGEST_PORT:=21083}" "${PJ_RECEIVER_PORT:=21099}"
+: "${PJ_DISPATCHER_PORT:=21082}" "${PJ_INGEST_PORT:=21083}" "${PJ_RECEIVER_PORT:=21099}" "${PJ_BARE_PORT:=21085}"
 export PJ_STATE_DIR PJ_KAFKA_PORT PJ_KAFKA_CONTROLLER_PORT PJ_PG_PORT PJ_SIMULATOR_PORT PJ_GATEWAY_PORT \
-  PJ_EXECUTOR_PORT PJ_DISPATCHER_PORT PJ_INGEST_PORT PJ_RECEIVER_PORT
+  PJ_EXECUTOR_PORT PJ_DISPATCHER_PORT PJ_INGEST_PORT PJ_RECEIVER_PORT PJ_BARE_PORT
 source "$root/deploy/local/env.sh"
 source "$root/deploy/local/lib.sh"
 source "$root/bench/lib.sh"
@@ -65,6 +68,7 @@ own_pid() {
 
 stop_stack() {
   [[ -n "${sampler:-}" ]] && kill "$sampler" 2>/dev/null || true
+  [[ -n "${bare:-}" ]] && kill "$bare" 2>/dev/null || true
   # The pid files are services.sh's: it stops what this script started.
   "$root/deploy/local/services.sh" stop || true
   "$root/deploy/local/infra.sh" stop || true
@@ -236,6 +240,32 @@ LEFT JOIN dispatch.delivery_attempts a ON a.delivery_id = d.id AND a.attempt = 1
 WHERE s.phase = 'measured';
 SQL
 
+if [[ "${BENCH_BARE:-1}" == 1 ]]; then
+  echo "== The bare pipeline: the same load on the same parts, the four services stopped =="
+  for entry in "${SERVICES[@]:1}"; do stop_service "${entry%%:*}"; done
+  BARE_PORT="$PJ_BARE_PORT" BARE_KAFKA_BOOTSTRAP="$PJ_KAFKA_BOOTSTRAP" BARE_PG_HOST=127.0.0.1 BARE_PG_PORT="$PJ_PG_PORT" \
+    BARE_PG_DATABASE="$PJ_PG_DATABASE" BARE_PG_USER="$PJ_PG_USER" BARE_PG_PASSWORD="$PJ_PG_PASSWORD" \
+    BARE_PROVIDER_URL="http://127.0.0.1:$PJ_SIMULATOR_PORT/v1" BARE_RECEIVER_URL="http://127.0.0.1:$PJ_RECEIVER_PORT/" \
+    BARE_WEBHOOK_SECRET=whsec_bare_pipeline \
+    setsid nohup "$JAVA" ${PJ_JAVA_OPTS:--Xms64m -Xmx384m} -cp "$root/run-executor/target/quarkus-app/lib/main/*" \
+    "$root/bench/e2e/BarePipeline.java" >"$LOG_DIR/bare-pipeline.log" 2>&1 </dev/null &
+  bare=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$PJ_BARE_PORT/ready"; do
+    kill -0 "$bare" 2>/dev/null || die "the bare pipeline exited during its start; see $LOG_DIR/bare-pipeline.log"
+    sleep 0.1
+  done
+  BENCH_CPU_PIDS="kafka=$(<"$PJ_STATE_DIR/kafka/kafka.pid"),postgresql=$(head -n 1 "$PJ_STATE_DIR/postgres/data/postmaster.pid"),provider-simulator=$(own_pid provider-simulator),bare pipeline=$bare" \
+    BENCH_CLK_TCK="$(getconf CLK_TCK)" BENCH_GATEWAY_URL="http://127.0.0.1:$PJ_BARE_PORT" \
+    BENCH_BARE_SECRET=whsec_bare_pipeline BENCH_RECEIVER_PORT="$PJ_RECEIVER_PORT" BENCH_OUT="$PJ_STATE_DIR/runs-bare.csv" \
+    BENCH_SUMMARY="$PJ_STATE_DIR/summary-bare.jsonl" node "$root/bench/e2e/driver.mjs"
+  kill "$bare"
+  bare=
+  psql_bench <<SQL
+CREATE TABLE bench.bare_samples (LIKE bench.samples);
+\copy bench.bare_samples FROM '$PJ_STATE_DIR/runs-bare.csv' WITH (FORMAT csv, HEADER true)
+SQL
+fi
+
 # A markdown row per hop and rate: runs with figures, p50, p90, p99, max (ms).
 hop_rows() {
   psql_bench -A -t -F ' | ' <<SQL
@@ -284,6 +314,35 @@ cpu_rows() {
   ' "$PJ_STATE_DIR/summary.jsonl"
 }
 
+# Per rate: POST sent -> webhook verified through the platform and through the bare pipeline (runs verified, p50, p99,
+# max), and the CPU a run cost all told in each (from the drivers' summaries).
+bare_rows() {
+  local latency
+  latency=$(psql_bench -A -t -F ' ' <<SQL
+SELECT s.source, s.rate, count(s.total), round(percentile_disc(0.5) WITHIN GROUP (ORDER BY s.total)::numeric, 1),
+       round(percentile_disc(0.99) WITHIN GROUP (ORDER BY s.total)::numeric, 1), round(max(s.total)::numeric, 1)
+FROM (SELECT 'platform' AS source, rate, verified_ms - sent_ms AS total FROM bench.samples WHERE phase = 'measured'
+      UNION ALL
+      SELECT 'bare', rate, verified_ms - sent_ms FROM bench.bare_samples WHERE phase = 'measured') s
+GROUP BY s.source, s.rate;
+SQL
+)
+  LATENCY="$latency" node -e '
+    const read = (file) => require("fs").readFileSync(file, "utf8").trim().split("\n").map(JSON.parse);
+    const cpu = (s) => Object.values(s.cpuMsPerRun).reduce((a, b) => a + b, 0);
+    const latency = Object.fromEntries(process.env.LATENCY.trim().split("\n").map((line) => line.split(" "))
+      .map(([source, rate, ...figures]) => [`${source} ${rate}`, figures]));
+    const bare = Object.fromEntries(read(process.argv[2]).map((s) => [s.rate, s]));
+    for (const platform of read(process.argv[1])) {
+      const [n, p50, p99, max] = latency[`platform ${platform.rate}`] ?? [];
+      const [bn, bp50, bp99, bmax] = latency[`bare ${platform.rate}`] ?? [];
+      const other = bare[platform.rate];
+      console.log(`| ${platform.rate} | ${n} / ${bn} | ${p50} / ${bp50} | ${p99} / ${bp99} | ${max} / ${bmax}` +
+        ` | ${cpu(platform).toFixed(2)} / ${other ? cpu(other).toFixed(2) : ""}` +
+        ` | ${Math.round(platform.machineBusyMeasured * 100)} % / ${other ? Math.round(other.machineBusyMeasured * 100) : ""} % |`);
+    }' "$PJ_STATE_DIR/summary.jsonl" "$PJ_STATE_DIR/summary-bare.jsonl"
+}
+
 # Per component: idle, and highest under the load; then the stack's totals (the highest total of one sample).
 footprint_rows() {
   awk -F '\t' '
@@ -322,6 +381,21 @@ footprint_rows() {
   echo "|---:|---|---:|---:|---:|---:|---:|"
   hop_rows
   echo
+  if [[ "${BENCH_BARE:-1}" == 1 ]]; then
+    echo "The platform beside the bare pipeline (bench/e2e/BarePipeline.java: the same hops, the leanest way, on the same"
+    echo "parts, in one JVM; its own ${BENCH_JIT_SECONDS:-180} s for the JIT compilers, then the same rates), POST sent → webhook verified,"
+    echo "platform / bare:"
+    echo
+    echo "| runs/s | verified | p50 ms | p99 ms | max ms | CPU per run, all told (ms) | machine busy while measured |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    bare_rows
+    echo
+    echo "The bare pipeline's CPU per run (ms): $(node -e '
+      const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+      console.log(lines.map((s) => `at ${s.rate} runs/s ` + Object.entries(s.cpuMsPerRun)
+        .map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")).join("; ") + ".");' "$PJ_STATE_DIR/summary-bare.jsonl")"
+    echo
+  fi
   echo "Start to ready: process start → first 200 from /q/health/ready, each service started alone (the machine's"
   echo "other work included) on JDK $(java_major "$JAVA") ($JAVA); CPU = the process's user + system time until then."
   echo "Resident memory in MB."

@@ -4,6 +4,7 @@
 // BENCH_RATES: BENCH_WARMUP_SECONDS of warm-up, then BENCH_SECONDS measured, then a drain until every accepted run's
 // webhook was verified (or BENCH_DRAIN_SECONDS passed). The schedule is open: a POST goes out at its time whether
 // or not earlier ones were answered, as users' requests do.
+// With BENCH_BARE_SECRET set, the same load and receiver drive the bare pipeline (bench/e2e/BarePipeline.java) instead.
 // Writes one CSV line per POST (BENCH_OUT) with the client's times in epoch milliseconds (sub-millisecond), which
 // e2e.sh joins with the timestamps the platform stores, and one JSON line per rate (BENCH_SUMMARY) with what only
 // the driver knows: the rate achieved, answers other than 202, deliveries not received, the backlog.
@@ -175,7 +176,10 @@ async function steady(target, rate, seconds, phase, samples, sent) {
 
 async function main() {
   await new Promise((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
-  const target = await setUp(`http://127.0.0.1:${receiverPort}/`);
+  // BENCH_BARE_SECRET: the target is bench/e2e/BarePipeline.java (no APIs to set up; it signs with this secret).
+  const target = process.env.BENCH_BARE_SECRET
+    ? { auth: {}, path: '/runs', secret: process.env.BENCH_BARE_SECRET }
+    : await setUp(`http://127.0.0.1:${receiverPort}/`);
   secret = target.secret;
   const out = createWriteStream(process.env.BENCH_OUT);
   out.write('rate,phase,scheduled_ms,sent_ms,answered_ms,status,run_id,arrived_ms,verified_ms\n');
