@@ -150,6 +150,11 @@ onnxruntime_native_path() {
 
 # The JVM options of a service process on the local stack ($1: its quarkus-app directory; $2 = create: see below;
 # $3: the java binary it runs on), as deploy/local/services.sh starts it and bench/e2e.sh measures it:
+# - C2, the optimizing JIT compiler, takes a method after four times the JVM's default calls and loop turns
+#   (Tier4*Threshold): by default its one thread on two cores spends a whole start compiling code only the start runs
+#   (2.0 s of CPU in api-gateway's 1.9 s start), beside the start's own thread; code a request runs still gets to it
+#   within seconds under load (docs/benchmarks.md, e2e journal, 2026-12-06). Flags in PJ_JAVA_OPTS come after, so
+#   they win;
 # - a heap that starts at 64 MB and grows to 384 MB at most, unless PJ_JAVA_OPTS says otherwise: an idle service
 #   then holds what it uses, not a young space sized for 384 MB (about 65 MB less each);
 # - a class-data archive of the classes the service's start loads (PJ_APPCDS=0: none), mapped instead of read from
@@ -165,6 +170,8 @@ onnxruntime_native_path() {
 service_jvm_options() {
   local app=$1 create=${2:-} java=$3 major build archive magic
   major=$(java_major "$java")
+  echo "-XX:Tier4InvocationThreshold=20000 -XX:Tier4MinInvocationThreshold=2400 -XX:Tier4CompileThreshold=60000"
+  echo "-XX:Tier4BackEdgeThreshold=160000"
   echo "${PJ_JAVA_OPTS:--Xms64m -Xmx384m}"
   # From JDK 24 on, a library that loads native code (knowledge-ingest's ONNX Runtime) is warned about unless enabled.
   ((major < 24)) || echo "--enable-native-access=ALL-UNNAMED"
