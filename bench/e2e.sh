@@ -298,7 +298,7 @@ driver_rows() {
 }
 
 # Where the CPU goes: per component, ms of CPU per run of each rate (warm-up start to drain end, every run of the
-# rate), the total, and the machine's busy share while the measured POSTs were sent.
+# rate), the total, and the machine's busy share while the measured POSTs were sent; $1: a driver's summary.
 cpu_rows() {
   node -e '
     const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
@@ -311,7 +311,7 @@ cpu_rows() {
     row("**all of them**", (s) => `**${sum(s).toFixed(2)}**`);
     row(`*aside:* the runs/s that CPU allows on ${cores} cores`, (s) => Math.round((cores * 1000) / sum(s)));
     row("*aside:* machine busy while measured", (s) => `${Math.round(s.machineBusyMeasured * 100)} %`);
-  ' "$PJ_STATE_DIR/summary.jsonl"
+  ' "$1"
 }
 
 # Per rate: POST sent -> webhook verified through the platform and through the bare pipeline (runs verified, p50, p99,
@@ -375,7 +375,7 @@ footprint_rows() {
   echo "CPU per run (user + system, ms), each component with its descendants, from the warm-up's start to the drain's end"
   echo "over every run of the rate:"
   echo
-  cpu_rows
+  cpu_rows "$PJ_STATE_DIR/summary.jsonl"
   echo
   echo "| runs/s | hop | n | p50 ms | p90 ms | p99 ms | max ms |"
   echo "|---:|---|---:|---:|---:|---:|---:|"
@@ -390,10 +390,9 @@ footprint_rows() {
     echo "|---:|---:|---:|---:|---:|---:|---:|"
     bare_rows
     echo
-    echo "The bare pipeline's CPU per run (ms): $(node -e '
-      const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
-      console.log(lines.map((s) => `at ${s.rate} runs/s ` + Object.entries(s.cpuMsPerRun)
-        .map(([name, ms]) => `${name} ${ms.toFixed(2)}`).join(", ")).join("; ") + ".");' "$PJ_STATE_DIR/summary-bare.jsonl")"
+    echo "The bare pipeline's CPU per run (user + system, ms), as the platform's above:"
+    echo
+    cpu_rows "$PJ_STATE_DIR/summary-bare.jsonl"
     echo
   fi
   echo "Start to ready: process start → first 200 from /q/health/ready, each service started alone (the machine's"
