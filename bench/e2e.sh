@@ -15,7 +15,7 @@
 #     measured run (a run whose webhook never came is counted, not dropped); the per-hop
 #     breakdown joins the client's times with the timestamps the platform stores (docs/benchmarks.md says which
 #     bounds which hop); the CPU each component spent per run (with its descendants) and how busy the machine was
-#     tell whether the cores bound a rate;
+#     tell whether the cores bound a rate, and the busiest threads of the JVMs and Kafka where it goes within them;
 #   - the bare pipeline (bench/e2e/BarePipeline.java; BENCH_BARE=0: not): the four services stopped, the same hops
 #     done the leanest way with the same parts (Kafka, PostgreSQL, the simulator, the same driver and receiver) in
 #     one JVM, driven as the platform was: what the parts allow on this machine in this run, beside the platform.
@@ -314,6 +314,20 @@ cpu_rows() {
   ' "$1"
 }
 
+# The busiest thread groups of the multi-threaded components (the JVMs and Kafka), ms of CPU per run of each rate, as
+# the driver's threadCpuMsPerRun has them: the BENCH_THREAD_ROWS (16) busiest at the highest rate; $1: a summary.
+thread_rows() {
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse);
+    const highest = lines.reduce((a, b) => (b.rate > a.rate ? b : a));
+    const row = (label, cell) => console.log(`| ${label} | ${lines.map(cell).join(" | ")} |`);
+    row("component: thread", (s) => `at ${s.rate} runs/s`);
+    row("---", () => "---:");
+    Object.entries(highest.threadCpuMsPerRun).sort(([, a], [, b]) => b - a).slice(0, Number(process.argv[2]))
+      .forEach(([thread]) => row(thread.replace(/\|/g, "\\|"), (s) => (s.threadCpuMsPerRun[thread] ?? 0).toFixed(2)));
+  ' "$1" "${BENCH_THREAD_ROWS:-16}"
+}
+
 # Per rate: POST sent -> webhook verified through the platform and through the bare pipeline (runs verified, p50, p99,
 # max), and the CPU a run cost all told in each (from the drivers' summaries).
 bare_rows() {
@@ -376,6 +390,11 @@ footprint_rows() {
   echo "over every run of the rate:"
   echo
   cpu_rows "$PJ_STATE_DIR/summary.jsonl"
+  echo
+  echo "Of that, the busiest threads of the JVMs and Kafka, ms of CPU per run (user + system; a thread's name as the kernel"
+  echo "keeps it, its first 15 characters, digits as #; threads of one name summed):"
+  echo
+  thread_rows "$PJ_STATE_DIR/summary.jsonl"
   echo
   echo "| runs/s | hop | n | p50 ms | p90 ms | p99 ms | max ms |"
   echo "|---:|---|---:|---:|---:|---:|---:|"

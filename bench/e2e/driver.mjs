@@ -63,6 +63,37 @@ function cpuSnapshot() {
   };
 }
 
+/**
+ * CPU time so far of each thread of the components that are one multi-threaded process (the JVMs and Kafka; the
+ * postmaster's backends are processes of their own, accounted above), in ms of user + system time, summed per
+ * component and thread name as the kernel keeps it (its first 15 characters), digits as #: where a component's share
+ * goes (its event loops, its Kafka clients' threads, the broker's request threads, the JIT compilers, ...).
+ */
+function threadSnapshot() {
+  const threads = {};
+  for (const { name, pid } of components) {
+    let tasks;
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    if (tasks.length < 2) continue;
+    for (const task of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '#');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const key = `${name}: ${thread}`;
+        threads[key] = (threads[key] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+      } catch {
+        // ended meanwhile
+      }
+    }
+  }
+  return threads;
+}
+
 // Wall-clock time with the monotonic clock's resolution: comparable with PostgreSQL's now() on the same machine.
 const now = () => performance.timeOrigin + performance.now();
 
@@ -203,6 +234,7 @@ async function main() {
       peakBacklog = Math.max(peakBacklog, sent.filter(unverified).length);
     };
     const cpuAtStart = cpuSnapshot();
+    const threadsAtStart = threadSnapshot();
     const warmup = await steady(target, rate, warmupSeconds, 'warmup', undefined, sent);
     const cpuAtMeasuring = cpuSnapshot();
     const measured = await steady(target, rate, measuredSeconds, 'measured', sample, sent);
@@ -214,6 +246,7 @@ async function main() {
     await drain(records);
     const drained = now();
     const cpuAtEnd = cpuSnapshot();
+    const threadsAtEnd = threadSnapshot();
     for (const r of records) {
       const d = r.runId ? deliveries.get(r.runId) : undefined;
       out.write([rate, r.phase, r.scheduled.toFixed(3), r.sent.toFixed(3), r.answered.toFixed(3), r.status,
@@ -236,6 +269,11 @@ async function main() {
       // CPU per run all told: from the warm-up's start to the drain's end, over every run of this rate.
       cpuMsPerRun: Object.fromEntries(Object.keys(cpuAtEnd.components).map((name) =>
         [name, (cpuAtEnd.components[name] - cpuAtStart.components[name]) / records.length])),
+      // The same per thread group (threadSnapshot), those of 0.01 ms or more; a thread that ended before the drain's
+      // end is not in it.
+      threadCpuMsPerRun: Object.fromEntries(Object.entries(threadsAtEnd)
+        .map(([thread, ms]) => [thread, (ms - (threadsAtStart[thread] ?? 0)) / records.length])
+        .filter(([, ms]) => ms >= 0.01)),
       // The machine's busy share of its CPU time while the measured POSTs were sent (1 = every core busy).
       machineBusyMeasured: (cpuAtSendingEnd.busyMs - cpuAtMeasuring.busyMs) / (cpuAtSendingEnd.allMs - cpuAtMeasuring.allMs),
     });
