@@ -65,9 +65,10 @@ function cpuSnapshot() {
 
 /**
  * CPU time so far of each thread of the components that are one multi-threaded process (the JVMs and Kafka; the
- * postmaster's backends are processes of their own, accounted above), in ms of user + system time, summed per
- * component and thread name as the kernel keeps it (its first 15 characters), digits as #: where a component's share
- * goes (its event loops, its Kafka clients' threads, the broker's request threads, the JIT compilers, ...).
+ * postmaster's backends are processes of their own, accounted above), in ms of user + system time, by thread id, with
+ * the group it counts in: its component and its name as the kernel keeps it (the first 15 characters), digits as #.
+ * The groups show where a component's share goes (its event loops, its Kafka clients' threads, the broker's request
+ * threads, the JIT compilers, ...).
  */
 function threadSnapshot() {
   const threads = {};
@@ -84,14 +85,25 @@ function threadSnapshot() {
         const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
         const thread = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+/g, '#');
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const key = `${name}: ${thread}`;
-        threads[key] = (threads[key] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+        threads[`${pid}/${task}`] = {
+          group: `${name}: ${thread}`,
+          ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond,
+        };
       } catch {
         // ended meanwhile
       }
     }
   }
   return threads;
+}
+
+/** What each group of threads spent between two threadSnapshots, per run; groups under 0.01 ms left out. */
+function perGroup(before, after, runs) {
+  const groups = {};
+  for (const [id, { group, ms }] of Object.entries(after)) {
+    groups[group] = (groups[group] ?? 0) + (ms - (before[id]?.ms ?? 0)) / runs;
+  }
+  return Object.fromEntries(Object.entries(groups).filter(([, ms]) => ms >= 0.01));
 }
 
 // Wall-clock time with the monotonic clock's resolution: comparable with PostgreSQL's now() on the same machine.
@@ -269,11 +281,9 @@ async function main() {
       // CPU per run all told: from the warm-up's start to the drain's end, over every run of this rate.
       cpuMsPerRun: Object.fromEntries(Object.keys(cpuAtEnd.components).map((name) =>
         [name, (cpuAtEnd.components[name] - cpuAtStart.components[name]) / records.length])),
-      // The same per thread group (threadSnapshot), those of 0.01 ms or more; a thread that ended before the drain's
-      // end is not in it.
-      threadCpuMsPerRun: Object.fromEntries(Object.entries(threadsAtEnd)
-        .map(([thread, ms]) => [thread, (ms - (threadsAtStart[thread] ?? 0)) / records.length])
-        .filter(([, ms]) => ms >= 0.01)),
+      // The same per group of threads (threadSnapshot), those of 0.01 ms or more; a thread that ended before the
+      // drain's end is not counted.
+      threadCpuMsPerRun: perGroup(threadsAtStart, threadsAtEnd, records.length),
       // The machine's busy share of its CPU time while the measured POSTs were sent (1 = every core busy).
       machineBusyMeasured: (cpuAtSendingEnd.busyMs - cpuAtMeasuring.busyMs) / (cpuAtSendingEnd.allMs - cpuAtMeasuring.allMs),
     });
