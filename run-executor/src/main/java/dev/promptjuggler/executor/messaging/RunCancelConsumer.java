@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * looked at, and one claimed afterwards ends without executing.
  */
 @ApplicationScoped
-public class RunCancelConsumer {
+public class RunCancelConsumer extends ConsumerThread<String, String> {
 
     private static final Logger LOG = Logger.getLogger(RunCancelConsumer.class);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -37,10 +37,7 @@ public class RunCancelConsumer {
     private final RunStops stops;
     private final ObjectMapper json;
     private final Map<String, Object> properties;
-    private volatile boolean active;
     private volatile boolean assigned;
-    private KafkaConsumer<String, String> consumer;
-    private Thread thread;
 
     public RunCancelConsumer(RunStops stops, ObjectMapper json, WorkerId worker,
             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
@@ -62,24 +59,12 @@ public class RunCancelConsumer {
     }
 
     void start(@Observes StartupEvent event) {
-        consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
-        active = true;
-        thread = new Thread(this::loop, "run-cancel-consumer");
-        thread.start();
+        startPolling("run-cancel-consumer",
+                new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer()));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        active = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopPolling();
     }
 
     /** Whether it reads every partition from a known position (tests wait for it before cancelling). */
@@ -87,33 +72,10 @@ public class RunCancelConsumer {
         return assigned;
     }
 
-    private void loop() {
-        try {
-            assign();
-            while (active) {
-                try {
-                    consumer.poll(POLL).forEach(this::receive);
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "cancel consumer: %s; polling again in 1 s", e.toString());
-                    Thread.sleep(1000);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (WakeupException e) {
-            if (active) {
-                LOG.error("cancel consumer woken up while active", e);
-            }
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
     /** Every partition, from its end; the positions are looked up now, so no request published after is skipped. */
-    private void assign() throws InterruptedException {
-        while (active) {
+    @Override
+    protected void begin() throws InterruptedException {
+        while (active()) {
             try {
                 List<TopicPartition> all = consumer.partitionsFor(Topics.RUNS_CANCEL).stream()
                         .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -132,6 +94,11 @@ public class RunCancelConsumer {
             }
             Thread.sleep(1000);
         }
+    }
+
+    @Override
+    protected void turn() {
+        consumer.poll(POLL).forEach(this::receive);
     }
 
     private void receive(ConsumerRecord<String, String> record) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptjuggler.contracts.Priority;
 import dev.promptjuggler.contracts.RunRequested;
 import dev.promptjuggler.executor.config.ExecutorConfig;
+import dev.promptjuggler.executor.messaging.ConsumerThread;
 import dev.promptjuggler.executor.metrics.ExecutorMetrics;
 import dev.promptjuggler.runtime.health.Heartbeat;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
@@ -54,7 +54,7 @@ import org.jboss.logging.Logger;
  * settings apply to it unchanged, plus the settings its commit and scheduling rules need ({@link #properties}).
  */
 @ApplicationScoped
-public class RunTopicsConsumer {
+public class RunTopicsConsumer extends ConsumerThread<String, String> {
 
     private static final Logger LOG = Logger.getLogger(RunTopicsConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -77,11 +77,8 @@ public class RunTopicsConsumer {
     private final Set<Priority> paused = EnumSet.noneOf(Priority.class);
 
     private long lastCommitNanos = System.nanoTime();
-    private volatile boolean active;
     private volatile boolean assigned;
-    private KafkaConsumer<String, String> consumer;
     private KafkaClientMetrics clientMetrics;
-    private volatile Thread thread;
 
     public RunTopicsConsumer(RunStarter starter, ObjectMapper json, ExecutorConfig config, WorkerId worker,
             @Identifier("default-kafka-broker") Map<String, Object> kafka, ExecutorMetrics metrics) {
@@ -123,25 +120,13 @@ public class RunTopicsConsumer {
     }
 
     void start(@Observes StartupEvent event) {
-        consumer = create(properties);
-        clientMetrics = metrics.bind(consumer);
-        active = true;
-        thread = new Thread(this::loop, "run-consumer");
-        thread.start();
+        KafkaConsumer<String, String> created = create(properties);
+        clientMetrics = metrics.bind(created);
+        startPolling("run-consumer", created);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        active = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopPolling();
     }
 
     /**
@@ -150,8 +135,8 @@ public class RunTopicsConsumer {
      * process; true while stopping.
      */
     public boolean polling() {
-        Thread current = thread;
-        return !active || current == null || current.isAlive() && heartbeat.alive();
+        Thread current = thread();
+        return !active() || current == null || current.isAlive() && heartbeat.alive();
     }
 
     /** How long ago the loop last turned (for the liveness check's data). */
@@ -164,52 +149,33 @@ public class RunTopicsConsumer {
         return assigned;
     }
 
-    private void loop() {
-        List<String> topics = Arrays.stream(Priority.values()).map(Priority::topic).toList();
+    @Override
+    protected void begin() {
+        consumer.subscribe(Arrays.stream(Priority.values()).map(Priority::topic).toList(), new Rebalance());
+    }
+
+    @Override
+    protected void turn() {
+        heartbeat.beat();
+        ConsumerRecords<String, String> records = consumer.poll(POLL);
+        // Onsite runs are queued and dispatched before the lower records are even read.
+        records.records(Priority.ONSITE.topic()).forEach(this::receive);
+        starter.dispatch();
+        records.records(Priority.NORMAL.topic()).forEach(this::receive);
+        records.records(Priority.LOW.topic()).forEach(this::receive);
+        starter.dispatch();
+        pauseFullQueues();
+        commit();
+    }
+
+    @Override
+    protected void end() {
         try {
-            consumer.subscribe(topics, new Rebalance());
-            while (active) {
-                heartbeat.beat();
-                try {
-                    ConsumerRecords<String, String> records = consumer.poll(POLL);
-                    // Onsite runs are queued and dispatched before the lower records are even read.
-                    records.records(Priority.ONSITE.topic()).forEach(this::receive);
-                    starter.dispatch();
-                    records.records(Priority.NORMAL.topic()).forEach(this::receive);
-                    records.records(Priority.LOW.topic()).forEach(this::receive);
-                    starter.dispatch();
-                    pauseFullQueues();
-                    commit();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // The consumer must outlive a bad moment; what it missed, redelivery or the sweeper brings.
-                    LOG.errorf(e, "run consumer: %s; polling again in 1 s", e.toString());
-                    Thread.sleep(1000);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (WakeupException e) {
-            if (active) {
-                LOG.error("run consumer woken up while active", e);
-            }
+            consumer.commitSync(committable(progress.keySet()));
         } catch (RuntimeException e) {
-            LOG.error("run consumer stopped", e);
-        } finally {
-            try {
-                consumer.commitSync(committable(progress.keySet()));
-            } catch (RuntimeException e) {
-                LOG.warnf("final offset commit failed: %s", e.toString());
-            }
-            clientMetrics.close();
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                // Interrupted: the group notices the member's absence after its session timeout instead.
-                LOG.warnf("closing the run consumer: %s", e.toString());
-            }
+            LOG.warnf("final offset commit failed: %s", e.toString());
         }
+        clientMetrics.close();
     }
 
     private void receive(ConsumerRecord<String, String> record) {
