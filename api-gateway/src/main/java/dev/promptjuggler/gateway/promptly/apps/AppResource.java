@@ -63,6 +63,17 @@ public class AppResource {
                 config: { model: gpt-4o-mini, max_tokens: 1024, temperature: 0.7, retain_history: true }
             """;
 
+    private static final String ANSWER = "The run's answer; with \"stream\": true, its parts, one JSON object a line"
+            + " (docs/promptly.md)";
+    private static final String STREAMED_ANSWER = """
+            {"id":"0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f","session":{"id":"a1b2c3d4-1111-4222-8333-944455566677"}}
+            {"output":"Hola "}
+            {"output":"mundo"}
+            """;
+    private static final String NOT_FINISHED = "run 0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f of app"
+            + " 3d5579f1-3333-471d-9c3c-3afac37749f1 did not finish within 60 s; it goes on: read it with GET"
+            + " /api/v1/promptruns/0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f";
+
     private final AppService apps;
     private final AppRunService runs;
     private final AppDefinitionReader reader;
@@ -116,17 +127,10 @@ public class AppResource {
     // One JSON object a line when streamed; a whole answer is sent as application/json (see run below). Any Accept
     // is taken (RunAcceptFilter).
     @Produces(NDJSON)
-    @APIResponse(responseCode = "200", description = "The run's answer; with \"stream\": true, its parts, one JSON"
-            + " object a line (docs/promptly.md)", content = {
+    @APIResponse(responseCode = "200", description = ANSWER, content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAnswer.class)),
-                @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING), example = """
-                        {"id":"0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f","session":{"id":"a1b2c3d4-1111-4222-8333-944455566677"}}
-                        {"output":"Hola "}
-                        {"output":"mundo"}
-                        """)})
-    @APIResponse(responseCode = "504", description = "run 0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f of app"
-            + " 3d5579f1-3333-471d-9c3c-3afac37749f1 did not finish within 60 s; it goes on: read it with GET"
-            + " /api/v1/promptruns/0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f")
+                @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING), example = STREAMED_ANSWER)})
+    @APIResponse(responseCode = "504", description = NOT_FINISHED)
     @Operation(summary = "Run an app in a new session and wait for its answer (or stream it)")
     public RestMulti<byte[]> run(@PathParam("app_uuid") String app, RunRequest body) {
         return run(app, null, body);
@@ -136,17 +140,10 @@ public class AppResource {
     @Path("/{app_uuid}/run/{session_id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(NDJSON)
-    @APIResponse(responseCode = "200", description = "The run's answer; with \"stream\": true, its parts, one JSON"
-            + " object a line (docs/promptly.md)", content = {
+    @APIResponse(responseCode = "200", description = ANSWER, content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunAnswer.class)),
-                @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING), example = """
-                        {"id":"0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f","session":{"id":"a1b2c3d4-1111-4222-8333-944455566677"}}
-                        {"output":"Hola "}
-                        {"output":"mundo"}
-                        """)})
-    @APIResponse(responseCode = "504", description = "run 0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f of app"
-            + " 3d5579f1-3333-471d-9c3c-3afac37749f1 did not finish within 60 s; it goes on: read it with GET"
-            + " /api/v1/promptruns/0f9c2a4e-5b7d-4c1a-9e3f-2a6b8c0d1e2f")
+                @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING), example = STREAMED_ANSWER)})
+    @APIResponse(responseCode = "504", description = NOT_FINISHED)
     @Operation(summary = "Run an app in a session (its history is the session's earlier turns) and wait for its answer")
     public RestMulti<byte[]> runInSession(@PathParam("app_uuid") String app, @PathParam("session_id") String session,
             RunRequest body) {
