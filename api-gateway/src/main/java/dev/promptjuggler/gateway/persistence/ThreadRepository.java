@@ -3,6 +3,7 @@ package dev.promptjuggler.gateway.persistence;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,14 +55,34 @@ public class ThreadRepository {
         return pool.preparedQuery("SELECT id, channel, role, content, run_id, created_at FROM executor.thread_messages"
                         + " WHERE thread_id = $1 ORDER BY id")
                 .execute(Tuple.of(threadId))
-                .map(rows -> {
-                    List<MessageRow> messages = new ArrayList<>();
-                    for (Row row : rows) {
-                        messages.add(new MessageRow(row.getLong("id"), row.getString("channel"), row.getString("role"),
-                                row.getString("content"), row.getUUID("run_id"), row.getOffsetDateTime("created_at")));
-                    }
-                    return messages;
-                });
+                .map(ThreadRepository::messages);
+    }
+
+    /**
+     * The newest {@code count} messages of the thread written before message {@code before}, newest first: of one
+     * channel (index {@code thread_messages_lane}), or of every channel when {@code channel} is null (index
+     * {@code thread_messages_thread}).
+     *
+     * @param before a message id; {@link Long#MAX_VALUE} for the newest
+     */
+    public Uni<List<MessageRow>> messagesBefore(UUID threadId, String channel, long before, int count) {
+        String columns = "SELECT id, channel, role, content, run_id, created_at FROM executor.thread_messages";
+        return (channel == null
+                ? pool.preparedQuery(columns + " WHERE thread_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3")
+                        .execute(Tuple.of(threadId, before, count))
+                : pool.preparedQuery(columns + " WHERE thread_id = $1 AND channel = $2 AND id < $3"
+                                + " ORDER BY id DESC LIMIT $4")
+                        .execute(Tuple.of(threadId, channel, before, count)))
+                .map(ThreadRepository::messages);
+    }
+
+    private static List<MessageRow> messages(RowSet<Row> rows) {
+        List<MessageRow> messages = new ArrayList<>();
+        for (Row row : rows) {
+            messages.add(new MessageRow(row.getLong("id"), row.getString("channel"), row.getString("role"),
+                    row.getString("content"), row.getUUID("run_id"), row.getOffsetDateTime("created_at")));
+        }
+        return messages;
     }
 
     /**

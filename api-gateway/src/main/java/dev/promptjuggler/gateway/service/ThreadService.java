@@ -7,6 +7,8 @@ import dev.promptjuggler.gateway.persistence.ThreadRepository.ThreadRow;
 import dev.promptjuggler.gateway.persistence.ThreadRepository.ThreadRunRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,14 +24,24 @@ public class ThreadService {
 
     /** The thread with its runs and memory; 404 for an unknown or another tenant's thread, 410 once erased. */
     public Uni<ThreadContents> read(UUID tenantId, UUID id) {
-        return threads.find(tenantId, id).chain(found -> {
-            ThreadRow thread = found.orElseThrow(() -> notFound(id));
-            if (thread.erasedAt() != null) {
-                throw erased(id);
-            }
-            return threads.runs(id).chain(runs -> threads.memory(id)
-                    .map(memory -> new ThreadContents(thread, runs, memory)));
-        });
+        return readable(tenantId, id).chain(thread -> threads.runs(id).chain(runs -> threads.memory(id)
+                .map(memory -> new ThreadContents(thread, runs, memory))));
+    }
+
+    /**
+     * A page of the thread's memory: its newest {@code limit} messages written before message {@code before} (the
+     * newest of all when null), of {@code channel} (of every channel when null), oldest first; 404 and 410 as
+     * {@link #read}.
+     */
+    public Uni<MessagePage> messages(UUID tenantId, UUID id, String channel, Long before, int limit) {
+        // One message more than the page: whether older ones are left.
+        return readable(tenantId, id).chain(thread -> threads.messagesBefore(id, channel,
+                        before == null ? Long.MAX_VALUE : before, limit + 1))
+                .map(newestFirst -> {
+                    List<MessageRow> page = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+                    Collections.reverse(page);
+                    return new MessagePage(page, newestFirst.size() > limit ? page.get(0).id() : null);
+                });
     }
 
     /** A new thread holding the memory up to and including message {@code upToMessage}; answers the new thread. */
@@ -53,6 +65,17 @@ public class ThreadService {
         });
     }
 
+    /** The tenant's thread; 404 for an unknown or another tenant's thread, 410 once erased. */
+    private Uni<ThreadRow> readable(UUID tenantId, UUID id) {
+        return threads.find(tenantId, id).map(found -> {
+            ThreadRow thread = found.orElseThrow(() -> notFound(id));
+            if (thread.erasedAt() != null) {
+                throw erased(id);
+            }
+            return thread;
+        });
+    }
+
     private static ApiException notFound(UUID id) {
         return ApiException.notFound("thread " + id + " not found");
     }
@@ -62,5 +85,9 @@ public class ThreadService {
     }
 
     public record ThreadContents(ThreadRow thread, List<ThreadRunRow> runs, List<MessageRow> memory) {
+    }
+
+    /** @param nextBefore the {@code before} of the page of older messages; null when there are none */
+    public record MessagePage(List<MessageRow> messages, Long nextBefore) {
     }
 }

@@ -70,11 +70,20 @@ class ThreadManagementTest {
                         "[{\"type\": \"message\", \"role\": \"assistant\", \"content\": \"" + marker + "\"}]",
                         "[{\"key\": \"k\", \"value\": \"" + marker + "\"}]"));
         for (String role : List.of("user", "assistant")) {
-            messages.add(sql("INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
-                            + " VALUES ($1, 'default', $2, $3, $4) RETURNING id",
-                    Tuple.of(UUID.fromString(thread), runId, role, marker + " " + role + " " + turn))
-                    .iterator().next().getLong("id"));
+            messages.add(message("default", runId, role, marker + " " + role + " " + turn));
         }
+    }
+
+    /** A message of the thread's memory, as run-executor writes it; its id. */
+    private long message(String channel, UUID runId, String role, String content) {
+        return sql("INSERT INTO executor.thread_messages (thread_id, channel, run_id, role, content)"
+                        + " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                Tuple.of(UUID.fromString(thread), channel, runId, role, content))
+                .iterator().next().getLong("id");
+    }
+
+    private static List<Long> ids(JsonPath page) {
+        return page.getList("messages.id", Long.class);
     }
 
     @Test
@@ -88,6 +97,66 @@ class ThreadManagementTest {
                         marker + " user 2", marker + " assistant 2"))
                 .body("memory.default.id", contains(messages.stream().map(Long::intValue).toArray()))
                 .body("memory.default[0].runId", equalTo(runs.get(0)));
+    }
+
+    @Test
+    void theMemoryReadsAPageAtATimeNewestFirstEachPageOldestFirst() {
+        // Another lane: five messages of "side" after the default lane's four, then one more of the default lane.
+        UUID firstRun = UUID.fromString(runs.get(0));
+        List<Long> side = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            side.add(message("side", firstRun, "user", marker + " side " + i));
+        }
+        long last = message("default", firstRun, "assistant", marker + " last");
+
+        JsonPath newest = as(key).queryParam("limit", 3).get("/manage/v1/threads/{id}/messages", thread)
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(side.get(3), side.get(4), last), ids(newest));
+        assertEquals(List.of("side", "side", "default"), newest.getList("messages.channel"));
+        assertEquals(side.get(3), newest.getLong("nextBefore"));
+
+        JsonPath older = as(key).queryParam("limit", 3).queryParam("before", newest.getLong("nextBefore"))
+                .get("/manage/v1/threads/{id}/messages", thread).then().statusCode(200).extract().jsonPath();
+        assertEquals(side.subList(0, 3), ids(older));
+        assertEquals(side.get(0), older.getLong("nextBefore"));
+
+        JsonPath oldest = as(key).queryParam("limit", 50).queryParam("before", older.getLong("nextBefore"))
+                .get("/manage/v1/threads/{id}/messages", thread).then().statusCode(200)
+                .body("nextBefore", equalTo(null))
+                .extract().jsonPath();
+        assertEquals(messages, ids(oldest));
+        assertEquals(marker + " user 1", oldest.getString("messages[0].content"));
+        assertEquals("user", oldest.getString("messages[0].role"));
+        assertEquals(runs.get(0), oldest.getString("messages[0].runId"));
+
+        // One channel: its newest two, then the rest of it.
+        JsonPath lane = as(key).queryParam("channel", "default").queryParam("limit", 2)
+                .get("/manage/v1/threads/{id}/messages", thread).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(messages.get(3), last), ids(lane));
+        JsonPath laneRest = as(key).queryParam("channel", "default").queryParam("before", lane.getLong("nextBefore"))
+                .get("/manage/v1/threads/{id}/messages", thread).then().statusCode(200)
+                .body("nextBefore", equalTo(null)).extract().jsonPath();
+        assertEquals(messages.subList(0, 3), ids(laneRest));
+        // The default page is 50: all ten, oldest first.
+        assertEquals(10, as(key).get("/manage/v1/threads/{id}/messages", thread).then().statusCode(200)
+                .body("nextBefore", equalTo(null)).extract().jsonPath().getList("messages").size());
+        as(key).queryParam("channel", "none-such").get("/manage/v1/threads/{id}/messages", thread).then()
+                .statusCode(200).body("messages.size()", equalTo(0)).body("nextBefore", equalTo(null));
+    }
+
+    @Test
+    void aBadPageRequestIs400NamingTheParameterAndAnotherTenantsThreadIs404() {
+        for (Map.Entry<String, String> bad : Map.of("limit", "0", "before", "x", "channel", "", "page", "2").entrySet()) {
+            as(key).queryParam(bad.getKey(), bad.getValue()).get("/manage/v1/threads/{id}/messages", thread)
+                    .then().statusCode(400).body("error", containsString(bad.getKey()));
+        }
+        as(key).queryParam("limit", 501).get("/manage/v1/threads/{id}/messages", thread)
+                .then().statusCode(400).body("error", equalTo("limit must be an integer from 1 to 500"));
+        as(Api.newTenant()).get("/manage/v1/threads/{id}/messages", thread).then().statusCode(404);
+        as(key).get("/manage/v1/threads/{id}/messages", UUID.randomUUID()).then().statusCode(404);
+        as(key).delete("/manage/v1/threads/{id}", thread).then().statusCode(204);
+        as(key).get("/manage/v1/threads/{id}/messages", thread).then().statusCode(410)
+                .body("error", equalTo("thread " + thread + " was erased"));
     }
 
     @Test
