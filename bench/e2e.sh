@@ -87,11 +87,7 @@ start_service() {
   # otherwise run beside the start (100-200 ms of a gateway start by A/B, journal, 2026-12-05 11:50–12:45).
   sync
   started=$(now_ms)
-  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" \
-    setsid nohup "$JAVA" $options -Dquarkus.http.port="$port" \
-    -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  pid=$!
+  pid=$(launch_service "$JAVA" "$root/$name/target/quarkus-app" "$port" "$options" "$LOG_DIR/$name.log")
   echo "$pid" >"$RUN_DIR/$name.pid"
   until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
     kill -0 "$pid" 2>/dev/null || die "$name exited during start; see $LOG_DIR/$name.log"

@@ -203,6 +203,18 @@ service_jvm_options() {
   fi
 }
 
+# Starts a service's JVM in the background as the local stack runs it, with the stack's secrets from $PJ_STATE_DIR
+# ($1: the java binary; $2: its quarkus-app directory; $3: its port, which wins over the service's PJ_*_PORT, so the
+# further replicas of a service can share that; $4: its JVM options, service_jvm_options; $5: its log, appended to);
+# prints the process's pid. setsid: the service outlives the calling script and gets none of the terminal's signals.
+launch_service() {
+  local java=$1 app=$2 port=$3 options=$4 log=$5
+  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
+    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" \
+    setsid nohup "$java" $options -Dquarkus.http.port="$port" -jar "$app/quarkus-run.jar" >>"$log" 2>&1 </dev/null &
+  echo $!
+}
+
 # After a service process that may have made its class-data archive stopped normally ($1: its quarkus-app
 # directory): the archive it wrote becomes the build's (service_jvm_options); one without its magic number (cut
 # short) is deleted.

@@ -142,12 +142,8 @@ start_one() {
   # The options are worked out here, before the fork: until the forked shell has exec'd the JVM, the pid is that
   # shell's, and the longer that takes the longer a check of the pid's command line would miss the service.
   options=$(service_jvm_options "${jar%/*}" "$([[ "$name" == "$(service_of "$name")" ]] && echo create)" "$JAVA")
-  # setsid: the service must outlive this script and must not receive the terminal's signals. The port as a
-  # system property: it wins over the service's PJ_*_PORT, which the further replicas share with the first.
-  PJ_BOOTSTRAP_TOKEN="$(<"$PJ_STATE_DIR/bootstrap-token")" PJ_SECRETS_KEY="$(<"$PJ_STATE_DIR/secrets-key")" \
-    PJ_STREAM_SIGNING_KEY="$(<"$PJ_STATE_DIR/stream-signing-key")" setsid nohup "$JAVA" $options -Dquarkus.http.port="$port" -jar "$jar" \
-    >"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
+  : >"$LOG_DIR/$name.log"
+  launch_service "$JAVA" "${jar%/*}" "$port" "$options" "$LOG_DIR/$name.log" >"$RUN_DIR/$name.pid"
 }
 
 # Whether the process of replica $1 (started by this script, or found running by start_one) still runs. Its pid,
