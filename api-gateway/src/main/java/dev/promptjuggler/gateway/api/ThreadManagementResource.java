@@ -37,11 +37,11 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Tag(name = "Threads (management)")
 public class ThreadManagementResource {
 
+    private static final Set<String> MESSAGE_PARAMETERS = Set.of("channel", "before", "limit");
+    private static final int MAX_MESSAGES = 500;
+
     private final ThreadService threads;
     private final Caller caller;
-
-    private static final Set<String> MESSAGE_PARAMETERS = Set.of("channel", "before", "limit");
-    static final int MAX_MESSAGES = 500;
 
     public ThreadManagementResource(ThreadService threads, Caller caller) {
         this.threads = threads;
