@@ -94,6 +94,18 @@ final class QueryParameters {
         throw badRequest(name + " must be an integer from " + min + " to " + max);
     }
 
+    /** A positive whole number, such as an id ({@code what} says what it is); null when absent. */
+    Long positiveLong(String name, String what) {
+        String value = single(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.matches("[1-9][0-9]{0,17}")) {
+            throw badRequest(name + " must be " + what);
+        }
+        return Long.valueOf(value);
+    }
+
     static ApiException badRequest(String message) {
         return new ApiException(400, message);
     }

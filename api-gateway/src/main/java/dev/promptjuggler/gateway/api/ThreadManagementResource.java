@@ -81,7 +81,8 @@ public class ThreadManagementResource {
             throw QueryParameters.badRequest("channel must not be empty");
         }
         return threads.messages(caller.tenantId(), PathParams.uuid(id, "id", "thread"), onlyChannel,
-                        messageId(query.single("before")), query.integer("limit", 1, MAX_MESSAGES, 50))
+                        query.positiveLong("before", "a message id (a page's nextBefore)"),
+                        query.integer("limit", 1, MAX_MESSAGES, 50))
                 .map(MessagePage::of);
     }
 
@@ -110,16 +111,6 @@ public class ThreadManagementResource {
             + " results; the run ids stay as tombstones (410) with their usage and cost")
     public Uni<Void> erase(@PathParam("id") String id) {
         return threads.erase(caller.tenantId(), PathParams.uuid(id, "id", "thread"));
-    }
-
-    private static Long messageId(String before) {
-        if (before == null) {
-            return null;
-        }
-        if (!before.matches("[1-9][0-9]{0,17}")) {
-            throw QueryParameters.badRequest("before must be a message id (a page's nextBefore)");
-        }
-        return Long.valueOf(before);
     }
 
     /** @param upToMessage the {@code id} of a message in the thread's {@code memory} */
