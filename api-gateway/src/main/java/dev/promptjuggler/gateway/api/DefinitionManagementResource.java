@@ -26,9 +26,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -63,8 +66,10 @@ public abstract class DefinitionManagementResource {
     @Operation(summary = "List, with each one's latest published version; archived ones only with archived=true")
     public Uni<List<DefinitionSummary>> list(
             @Parameter(description = "true lists the archived ones too", schema = @Schema(type = SchemaType.BOOLEAN))
-            @QueryParam("archived") String archived) {
-        return definitions.list(caller.tenantId(), kind, archivedToo(archived))
+            @QueryParam("archived") String archived, @Context UriInfo uri) {
+        String listed = new QueryParameters(uri.getQueryParameters(), Set.of("archived"), name -> false)
+                .oneOf("archived", List.of("true", "false"));
+        return definitions.list(caller.tenantId(), kind, "true".equals(listed))
                 .map(rows -> rows.stream().map(DefinitionSummary::of).toList());
     }
 
@@ -102,16 +107,6 @@ public abstract class DefinitionManagementResource {
         return runs.createDraftRun(caller.requester(), kind, slug, onsite, idempotencyKey, this::checkBeforePublishing)
                 .map(accepted -> new DraftRunResponse(accepted.id(), accepted.thread(), accepted.revisionId(),
                         (kind == RunKind.PROMPT ? "/api/v1/promptruns/" : "/api/v1/workflowruns/") + accepted.id()));
-    }
-
-    private static boolean archivedToo(String archived) {
-        if (archived == null || archived.equals("false")) {
-            return false;
-        }
-        if (archived.equals("true")) {
-            return true;
-        }
-        throw ApiException.invalid("archived must be true or false");
     }
 
     @POST

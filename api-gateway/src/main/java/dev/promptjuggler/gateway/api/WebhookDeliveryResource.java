@@ -13,8 +13,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -33,6 +37,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WebhookDeliveryResource {
 
     private static final String ENDPOINT = "webhook endpoint";
+    private static final Set<String> LOG_PARAMETERS = Set.of("status", "before", "limit");
+    private static final List<String> STATUSES = List.of("pending", "sending", "delivered", "failed", "missed");
 
     private final WebhookDeliveryService deliveries;
     private final Caller caller;
@@ -42,18 +48,20 @@ public class WebhookDeliveryResource {
         this.caller = caller;
     }
 
+    /** The query parameters are declared for the OpenAPI document; they are read through {@link QueryParameters}. */
     @GET
     @Path("/{id}/deliveries")
     @Operation(summary = "The endpoint's delivery log, newest first: each delivery with every attempt (number, time,"
             + " status code, latency, error class, first bytes of the response)")
     @APIResponse(responseCode = "200", description = "The deliveries, newest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "DeliveryPage")))
-    public Uni<Response> deliveries(@PathParam("id") String id,
+    public Uni<Response> deliveries(@PathParam("id") String id, @Context UriInfo uri,
             @Parameter(description = "pending, sending, delivered, failed or missed") @QueryParam("status") String status,
             @Parameter(description = "ISO-8601 time: only deliveries created before it (paging)") @QueryParam("before") String before,
             @Parameter(description = "1 to 500, default 50") @QueryParam("limit") String limit) {
-        return relay(deliveries.deliveries(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT), status, before,
-                limit(limit)));
+        QueryParameters query = new QueryParameters(uri.getQueryParameters(), LOG_PARAMETERS, name -> false);
+        return relay(deliveries.deliveries(caller.tenantId(), PathParams.uuid(id, "id", ENDPOINT),
+                query.oneOf("status", STATUSES), query.time("before"), query.integer("limit", 1, 500, 50)));
     }
 
     @POST
@@ -123,16 +131,6 @@ public class WebhookDeliveryResource {
 
     /** @param redeliverMissed absent = false */
     public record EnableRequest(Boolean redeliverMissed) {
-    }
-
-    private static Integer limit(String limit) {
-        if (limit == null) {
-            return null;
-        }
-        if (!limit.matches("[0-9]{1,3}")) {
-            throw ApiException.invalid("limit must be an integer between 1 and 500");
-        }
-        return Integer.valueOf(limit);
     }
 
     /**

@@ -30,9 +30,10 @@ public class WebhookDeliveryService {
         this.config = config;
     }
 
-    public Uni<Answer> deliveries(UUID tenantId, UUID endpointId, String status, String before, Integer limit) {
+    public Uni<Answer> deliveries(UUID tenantId, UUID endpointId, String status, OffsetDateTime before, int limit) {
         return dispatcher.forward(HttpMethod.GET, tenantId, "/webhooks/" + endpointId + "/deliveries",
-                query("status", status, "before", before, "limit", limit == null ? null : limit.toString()), null);
+                query("status", status, "before", before == null ? null : before.toString(), "limit",
+                        Integer.toString(limit)), null);
     }
 
     public Uni<Answer> eventDeliveries(UUID tenantId, UUID eventId) {

@@ -377,6 +377,37 @@ class StrictInputTest {
         assertEquals(before, GatewayRows.count(pool), "rows changed");
     }
 
+    /**
+     * Listings read their query strictly, each refusal a 400 naming the parameter. The delivery log's is read here,
+     * not by webhook-dispatcher (which these tests do not run): a refusal that reached it would be a 503.
+     */
+    static Stream<Arguments> malformedQueries() {
+        String log = "/manage/v1/webhooks/{webhook}/deliveries";
+        return Stream.of(
+                Arguments.of("/manage/v1/prompts?archived=yes", "archived must be one of true, false"),
+                Arguments.of("/manage/v1/workflows?archived=1", "archived must be one of true, false"),
+                Arguments.of("/manage/v1/prompts?archived=true&archived=false", "query parameter archived is given more than once"),
+                Arguments.of("/manage/v1/prompts?archive=true", "unknown query parameter archive (known: archived)"),
+                Arguments.of(log + "?status=bogus", "status must be one of pending, sending, delivered, failed, missed"),
+                Arguments.of(log + "?limit=0", "limit must be an integer from 1 to 500"),
+                Arguments.of(log + "?limit=501", "limit must be an integer from 1 to 500"),
+                Arguments.of(log + "?limit=ten", "limit must be an integer from 1 to 500"),
+                Arguments.of(log + "?limit=5&limit=6", "query parameter limit is given more than once"),
+                Arguments.of(log + "?before=yesterday", "before must be an ISO-8601 time with offset"),
+                Arguments.of(log + "?state=failed", "unknown query parameter state (known: before, limit, status)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedQueries")
+    void aMalformedQueryOfAListingIsA400NamingIt(String path, String error) {
+        Fixture fixture = fixture();
+
+        Answer answer = RawHttp.send("GET", fixture.expand(path), fixture.headers(), null, null, false);
+
+        assertEquals(400, answer.status(), answer.body());
+        assertErrorStartsWith(error, answer);
+    }
+
     private static TypedField field(String field, String body) {
         return new TypedField(field, body);
     }
