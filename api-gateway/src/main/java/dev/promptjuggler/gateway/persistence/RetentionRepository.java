@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * Retention of the gateway's own rows, one small batch per call: each batch takes its rows with
  * {@code FOR UPDATE SKIP LOCKED} (a row a request holds is left for a later round, nobody waits for the pruner)
- * and commits at once. run-executor prunes its tables itself (its memory, and the states of runs pruned here).
+ * and commits at once. A pruned run's state and node results go in the same statement, by run-executor's
+ * {@code executor.forget_runs} (migration {@code executor/V19_21}); run-executor prunes its memory itself.
  */
 @ApplicationScoped
 public class RetentionRepository {
@@ -40,8 +41,9 @@ public class RetentionRepository {
     }
 
     /**
-     * Deletes up to {@code batch} of the tenant's runs created more than {@code days} ago, with their outbox row and
-     * envVars; their idempotency keys (dead after 24 hours) go with the tenant's other old keys.
+     * Deletes up to {@code batch} of the tenant's runs created more than {@code days} ago, with their outbox row,
+     * envVars, and run-executor's state and node results of them; their idempotency keys (dead after 24 hours) go
+     * with the tenant's other old keys.
      *
      * @return how many runs were deleted
      */
@@ -50,10 +52,11 @@ public class RetentionRepository {
                         + "   ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED),"
                         + " outbox AS (DELETE FROM gateway.run_outbox o USING old WHERE o.run_id = old.id),"
                         + " variables AS (DELETE FROM gateway.run_env_vars v USING old WHERE v.run_id = old.id),"
-                        + " keys AS (DELETE FROM gateway.idempotency_keys WHERE tenant_id = $1 AND " + OLDER + ")"
-                        + " DELETE FROM gateway.runs r USING old WHERE r.id = old.id")
+                        + " keys AS (DELETE FROM gateway.idempotency_keys WHERE tenant_id = $1 AND " + OLDER + "),"
+                        + " pruned AS (DELETE FROM gateway.runs r USING old WHERE r.id = old.id RETURNING r.id)"
+                        + " SELECT count(*)::int AS runs, executor.forget_runs(array_agg(id)) FROM pruned")
                 .execute(Tuple.of(tenantId, days, batch))
-                .map(RowSet::rowCount);
+                .map(rows -> rows.iterator().next().getInteger("runs"));
     }
 
     /**

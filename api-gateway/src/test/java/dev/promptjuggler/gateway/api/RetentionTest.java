@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,10 @@ class RetentionTest {
             assertEquals(pruned.get(kind).doubleValue(), after.get(kind) - before.get(kind), kind + " counter");
         }
         assertEquals(0, count("SELECT count(*) FROM gateway.runs WHERE thread_id = $1", expiring.thread));
+        // run-executor's rows of the pruned runs went with them, in the same statement.
+        assertEquals(0, count("SELECT count(*) FROM executor.run_states WHERE run_id = ANY($1)", expiring.runs));
+        assertEquals(0, count("SELECT count(*) FROM executor.workflow_node_results WHERE run_id = ANY($1)",
+                expiring.runs));
         assertEquals(0, count("SELECT count(*) FROM gateway.threads WHERE id = $1", expiring.thread));
         assertEquals(1, count("SELECT count(*) FROM gateway.knowledge_documents WHERE id = $1 AND content IS NULL",
                 expiring.document));
@@ -86,6 +91,9 @@ class RetentionTest {
                 .then().statusCode(200).body("status", equalTo("ready"));
         for (Seeded untouched : List.of(recent, others)) {
             assertEquals(2, count("SELECT count(*) FROM gateway.runs WHERE thread_id = $1", untouched.thread));
+            assertEquals(2, count("SELECT count(*) FROM executor.run_states WHERE run_id = ANY($1)", untouched.runs));
+            assertEquals(2, count("SELECT count(*) FROM executor.workflow_node_results WHERE run_id = ANY($1)",
+                    untouched.runs));
             assertEquals(1, count("SELECT count(*) FROM gateway.threads WHERE id = $1", untouched.thread));
             assertEquals(1, count("SELECT count(*) FROM gateway.knowledge_documents WHERE id = $1"
                     + " AND content IS NOT NULL", untouched.document));
@@ -95,10 +103,10 @@ class RetentionTest {
         assertEquals(Map.of(), pruner.prune().await().atMost(Duration.ofSeconds(30)), "nothing is left to prune");
     }
 
-    private record Seeded(UUID thread, UUID document) {
+    private record Seeded(UUID thread, UUID[] runs, UUID document) {
     }
 
-    /** Two runs on one thread and a processed document, 40 days old when {@code old}. */
+    /** Two finished runs on one thread and a processed document, 40 days old when {@code old}. */
     private Seeded seed(String key, boolean old) {
         String slug = Api.createPrompt(key, "Kept", Api.promptDraft("Hi {{x}}"));
         Api.publish(key, "prompts", slug);
@@ -117,13 +125,21 @@ class RetentionTest {
                 + " SELECT id, knowledge_base_id, 'ready', now(), now() FROM gateway.knowledge_documents WHERE id = $1",
                 Tuple.of(document));
         UUID threadId = UUID.fromString(thread);
+        // As run-executor leaves a finished run: its state and a workflow node's result.
+        sql("INSERT INTO executor.run_states (run_id, status, finished_at, notified_at, output)"
+                + " SELECT id, 'completed', now(), now(), 'x' FROM gateway.runs WHERE thread_id = $1", Tuple.of(threadId));
+        sql("INSERT INTO executor.workflow_node_results (run_id, node_key, visit, node_type, status, started_at,"
+                + " finished_at) SELECT id, 'n', 1, 'value', 'completed', now(), now() FROM gateway.runs"
+                + " WHERE thread_id = $1", Tuple.of(threadId));
+        List<UUID> runs = new ArrayList<>();
+        sql("SELECT id FROM gateway.runs WHERE thread_id = $1", Tuple.of(threadId)).forEach(row -> runs.add(row.getUUID(0)));
         if (old) {
             sql("UPDATE gateway.runs SET created_at = now() - interval '40 days' WHERE thread_id = $1", Tuple.of(threadId));
             sql("UPDATE gateway.threads SET created_at = now() - interval '40 days' WHERE id = $1", Tuple.of(threadId));
             sql("UPDATE gateway.knowledge_documents SET created_at = now() - interval '40 days' WHERE id = $1",
                     Tuple.of(document));
         }
-        return new Seeded(threadId, document);
+        return new Seeded(threadId, runs.toArray(UUID[]::new), document);
     }
 
     /** An old thread of the tenant's with no runs left but a message of memory. */
@@ -149,8 +165,8 @@ class RetentionTest {
         return values;
     }
 
-    private long count(String query, UUID id) {
-        return sql(query, Tuple.of(id)).iterator().next().getLong(0);
+    private long count(String query, Object argument) {
+        return sql(query, Tuple.of(argument)).iterator().next().getLong(0);
     }
 
     private RowSet<Row> sql(String statement, Tuple arguments) {

@@ -62,7 +62,7 @@ public interface ExecutorConfig {
 
     /**
      * Pruning what tenants keep for a limited time (their {@code retention_days}, set on api-gateway's
-     * {@code PUT /manage/v1/retention}; off by default): memory, and the states of runs the gateway pruned.
+     * {@code PUT /manage/v1/retention}; off by default): their memory.
      */
     interface Retention {
 

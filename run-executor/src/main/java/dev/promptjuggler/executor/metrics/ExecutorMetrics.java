@@ -60,13 +60,13 @@ public class ExecutorMetrics {
 
     private Counter prunedCounter(Pruned kind) {
         return Counter.builder("executor.pruned").tag("kind", kind.tag)
-                .description("What the retention pruner removed, by kind: memory, run_states, node_results")
+                .description("What the retention pruner removed, by kind: memory")
                 .register(registry);
     }
 
     /** What run-executor's retention pruner removes. */
     public enum Pruned {
-        MEMORY("memory"), RUN_STATES("run_states"), NODE_RESULTS("node_results");
+        MEMORY("memory");
 
         private final String tag;
 

@@ -2,7 +2,6 @@ package dev.promptjuggler.executor.persistence;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,9 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Retention of run-executor's own rows, one small batch per call ({@code FOR UPDATE SKIP LOCKED}, one short
  * transaction each). Tenants' retention periods are the gateway's ({@code gateway.tenants.retention_days}), and so
- * are the runs and threads: api-gateway prunes its runs first, and this store then removes the states and node
- * results of runs that are gone. A state is never pruned while its run still exists: a run without a state reads
- * as pending, and the lane rule would take it up again.
+ * are the runs and threads. A run's state and node results are not pruned here: they go in the transaction in which
+ * api-gateway prunes the run, by this schema's {@code executor.forget_runs} (migration {@code executor/V19_21}).
  */
 @ApplicationScoped
 public class RetentionStore {
@@ -41,29 +39,5 @@ public class RetentionStore {
                         + " LIMIT $1 FOR UPDATE OF x SKIP LOCKED)")
                 .execute(Tuple.of(batch))
                 .map(RowSet::rowCount);
-    }
-
-    /**
-     * Deletes up to {@code batch} states of finished runs whose run api-gateway pruned, with their workflow node
-     * results. Only states finished over a day ago are looked at: no retention period is shorter.
-     */
-    public Uni<Pruned> pruneRunsGone(int batch) {
-        return pool.preparedQuery("WITH old AS (SELECT x.run_id FROM executor.run_states x"
-                        + "   WHERE x.finished_at < now() - interval '1 day'"
-                        + "   AND NOT EXISTS (SELECT 1 FROM gateway.runs r WHERE r.id = x.run_id)"
-                        + "   ORDER BY x.finished_at LIMIT $1 FOR UPDATE SKIP LOCKED),"
-                        + " nodes AS (DELETE FROM executor.workflow_node_results n USING old WHERE n.run_id = old.run_id"
-                        + "   RETURNING 1),"
-                        + " states AS (DELETE FROM executor.run_states s USING old WHERE s.run_id = old.run_id RETURNING 1)"
-                        + " SELECT (SELECT count(*) FROM states) AS states, (SELECT count(*) FROM nodes) AS nodes")
-                .execute(Tuple.of(batch))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new Pruned(row.getLong("states").intValue(), row.getLong("nodes").intValue());
-                });
-    }
-
-    /** @param nodeResults workflow node results of those runs */
-    public record Pruned(int runStates, int nodeResults) {
     }
 }

@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Prunes run-executor's rows that tenants with a retention period no longer keep: thread memory older than the
- * tenant's days, and the states and workflow node results of runs api-gateway has pruned. Small batches
+ * tenant's days (the gateway removes a thread only once it has none). Small batches
  * ({@code executor.retention.batch}) with a pause between them ({@code executor.retention.pause}); every
- * {@code executor.retention.every} on every replica ({@code SKIP LOCKED} shares the rows). Memory goes first: the
- * gateway removes a thread only once it has none.
+ * {@code executor.retention.every} on every replica ({@code SKIP LOCKED} shares the rows). The states and workflow
+ * node results of runs go with the runs, in api-gateway's retention ({@code executor.forget_runs}).
  */
 @ApplicationScoped
 public class RetentionPruner {
@@ -55,10 +55,7 @@ public class RetentionPruner {
         Map<Pruned, Integer> pruned = new EnumMap<>(Pruned.class);
         return store.anyTenantLimited().chain(limited -> !limited ? Uni.createFrom().voidItem()
                         : inBatches(pruned, () -> store.pruneMemory(config.batch())
-                                        .map(memory -> Map.of(Pruned.MEMORY, memory)), Pruned.MEMORY)
-                                .chain(() -> inBatches(pruned, () -> store.pruneRunsGone(config.batch())
-                                        .map(runs -> Map.of(Pruned.RUN_STATES, runs.runStates(),
-                                                Pruned.NODE_RESULTS, runs.nodeResults())), Pruned.RUN_STATES)))
+                                .map(memory -> Map.of(Pruned.MEMORY, memory)), Pruned.MEMORY))
                 .map(done -> {
                     if (!pruned.isEmpty()) {
                         LOG.infof("pruned expired data: %s", pruned);

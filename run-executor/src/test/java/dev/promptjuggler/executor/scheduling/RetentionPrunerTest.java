@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * run-executor's part of retention, on rows seeded as old (their times moved into the past): memory older than the
- * tenant's days goes, and the states and node results of runs the gateway pruned; a state whose run still exists,
- * recent memory and other tenants' memory stay.
+ * tenant's days goes; recent memory and other tenants' memory stay. (A pruned run's state and node results go with
+ * the run, in api-gateway's retention: its RetentionTest.)
  */
 @QuarkusTest
 @TestProfile(TwoSlots.class)
@@ -32,23 +32,13 @@ class RetentionPrunerTest {
     MeterRegistry registry;
 
     @Test
-    void oldMemoryAndTheStatesOfPrunedRunsGoTheRestStays() {
+    void oldMemoryGoesTheRestStays() {
         var keeping = TestPlatform.prompt();
         var forever = TestPlatform.prompt();
         TestPlatform.update("UPDATE gateway.tenants SET retention_days = CASE WHEN id = ? THEN 30 END", keeping.tenantId());
 
         UUID thread = TestPlatform.thread(keeping);
         UUID kept = TestPlatform.storeRun(keeping, Priority.NORMAL, "kept", thread, "default");
-        UUID gone = TestPlatform.storeRun(keeping, Priority.NORMAL, "gone", thread, "default");
-        for (UUID run : new UUID[] {kept, gone}) {
-            TestPlatform.update("INSERT INTO executor.run_states (run_id, status, finished_at, output)"
-                    + " VALUES (?, 'completed', now() - interval '40 days', 'x')", run);
-            TestPlatform.update("INSERT INTO executor.workflow_node_results (run_id, node_key, visit, node_type, status,"
-                    + " started_at, finished_at) VALUES (?, 'n', 1, 'value', 'completed', now() - interval '40 days',"
-                    + " now() - interval '40 days')", run);
-        }
-        // As api-gateway's pruner leaves a run it pruned.
-        TestPlatform.update("DELETE FROM gateway.runs WHERE id = ?", gone);
         remember(thread, kept, "old question", 40);
         remember(thread, kept, "old answer", 40);
         remember(thread, kept, "new question", 0);
@@ -59,17 +49,13 @@ class RetentionPrunerTest {
 
         Map<Pruned, Integer> pruned = pruner.prune().await().atMost(Duration.ofSeconds(30));
 
-        assertEquals(Map.of(Pruned.MEMORY, 2, Pruned.RUN_STATES, 1, Pruned.NODE_RESULTS, 1), pruned);
+        assertEquals(Map.of(Pruned.MEMORY, 2), pruned);
         Map<Pruned, Double> after = counters();
         for (Pruned kind : Pruned.values()) {
             assertEquals(pruned.get(kind).doubleValue(), after.get(kind) - before.get(kind), kind + " counter");
         }
         assertEquals(1L, count("SELECT count(*) FROM executor.thread_messages WHERE thread_id = ?", thread));
         assertEquals(1L, count("SELECT count(*) FROM executor.thread_messages WHERE thread_id = ?", othersThread));
-        assertEquals(1L, count("SELECT count(*) FROM executor.run_states WHERE run_id = ?", kept));
-        assertEquals(1L, count("SELECT count(*) FROM executor.workflow_node_results WHERE run_id = ?", kept));
-        assertEquals(0L, count("SELECT count(*) FROM executor.run_states WHERE run_id = ?", gone));
-        assertEquals(0L, count("SELECT count(*) FROM executor.workflow_node_results WHERE run_id = ?", gone));
 
         assertEquals(Map.of(), pruner.prune().await().atMost(Duration.ofSeconds(30)), "nothing is left to prune");
     }
