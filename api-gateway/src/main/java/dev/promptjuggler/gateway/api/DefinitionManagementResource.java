@@ -62,6 +62,7 @@ public abstract class DefinitionManagementResource {
         this.kind = kind;
     }
 
+    /** The query parameter is declared for the OpenAPI document; it is read through {@link QueryParameters}. */
     @GET
     @Operation(summary = "List, with each one's latest published version; archived ones only with archived=true")
     public Uni<List<DefinitionSummary>> list(
