@@ -1,15 +1,12 @@
 package dev.promptjuggler.gateway.persistence;
 
 import dev.promptjuggler.gateway.persistence.RunRepository.NewRun;
+import dev.promptjuggler.runtime.persistence.GroupCommit;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,12 +15,13 @@ import java.util.UUID;
  * thread: for any number of runs at once. One statement is atomic without a transaction around it, and the foreign
  * keys are checked at its end, when every row is in.
  *
- * <p>{@link #insert} groups the runs of concurrent requests: a run is stored at once when fewer than
- * {@value #STATEMENTS_IN_FLIGHT} statements are running, and otherwise with every run that arrived meanwhile (up to
+ * <p>{@link #insert} groups the runs of concurrent requests ({@link GroupCommit}): a run is stored at once when fewer
+ * than {@value #STATEMENTS_IN_FLIGHT} statements are running, and otherwise with every run that arrived meanwhile (up to
  * {@value #MOST_RUNS_PER_STATEMENT}) in the next statement. So one run alone waits for nothing, and under load
  * PostgreSQL parses, plans, commits and flushes its log once per statement instead of once per run — most of what
  * accepting a run costs it (docs/benchmarks.md, gateway). A statement that fails stores none of its runs; its runs are
- * then tried one statement each, so that a run the database refuses fails alone.
+ * then tried one statement each, so that a run the database refuses fails alone. Each request's Uni completes on its
+ * own context.
  */
 final class RunInserts {
 
@@ -46,81 +44,26 @@ final class RunInserts {
             + " INSERT INTO gateway.run_env_vars (run_id, tenant_id, value) SELECT id, tenant_id, env_vars FROM input"
             + " WHERE env_vars IS NOT NULL";
 
-    private final SqlClient pool;
     private final JsonColumns json;
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private int inFlight;
+    private final GroupCommit<Row, Void> inserts;
 
     RunInserts(SqlClient pool, JsonColumns json) {
-        this.pool = pool;
         this.json = json;
+        this.inserts = GroupCommit.<Row, Void>isolatingFailures(MOST_RUNS_PER_STATEMENT, rows -> pool.preparedQuery(INSERT)
+                        .execute(arguments(rows)).map(stored -> Collections.nCopies(rows.size(), (Void) null)))
+                .writesInFlight(STATEMENTS_IN_FLIGHT)
+                .completingOnCallersContext();
     }
 
     /** Stores the run with the runs of other requests; completes on the caller's Vert.x context when it committed. */
     Uni<Void> insert(NewRun run, boolean freshThread, Duration relayAfter) {
-        return Uni.createFrom().emitter(emitter -> {
-            List<Pending> batch;
-            synchronized (this) {
-                waiting.add(new Pending(new Row(run, freshThread, relayAfter), emitter, Vertx.currentContext()));
-                batch = nextBatch();
-            }
-            if (batch != null) {
-                execute(batch);
-            }
-        });
+        return inserts.submit(new Row(run, freshThread, relayAfter));
     }
 
     /** Stores the run in a statement of its own on {@code client} (a transaction's connection, say), now. */
     Uni<Void> insertNow(SqlClient client, NewRun run, boolean freshThread, Duration relayAfter) {
         return client.preparedQuery(INSERT).execute(arguments(List.of(new Row(run, freshThread, relayAfter))))
                 .replaceWithVoid();
-    }
-
-    /** The next statement's runs, when one may start: called holding this object's lock. */
-    private List<Pending> nextBatch() {
-        if (inFlight >= STATEMENTS_IN_FLIGHT || waiting.isEmpty()) {
-            return null;
-        }
-        inFlight++;
-        List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), MOST_RUNS_PER_STATEMENT));
-        while (!waiting.isEmpty() && batch.size() < MOST_RUNS_PER_STATEMENT) {
-            batch.add(waiting.poll());
-        }
-        return batch;
-    }
-
-    private void execute(List<Pending> batch) {
-        List<Row> rows = new ArrayList<>(batch.size());
-        batch.forEach(pending -> rows.add(pending.row()));
-        pool.preparedQuery(INSERT).execute(arguments(rows)).subscribe().with(
-                stored -> {
-                    batch.forEach(Pending::stored);
-                    finished();
-                },
-                failure -> {
-                    if (batch.size() == 1) {
-                        batch.get(0).failed(failure);
-                    } else {
-                        batch.forEach(this::executeAlone);
-                    }
-                    finished();
-                });
-    }
-
-    private void executeAlone(Pending pending) {
-        pool.preparedQuery(INSERT).execute(arguments(List.of(pending.row())))
-                .subscribe().with(stored -> pending.stored(), pending::failed);
-    }
-
-    private void finished() {
-        List<Pending> next;
-        synchronized (this) {
-            inFlight--;
-            next = nextBatch();
-        }
-        if (next != null) {
-            execute(next);
-        }
     }
 
     private Tuple arguments(List<Row> rows) {
@@ -165,25 +108,5 @@ final class RunInserts {
     }
 
     private record Row(NewRun run, boolean freshThread, Duration relayAfter) {
-    }
-
-    /** A run waiting for its statement, and the request's context its outcome goes back to. */
-    private record Pending(Row row, UniEmitter<? super Void> emitter, Context context) {
-
-        void stored() {
-            onContext(() -> emitter.complete(null));
-        }
-
-        void failed(Throwable failure) {
-            onContext(() -> emitter.fail(failure));
-        }
-
-        private void onContext(Runnable outcome) {
-            if (context == null || context == Vertx.currentContext()) {
-                outcome.run();
-            } else {
-                context.runOnContext(ignored -> outcome.run());
-            }
-        }
     }
 }

@@ -2,6 +2,8 @@ package dev.promptjuggler.runtime.persistence;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,10 +13,10 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
- * Group commit: one write in flight at a time, and the items submitted while it runs go together in the
- * next, in arrival order. Under a trickle every item is written at once (no timer, no wait for company);
- * under load the statements grow instead of queueing one small commit each behind the other. Each
- * caller's Uni completes with its own item's result, or fails with its batch's failure (with
+ * Group commit: one write in flight at a time (or {@link #writesInFlight}), and the items submitted while it
+ * runs go together in the next, in arrival order. Under a trickle every item is written at once (no timer, no
+ * wait for company); under load the statements grow instead of queueing one small commit each behind the other.
+ * Each caller's Uni completes with its own item's result, or fails with its batch's failure (with
  * {@link #isolatingFailures}, its own); a failed batch does not stop the next one. The SQL stays with the
  * store that owns the table: this only collects and hands out.
  *
@@ -30,8 +32,10 @@ public final class GroupCommit<T, R> {
     private final ToIntFunction<T> weight;
     private final Function<List<T>, Uni<List<R>>> write;
     private final boolean isolateFailures;
+    private final int writesInFlight;
+    private final boolean onCallersContext;
     private final Deque<Waiting<T, R>> waiting = new ArrayDeque<>();
-    private boolean writing;
+    private int writing;
 
     /**
      * @param maxWeight the most a batch may weigh, so one statement and its arrays stay bounded; an item
@@ -40,18 +44,23 @@ public final class GroupCommit<T, R> {
      * @param write     writes a batch in one statement; its results in the batch's order, one per item
      */
     public GroupCommit(int maxWeight, ToIntFunction<T> weight, Function<List<T>, Uni<List<R>>> write) {
-        this(maxWeight, weight, write, false);
+        this(maxWeight, weight, write, false, 1, false);
     }
 
     private GroupCommit(int maxWeight, ToIntFunction<T> weight, Function<List<T>, Uni<List<R>>> write,
-            boolean isolateFailures) {
+            boolean isolateFailures, int writesInFlight, boolean onCallersContext) {
         if (maxWeight < 1) {
             throw new IllegalArgumentException("a batch must be allowed to weigh at least 1, not " + maxWeight);
+        }
+        if (writesInFlight < 1) {
+            throw new IllegalArgumentException("at least one write must be allowed in flight, not " + writesInFlight);
         }
         this.maxWeight = maxWeight;
         this.weight = weight;
         this.write = write;
         this.isolateFailures = isolateFailures;
+        this.writesInFlight = writesInFlight;
+        this.onCallersContext = onCallersContext;
     }
 
     /**
@@ -60,7 +69,24 @@ public final class GroupCommit<T, R> {
      * refuses fails alone, and the others are stored. For writes whose callers must not pay for another's bad row.
      */
     public static <T, R> GroupCommit<T, R> isolatingFailures(int maxBatch, Function<List<T>, Uni<List<R>>> write) {
-        return new GroupCommit<>(maxBatch, item -> 1, write, true);
+        return new GroupCommit<>(maxBatch, item -> 1, write, true, 1, false);
+    }
+
+    /**
+     * The same, with up to {@code writes} batches written at once (each on its own connection of the pool): an item
+     * that arrives while fewer are running is written at once, and under load the next batch starts while the last
+     * one commits. Batches may then commit in any order; for items independent of each other.
+     */
+    public GroupCommit<T, R> writesInFlight(int writes) {
+        return new GroupCommit<>(maxWeight, weight, write, isolateFailures, writes, onCallersContext);
+    }
+
+    /**
+     * The same, each caller's Uni completing on the Vert.x context it was subscribed on (a request's), as that
+     * caller's own I/O would, instead of on the context of the connection that wrote the batch.
+     */
+    public GroupCommit<T, R> completingOnCallersContext() {
+        return new GroupCommit<>(maxWeight, weight, write, isolateFailures, writesInFlight, true);
     }
 
     /** Batches of at most {@code maxBatch} items, written by {@code write}, whose callers get no result but success. */
@@ -80,9 +106,11 @@ public final class GroupCommit<T, R> {
         return Uni.createFrom().emitter(emitter -> {
             boolean start;
             synchronized (waiting) {
-                waiting.add(new Waiting<>(item, emitter));
-                start = !writing;
-                writing = true;
+                waiting.add(new Waiting<>(item, emitter, onCallersContext ? Vertx.currentContext() : null));
+                start = writing < writesInFlight;
+                if (start) {
+                    writing++;
+                }
             }
             if (start) {
                 writeNext();
@@ -90,6 +118,7 @@ public final class GroupCommit<T, R> {
         });
     }
 
+    /** Writes the next batch on a write slot this caller holds; gives the slot back when nothing is waiting. */
     private void writeNext() {
         List<Waiting<T, R>> batch = new ArrayList<>();
         synchronized (waiting) {
@@ -101,7 +130,7 @@ public final class GroupCommit<T, R> {
                 batch.add(next);
             }
             if (batch.isEmpty()) {
-                writing = false;
+                writing--;
                 return;
             }
         }
@@ -149,15 +178,32 @@ public final class GroupCommit<T, R> {
                     "a batch of " + batch.size() + " was written with " + results.size() + " results"));
         } else {
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).emitter().complete(results.get(i));
+                batch.get(i).complete(results.get(i));
             }
         }
     }
 
     private static <T, R> void failAll(List<Waiting<T, R>> batch, Throwable failure) {
-        batch.forEach(waiting -> waiting.emitter().fail(failure));
+        batch.forEach(waiting -> waiting.fail(failure));
     }
 
-    private record Waiting<T, R>(T item, UniEmitter<? super R> emitter) {
+    /** @param context where the caller's Uni completes; null: wherever the write completed */
+    private record Waiting<T, R>(T item, UniEmitter<? super R> emitter, Context context) {
+
+        void complete(R result) {
+            onContext(() -> emitter.complete(result));
+        }
+
+        void fail(Throwable failure) {
+            onContext(() -> emitter.fail(failure));
+        }
+
+        private void onContext(Runnable outcome) {
+            if (context == null || context == Vertx.currentContext()) {
+                outcome.run();
+            } else {
+                context.runOnContext(ignored -> outcome.run());
+            }
+        }
     }
 }

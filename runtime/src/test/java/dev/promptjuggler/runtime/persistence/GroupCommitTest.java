@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GroupCommitTest {
 
@@ -193,8 +198,9 @@ class GroupCommitTest {
         assertEquals("A", a.join());
     }
 
-    @Test
-    void concurrentCallersAreEachWrittenOnceWithOneWriteInFlightAndNoneLeftWaiting() throws Exception {
+    @ParameterizedTest(name = "{0} write(s) in flight")
+    @ValueSource(ints = {1, 2})
+    void concurrentCallersAreEachWrittenOnceWithinTheWritesInFlightAndNoneLeftWaiting(int writes) throws Exception {
         int callers = 2_000;
         int maxBatch = 16;
         AtomicInteger inFlight = new AtomicInteger();
@@ -203,14 +209,14 @@ class GroupCommitTest {
         ExecutorService database = Executors.newSingleThreadExecutor();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            GroupCommit<Integer, Integer> commits = new GroupCommit<>(maxBatch, item -> 1, batch -> {
+            GroupCommit<Integer, Integer> commits = GroupCommit.<Integer, Integer>isolatingFailures(maxBatch, batch -> {
                 mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 batches.add(batch);
                 return Uni.createFrom().item(() -> {
                     inFlight.decrementAndGet();
                     return batch.stream().map(item -> -item).toList();
                 }).runSubscriptionOn(database);
-            });
+            }).writesInFlight(writes);
 
             List<CompletableFuture<Integer>> answers = Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < callers; i++) {
@@ -228,7 +234,7 @@ class GroupCommitTest {
             assertEquals(callers, batches.stream().mapToInt(List::size).sum(), "every item written exactly once");
             assertEquals(callers, batches.stream().flatMap(List::stream).distinct().count());
             assertTrue(batches.stream().allMatch(batch -> batch.size() <= maxBatch));
-            assertEquals(1, mostInFlight.get(), "never two writes at once");
+            assertTrue(mostInFlight.get() <= writes, "never more writes at once than " + writes);
         } finally {
             threads.shutdownNow();
             database.shutdownNow();
@@ -236,7 +242,68 @@ class GroupCommitTest {
     }
 
     @Test
-    void aBatchMustBeAllowedAtLeastOneItem() {
+    void withTwoWritesInFlightASecondItemIsWrittenAtOnceAndTheRestJoinTheFirstBatchToFinish() {
+        HeldWrites store = new HeldWrites();
+        GroupCommit<String, String> commits = GroupCommit.<String, String>isolatingFailures(10, store::write)
+                .writesInFlight(2);
+
+        CompletableFuture<String> a = submit(commits, "a");
+        CompletableFuture<String> b = submit(commits, "b");
+        CompletableFuture<String> c = submit(commits, "c");
+        CompletableFuture<String> d = submit(commits, "d");
+        assertEquals(List.of(List.of("a"), List.of("b")), store.batches, "two writes at once, each at once");
+
+        store.commit(1);
+        assertEquals("B", b.join());
+        assertEquals(List.of("c", "d"), store.batches.get(2), "the waiting items go in the slot that came free");
+        assertFalse(a.isDone());
+        store.commit(0);
+        assertEquals("A", a.join());
+
+        CompletableFuture<String> e = submit(commits, "e");
+        assertEquals(List.of("e"), store.batches.get(3), "a slot is free again: written at once");
+        store.commit(2);
+        store.commit(3);
+        assertEquals(List.of("C", "D", "E"), List.of(c.join(), d.join(), e.join()));
+    }
+
+    @Test
+    void completingOnCallersContextHandsEachResultBackToTheContextItWasSubmittedOn() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (boolean onCallersContext : new boolean[] {false, true}) {
+                HeldWrites store = new HeldWrites();
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                GroupCommit<String, String> plain = GroupCommit.isolatingFailures(10, batch -> {
+                    Uni<List<String>> write = store.write(batch);
+                    written.complete(null);
+                    return write;
+                });
+                GroupCommit<String, String> commits = onCallersContext ? plain.completingOnCallersContext() : plain;
+                Context caller = vertx.getOrCreateContext();
+                CompletableFuture<Optional<Context>> completedOn = new CompletableFuture<>();
+                caller.runOnContext(ignored -> commits.submit("a").subscribe()
+                        .with(result -> completedOn.complete(Optional.ofNullable(Vertx.currentContext()))));
+                written.get(10, TimeUnit.SECONDS);
+
+                store.commit(0); // on this thread, as a connection's own context would complete it
+
+                Optional<Context> context = completedOn.get(10, TimeUnit.SECONDS);
+                if (onCallersContext) {
+                    assertSame(caller, context.orElse(null), "completed on the caller's context");
+                } else {
+                    assertTrue(context.isEmpty(), "completed where the write completed");
+                }
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBatchMustBeAllowedAtLeastOneItemAndAtLeastOneWrite() {
         assertThrows(IllegalArgumentException.class, () -> GroupCommit.of(0, batch -> Uni.createFrom().voidItem()));
+        assertThrows(IllegalArgumentException.class, () -> GroupCommit.of(1, batch -> Uni.createFrom().voidItem())
+                .writesInFlight(0));
     }
 }
