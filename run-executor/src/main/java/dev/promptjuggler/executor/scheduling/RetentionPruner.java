@@ -54,8 +54,7 @@ public class RetentionPruner {
     public Uni<Map<Pruned, Integer>> prune() {
         Map<Pruned, Integer> pruned = new EnumMap<>(Pruned.class);
         return store.anyTenantLimited().chain(limited -> !limited ? Uni.createFrom().voidItem()
-                        : inBatches(pruned, () -> store.pruneMemory(config.batch())
-                                .map(memory -> Map.of(Pruned.MEMORY, memory)), Pruned.MEMORY))
+                        : inBatches(pruned, Pruned.MEMORY, () -> store.pruneMemory(config.batch())))
                 .map(done -> {
                     if (!pruned.isEmpty()) {
                         LOG.infof("pruned expired data: %s", pruned);
@@ -64,20 +63,18 @@ public class RetentionPruner {
                 });
     }
 
-    /** Batches until {@code driver}'s count comes back short, pausing between them; each counted once committed. */
-    private Uni<Void> inBatches(Map<Pruned, Integer> pruned, Supplier<Uni<Map<Pruned, Integer>>> batch, Pruned driver) {
-        return batch.get().chain(counts -> {
-            counts.forEach((kind, count) -> {
-                if (count > 0) {
-                    metrics.pruned(kind, count);
-                    pruned.merge(kind, count, Integer::sum);
-                }
-            });
-            if (counts.get(driver) < config.batch()) {
+    /** Batches of {@code kind} until one comes back short, pausing between them; each counted once committed. */
+    private Uni<Void> inBatches(Map<Pruned, Integer> pruned, Pruned kind, Supplier<Uni<Integer>> batch) {
+        return batch.get().chain(count -> {
+            if (count > 0) {
+                metrics.pruned(kind, count);
+                pruned.merge(kind, count, Integer::sum);
+            }
+            if (count < config.batch()) {
                 return Uni.createFrom().voidItem();
             }
             return Uni.createFrom().voidItem().onItem().delayIt().by(config.pause())
-                    .chain(() -> inBatches(pruned, batch, driver));
+                    .chain(() -> inBatches(pruned, kind, batch));
         });
     }
 }
