@@ -285,6 +285,9 @@ class GroupCommitTest {
                 caller.runOnContext(ignored -> commits.submit("a").subscribe()
                         .with(result -> completedOn.complete(Optional.ofNullable(Vertx.currentContext()))));
                 written.get(10, TimeUnit.SECONDS);
+                while (store.pending.get(0).getNumberOfDependents() == 0) { // GroupCommit waits on it: not yet complete
+                    Thread.onSpinWait();
+                }
 
                 store.commit(0); // on this thread, as a connection's own context would complete it
 
