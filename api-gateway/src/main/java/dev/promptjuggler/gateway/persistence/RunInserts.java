@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 
@@ -49,8 +48,9 @@ final class RunInserts {
 
     RunInserts(SqlClient pool, JsonColumns json) {
         this.json = json;
-        this.inserts = GroupCommit.<Row, Void>isolatingFailures(MOST_RUNS_PER_STATEMENT, rows -> pool.preparedQuery(INSERT)
-                        .execute(arguments(rows)).map(stored -> Collections.nCopies(rows.size(), (Void) null)))
+        this.inserts = GroupCommit.<Row>of(MOST_RUNS_PER_STATEMENT,
+                        rows -> pool.preparedQuery(INSERT).execute(arguments(rows)).replaceWithVoid())
+                .isolatingFailures()
                 .writesInFlight(STATEMENTS_IN_FLIGHT)
                 .completingOnCallersContext();
     }

@@ -52,7 +52,7 @@ public class RunStore {
         this.json = json;
         this.owner = worker.value();
         this.marks = new GroupCommit<>(MAX_MARKS, runId -> 1, this::markAll);
-        this.outcomes = GroupCommit.isolatingFailures(MAX_OUTCOMES, this::finishAll);
+        this.outcomes = new GroupCommit<>(MAX_OUTCOMES, outcome -> 1, this::finishAll).isolatingFailures();
     }
 
     /** The run with everything needed to execute it; empty when it does not exist. */

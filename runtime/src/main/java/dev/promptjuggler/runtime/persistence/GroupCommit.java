@@ -64,12 +64,12 @@ public final class GroupCommit<T, R> {
     }
 
     /**
-     * Batches of at most {@code maxBatch} items whose callers each get their own result, where a batch of several
-     * that fails is written again one item per write (in order, still one write at a time): an item the database
-     * refuses fails alone, and the others are stored. For writes whose callers must not pay for another's bad row.
+     * The same, where a batch of several that fails is written again one item per write (in order, on the failed
+     * batch's own write slot): an item the database refuses fails alone, and the others are stored. For writes whose
+     * callers must not pay for another's bad row.
      */
-    public static <T, R> GroupCommit<T, R> isolatingFailures(int maxBatch, Function<List<T>, Uni<List<R>>> write) {
-        return new GroupCommit<>(maxBatch, item -> 1, write, true, 1, false);
+    public GroupCommit<T, R> isolatingFailures() {
+        return new GroupCommit<>(maxWeight, weight, write, true, writesInFlight, onCallersContext);
     }
 
     /**

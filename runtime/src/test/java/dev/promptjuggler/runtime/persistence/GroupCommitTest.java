@@ -108,7 +108,7 @@ class GroupCommitTest {
     @Test
     void isolatingFailuresWritesAFailedBatchAgainOneItemPerWriteSoOnlyTheRefusedItemFails() {
         HeldWrites store = new HeldWrites();
-        GroupCommit<String, String> commits = GroupCommit.isolatingFailures(10, store::write);
+        GroupCommit<String, String> commits = new GroupCommit<String, String>(10, item -> 1, store::write).isolatingFailures();
         CompletableFuture<String> a = submit(commits, "a");
         CompletableFuture<String> b = submit(commits, "b");
         CompletableFuture<String> bad = submit(commits, "bad");
@@ -209,14 +209,14 @@ class GroupCommitTest {
         ExecutorService database = Executors.newSingleThreadExecutor();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            GroupCommit<Integer, Integer> commits = GroupCommit.<Integer, Integer>isolatingFailures(maxBatch, batch -> {
+            GroupCommit<Integer, Integer> commits = new GroupCommit<Integer, Integer>(maxBatch, item -> 1, batch -> {
                 mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 batches.add(batch);
                 return Uni.createFrom().item(() -> {
                     inFlight.decrementAndGet();
                     return batch.stream().map(item -> -item).toList();
                 }).runSubscriptionOn(database);
-            }).writesInFlight(writes);
+            }).isolatingFailures().writesInFlight(writes);
 
             List<CompletableFuture<Integer>> answers = Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < callers; i++) {
@@ -244,8 +244,8 @@ class GroupCommitTest {
     @Test
     void withTwoWritesInFlightASecondItemIsWrittenAtOnceAndTheRestJoinTheFirstBatchToFinish() {
         HeldWrites store = new HeldWrites();
-        GroupCommit<String, String> commits = GroupCommit.<String, String>isolatingFailures(10, store::write)
-                .writesInFlight(2);
+        GroupCommit<String, String> commits = new GroupCommit<String, String>(10, item -> 1, store::write)
+                .isolatingFailures().writesInFlight(2);
 
         CompletableFuture<String> a = submit(commits, "a");
         CompletableFuture<String> b = submit(commits, "b");
@@ -274,7 +274,7 @@ class GroupCommitTest {
             for (boolean onCallersContext : new boolean[] {false, true}) {
                 HeldWrites store = new HeldWrites();
                 CompletableFuture<Void> written = new CompletableFuture<>();
-                GroupCommit<String, String> plain = GroupCommit.isolatingFailures(10, batch -> {
+                GroupCommit<String, String> plain = new GroupCommit<String, String>(10, item -> 1, batch -> {
                     Uni<List<String>> write = store.write(batch);
                     written.complete(null);
                     return write;
